@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from joinedup.web.admin_site import site as admin_site
+
+urlpatterns = [
+    path("", include("joinedup.web.urls")),
+    path("", include("joinedup.accounts.urls")),
+    path("children/", include("joinedup.children.urls")),
+    path("emergency-access/", include("joinedup.access.urls")),
+    path("jobs/", include("joinedup.jobs.urls")),
+    path("admin/", admin_site.urls),
+]

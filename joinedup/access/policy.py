@@ -1,0 +1,144 @@
+"""Need-to-know, decided in one place.
+
+Every view and selector that touches a child's information asks this module.
+The rules:
+
+- a practitioner or manager sees a child while their agency has an open
+  involvement with the child, or while the record is shared with their agency
+  or with them, or during a break-glass grant of their own;
+- coordinators and partnership leaders see children across every agency;
+- administrators manage agencies and accounts and see no child's information
+  through that role;
+- within a visible record, a chronology entry is shown to the agency that owns
+  it, to those it (or the whole record) was shared with, and to cross-agency roles.
+
+Anyone without a right is answered "not found", exactly as for a record that
+does not exist.
+"""
+
+from datetime import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from joinedup.accounts.models import CROSS_AGENCY_ROLES, RoleCode, User
+from joinedup.children.models import Child, ChronologyEntry
+
+from .models import BreakGlassGrant
+
+CASE_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER)
+
+
+def _signed_in(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def sees_all_children(user: User) -> bool:
+    return _signed_in(user) and user.has_role(*CROSS_AGENCY_ROLES)
+
+
+def works_with_children(user: User) -> bool:
+    """Roles that may open children's records at all."""
+    return _signed_in(user) and user.has_role(*CASE_ROLES, *CROSS_AGENCY_ROLES)
+
+
+def _active_share(user: User, now: datetime) -> Q:
+    recipient = Q(shared_with_user=user)
+    if user.agency_id is not None:
+        recipient |= Q(shared_with_agency_id=user.agency_id)
+    return recipient & (Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[Child]:
+    if not works_with_children(user):
+        return Child.objects.none()
+    if sees_all_children(user):
+        return Child.objects.all()
+    now = now or timezone.now()
+    from joinedup.sharing.models import ShareDecision
+
+    involved = Q(involvements__agency_id=user.agency_id, involvements__ended_at__isnull=True)
+    shared = Exists(
+        ShareDecision.objects.filter(_active_share(user, now), child=OuterRef("pk"), entry__isnull=True)
+    )
+    break_glass = Exists(
+        BreakGlassGrant.objects.filter(user=user, child=OuterRef("pk"), expires_at__gt=now)
+    )
+    visible_ids = Child.objects.filter(involved | Q(shared) | Q(break_glass)).values("pk")
+    return Child.objects.filter(pk__in=visible_ids)
+
+
+def can_view_child(user: User, child: Child) -> bool:
+    return children_visible_to(user).filter(pk=child.pk).exists()
+
+
+def chronology_visible_to(user: User, child: Child, *, now: datetime | None = None) -> QuerySet[ChronologyEntry]:
+    """Entries of a child's chronology this user may read; assumes the child is visible to them."""
+    entries = ChronologyEntry.objects.filter(child=child)
+    if not can_view_child(user, child):
+        return entries.none()
+    now = now or timezone.now()
+    if sees_all_children(user) or BreakGlassGrant.objects.filter(user=user, child=child, expires_at__gt=now).exists():
+        return entries
+    from joinedup.sharing.models import ShareDecision
+
+    shares = ShareDecision.objects.filter(_active_share(user, now), child=child)
+    if shares.filter(entry__isnull=True).exists():
+        return entries
+    return entries.filter(
+        Q(owning_agency_id=user.agency_id) | Q(pk__in=shares.values("entry_id"))
+    )
+
+
+def can_record_children(user: User) -> bool:
+    """Practitioners, managers and coordinators record; leaders oversee and do not."""
+    return _signed_in(user) and user.agency_id is not None and user.has_role(*CASE_ROLES, RoleCode.COORDINATOR)
+
+
+def can_record_about_child(user: User, child: Child) -> bool:
+    return can_record_children(user) and can_view_child(user, child)
+
+
+def agency_is_involved(user: User, child: Child) -> bool:
+    return child.involvements.filter(agency_id=user.agency_id, ended_at__isnull=True).exists()
+
+
+def can_share_child(user: User, child: Child) -> bool:
+    """An involved agency's practitioners and managers, or the coordinator, decide to share."""
+    if not can_record_about_child(user, child):
+        return False
+    return user.has_role(RoleCode.COORDINATOR) or agency_is_involved(user, child)
+
+
+def can_approve_shares(user: User) -> bool:
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
+
+
+def can_view_access_log(user: User, child: Child) -> bool:
+    """Managers of an agency that can see the child, and cross-agency roles."""
+    if not can_view_child(user, child):
+        return False
+    return user.has_role(RoleCode.MANAGER, *CROSS_AGENCY_ROLES)
+
+
+def can_request_break_glass(user: User) -> bool:
+    return _signed_in(user) and user.agency_id is not None and user.has_role(*CASE_ROLES)
+
+
+def can_review_break_glass(user: User) -> bool:
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER)
+
+
+def break_glass_reviewable_by(user: User) -> QuerySet[BreakGlassGrant]:
+    """Grants a manager reviews: those of staff in the manager's own agency, other than their own."""
+    if not can_review_break_glass(user):
+        return BreakGlassGrant.objects.none()
+    return BreakGlassGrant.objects.filter(user__agency_id=user.agency_id).exclude(user=user)
+
+
+def can_export_children(user: User) -> bool:
+    return sees_all_children(user)
+
+
+def can_administer(user: User) -> bool:
+    return _signed_in(user) and user.has_role(RoleCode.ADMINISTRATOR)

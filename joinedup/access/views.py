@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from . import policy, services
+from .forms import BreakGlassForm, ReviewForm
+from .models import BreakGlassGrant
+
+
+@login_required
+def break_glass(request: HttpRequest) -> HttpResponse:
+    if not policy.can_request_break_glass(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    form = BreakGlassForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.break_glass_grant(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.warning(request, f"Emergency access granted until {grant.expires_at:%H:%M} UTC. Your manager will review it.")
+            return redirect("children:detail", child_id=grant.child_id)
+    return render(request, "access/break_glass.html", {"form": form})
+
+
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not policy.can_review_break_glass(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    grants = policy.break_glass_reviewable_by(request.user).select_related("user", "reviewed_by")  # type: ignore[arg-type]
+    return render(
+        request,
+        "access/review_list.html",
+        {"waiting": grants.filter(reviewed_at__isnull=True), "done": grants.filter(reviewed_at__isnull=False)[:50]},
+    )
+
+
+@login_required
+def review_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
+    if not policy.can_review_break_glass(request.user):  # type: ignore[arg-type]
+        raise PermissionDenied
+    try:
+        grant = policy.break_glass_reviewable_by(request.user).select_related("user").get(pk=grant_id)  # type: ignore[arg-type]
+    except BreakGlassGrant.DoesNotExist:
+        raise Http404("No such emergency access") from None
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.break_glass_review(manager=request.user, grant=grant, **form.cleaned_data)  # type: ignore[arg-type]
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("access:review-list")
+    return render(request, "access/review_decide.html", {"form": form, "grant": grant})

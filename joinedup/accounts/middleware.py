@@ -1,0 +1,79 @@
+from collections.abc import Callable
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record
+
+SIGNED_IN_AT = "joinedup_signed_in_at"
+LAST_SEEN_AT = "joinedup_last_seen_at"
+PASSIVE_HEADER = "X-Joinedup-Passive"
+
+
+def _stamp(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def session_expiry_reason(request: HttpRequest, now: datetime) -> str | None:
+    """Why this signed-in session must end now, or None while it may go on."""
+    signed_in_at = _stamp(request.session.get(SIGNED_IN_AT))
+    last_seen_at = _stamp(request.session.get(LAST_SEEN_AT))
+    if signed_in_at is None or last_seen_at is None:
+        return "Your session could not be confirmed. Sign in again."
+    if now - signed_in_at >= settings.JOINEDUP_ABSOLUTE_TIMEOUT:
+        return "You have been signed out because you were signed in for 12 hours. Sign in again."
+    if now - last_seen_at >= settings.JOINEDUP_IDLE_TIMEOUT:
+        return "You have been signed out after 15 minutes without activity. Sign in again."
+    return None
+
+
+def session_timeouts(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Idle (15 minutes) and absolute (12 hours) session timeouts."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            now = timezone.now()
+            reason = session_expiry_reason(request, now)
+            if reason is not None:
+                audit_record(actor=user, kind=AuditKind.SESSION_EXPIRED, reason=reason)  # type: ignore[arg-type]
+                logout(request)
+                messages.info(request, reason)
+                if request.headers.get("HX-Request"):
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = reverse(settings.LOGIN_URL)
+                    return response
+                return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+            if not request.headers.get(PASSIVE_HEADER):
+                request.session[LAST_SEEN_AT] = now.isoformat()
+        return get_response(request)
+
+    return middleware
+
+
+TWO_FACTOR_EXEMPT = ("accounts:two-factor", "accounts:two-factor-setup", "accounts:sign-out")
+
+
+def two_factor_required(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """Where two-factor sign-in is required, a password alone reaches nothing but the second step."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            settings.JOINEDUP_OTP_REQUIRED
+            and user.is_authenticated
+            and not user.is_verified()  # type: ignore[union-attr]
+            and not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL)
+            and request.path not in {reverse(name) for name in TWO_FACTOR_EXEMPT}
+        ):
+            return redirect("accounts:two-factor")
+        return get_response(request)
+
+    return middleware

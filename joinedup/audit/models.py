@@ -1,0 +1,66 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditKind(models.TextChoices):
+    """What happened. Reads of a child's information and every write each have a kind.
+
+    For example, a police practitioner opening a child's record writes one
+    ``child_viewed`` row naming the practitioner as ``actor`` and the child as
+    ``child``; the children list writes one ``child_listed`` row per child shown.
+    """
+
+    CHILD_VIEWED = "child_viewed", "Viewed a child's record"
+    CHILD_LISTED = "child_listed", "Saw a child in a list or search result"
+    CHILD_EXPORTED = "child_exported", "Exported a child's information"
+    CHILD_ACCESS_LOG_VIEWED = "child_access_log_viewed", "Viewed who accessed a child's record"
+    CHILD_CREATED = "child_created", "Recorded a child"
+    NOTE_CREATED = "note_created", "Recorded a chronology entry"
+    INVOLVEMENT_OPENED = "involvement_opened", "Opened an agency's involvement"
+    SHARE_RECORDED = "share_recorded", "Recorded a decision to share"
+    BREAK_GLASS_GRANTED = "break_glass_granted", "Emergency (break-glass) access granted"
+    BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Emergency access reviewed"
+    EXPORT_REQUESTED = "export_requested", "Requested an export"
+    EXPORT_DOWNLOADED = "export_downloaded", "Downloaded an export"
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SESSION_EXPIRED = "session_expired", "Session ended by timeout"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Set up two-factor sign-in"
+    ADMIN_CHANGE = "admin_change", "Administration change"
+
+
+class AuditEvent(models.Model):
+    """One append-only row of the audit trail: who did what to which child, when, from where, why.
+
+    The database refuses UPDATE and DELETE on this table (triggers on SQLite
+    and PostgreSQL, see migration 0002), so a row once written stays as written.
+    """
+
+    occurred_at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=40, choices=AuditKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_username = models.CharField(max_length=150, blank=True)
+    actor_agency_code = models.CharField(max_length=12, blank=True)
+    child_id = models.UUIDField(null=True, blank=True, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    reason = models.TextField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    payload = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["child_id", "-occurred_at"], name="audit_child_time")]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.kind}"

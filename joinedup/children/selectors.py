@@ -1,0 +1,91 @@
+"""Reads of children's information. Each takes the user, returns only what they may see and audits it."""
+
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from joinedup.access import policy
+from joinedup.accounts.models import User
+from joinedup.audit.models import AuditEvent, AuditKind
+from joinedup.audit.services import audit_record, audit_record_children
+
+from .models import Child, ChronologyEntry
+
+PAGE_SIZE = 25
+
+
+def child_find(*, user: User, child_id: UUID) -> Child:
+    """The child if this user may see them; otherwise "not found", as for a child who does not exist.
+
+    Does not audit: use it only where the caller does not show the child's information.
+    """
+    try:
+        return policy.children_visible_to(user).select_related("owning_agency", "key_worker").get(pk=child_id)
+    except Child.DoesNotExist:
+        raise Http404("No child found") from None
+
+
+def child_get(*, user: User, child_id: UUID, reason: str = "Viewed the child's record") -> Child:
+    """Fetch, authorise and audit a read of one child's record in one call."""
+    child = child_find(user=user, child_id=child_id)
+    audit_record(
+        actor=user,
+        kind=AuditKind.CHILD_VIEWED,
+        child_id=child.pk,
+        object_type="child",
+        object_id=str(child.pk),
+        reason=reason,
+    )
+    return child
+
+
+def _matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
+    for term in query.split():
+        children = children.filter(
+            Q(given_name__icontains=term)
+            | Q(family_name__icontains=term)
+            | Q(other_names__icontains=term)
+            | Q(la_child_id__iexact=term)
+            | Q(postcode__icontains=term)
+        )
+    return children
+
+
+def child_page(*, user: User, query: str = "", page_number: str | int = 1) -> Page[Child]:
+    """One page of the children this user may see, matching the search; each row shown is audited."""
+    children = _matching(policy.children_visible_to(user), query.strip()).select_related("owning_agency")
+    page = Paginator(children, PAGE_SIZE).get_page(page_number)
+    reason = f"Search: {query.strip()}" if query.strip() else "Children list"
+    audit_record_children(
+        actor=user, kind=AuditKind.CHILD_LISTED, child_ids=[child.pk for child in page.object_list], reason=reason
+    )
+    return page
+
+
+def chronology_for(*, user: User, child: Child) -> QuerySet[ChronologyEntry]:
+    """The chronology entries of a child this user may read (the child's read is audited by child_get)."""
+    return policy.chronology_visible_to(user, child).select_related("owning_agency", "recorded_by")
+
+
+def involvements_for(*, child: Child) -> QuerySet:
+    return child.involvements.select_related("agency", "team").order_by("ended_at", "started_at")
+
+
+def access_log_for(*, user: User, child_id: UUID) -> tuple[Child, QuerySet[AuditEvent]]:
+    """Who has read or changed a child's record, for a manager's oversight. The viewing is audited too."""
+    child = child_find(user=user, child_id=child_id)
+    if not policy.can_view_access_log(user, child):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    audit_record(
+        actor=user,
+        kind=AuditKind.CHILD_ACCESS_LOG_VIEWED,
+        child_id=child.pk,
+        object_type="child",
+        object_id=str(child.pk),
+        reason="Oversight of access to the record",
+    )
+    return child, AuditEvent.objects.filter(child_id=child.pk)

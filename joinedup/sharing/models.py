@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Length, Trim
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from joinedup.agencies.models import Agency
+from joinedup.children.models import Child, ChronologyEntry
+
+
+class LawfulBasis(models.TextChoices):
+    UK_GDPR_PUBLIC_TASK = "uk_gdpr_6_1_e", "UK GDPR Article 6(1)(e) public task"
+    UK_GDPR_LEGAL_OBLIGATION = "uk_gdpr_6_1_c", "UK GDPR Article 6(1)(c) legal obligation"
+    UK_GDPR_VITAL_INTERESTS = "uk_gdpr_6_1_d", "UK GDPR Article 6(1)(d) vital interests"
+    CHILDREN_ACT_1989_S47 = "ca1989_s47", "Children Act 1989 section 47 (enquiries)"
+    CHILDREN_ACT_1989_S17 = "ca1989_s17", "Children Act 1989 section 17 (child in need)"
+    CHILDREN_ACT_2004_S11 = "ca2004_s11", "Children Act 2004 section 11 (duty to safeguard)"
+    CRIME_AND_DISORDER_ACT_S115 = "cda1998_s115", "Crime and Disorder Act 1998 section 115"
+
+
+class ShareDecision(models.Model):
+    """A recorded decision to share a child's information (the seventh golden rule).
+
+    What was shared (the whole record, or one chronology entry), with which
+    agency or person, on what lawful basis, for what purpose and who approved it.
+    The database itself refuses a share with no lawful basis or no purpose.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="share_decisions")
+    entry = models.ForeignKey(
+        ChronologyEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="share_decisions",
+        help_text="Empty when the whole record is shared.",
+    )
+    shared_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    shared_with_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="shares_received"
+    )
+    shared_with_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shares_received",
+    )
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices)
+    purpose = models.TextField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(lawful_basis__in=LawfulBasis.values),
+                name="share_has_a_lawful_basis",
+            ),
+            models.CheckConstraint(
+                condition=GreaterThan(Length(Trim("purpose")), 0),
+                name="share_has_a_purpose",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(shared_with_agency__isnull=False, shared_with_user__isnull=True)
+                    | models.Q(shared_with_agency__isnull=True, shared_with_user__isnull=False)
+                ),
+                name="share_has_one_recipient",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        recipient = self.shared_with_agency or self.shared_with_user
+        return f"Share of {self.child_id} with {recipient}"

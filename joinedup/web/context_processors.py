@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from joinedup.access import policy
+
+
+def platform(request: HttpRequest) -> dict[str, Any]:
+    user: Any = getattr(request, "user", None)
+    signed_in = bool(user is not None and user.is_authenticated)
+    return {
+        "demo_mode": settings.JOINEDUP_DEMO,
+        "two_factor_off": not settings.JOINEDUP_OTP_REQUIRED,
+        "nav": {
+            "children": signed_in and policy.works_with_children(user),
+            "break_glass": signed_in and policy.can_request_break_glass(user),
+            "review": signed_in and policy.can_review_break_glass(user),
+            "admin": signed_in and policy.can_administer(user),
+        },
+    }
