@@ -185,3 +185,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
+LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # type: ignore[index]

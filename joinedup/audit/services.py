@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
@@ -66,7 +66,9 @@ def audit_record(
         payload=payload,
     )
     try:
-        event.save(force_insert=True)
+        # A savepoint, so a refused write leaves the surrounding transaction usable for the error page.
+        with transaction.atomic():
+            event.save(force_insert=True)
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return event
@@ -89,7 +91,8 @@ def audit_record_children(
         for child_id in child_ids
     ]
     try:
-        AuditEvent.objects.bulk_create(events)
+        with transaction.atomic():
+            AuditEvent.objects.bulk_create(events)
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return len(events)

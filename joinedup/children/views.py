@@ -60,6 +60,7 @@ def child_detail(request: HttpRequest, child_id: UUID) -> HttpResponse:
 def chronology_entry_create(request: HttpRequest, child_id: UUID) -> HttpResponse:
     child = selectors.child_find(user=request.user, child_id=child_id)  # type: ignore[arg-type]
     _require(policy.can_record_about_child(request.user, child))  # type: ignore[arg-type]
+    selectors.child_get(user=request.user, child_id=child.pk, reason="Adding to the chronology")  # type: ignore[arg-type]
     form = ChronologyEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.chronology_entry_record(user=request.user, child=child, **form.cleaned_data)  # type: ignore[arg-type]
@@ -72,6 +73,7 @@ def share_create(request: HttpRequest, child_id: UUID) -> HttpResponse:
     user = request.user
     child = selectors.child_find(user=user, child_id=child_id)  # type: ignore[arg-type]
     _require(policy.can_share_child(user, child))  # type: ignore[arg-type]
+    selectors.child_get(user=user, child_id=child.pk, reason="Recording a decision to share")  # type: ignore[arg-type]
     form = ShareForm(request.POST or None, entries=selectors.chronology_for(user=user, child=child))  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:

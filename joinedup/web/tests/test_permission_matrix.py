@@ -1,0 +1,306 @@
+"""Every URL × every role × own agency / other agency with a share / other agency without / anonymous.
+
+Each cell states the answer a user gets. A user with no right to a child's
+record gets 404, the same as for a record that does not exist. The guard test
+fails when a URL pattern has no row here, so a new page cannot ship unchecked.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from joinedup.access.models import BreakGlassGrant
+from joinedup.accounts.models import RoleCode, User
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.agencies.models import Agency
+from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
+from joinedup.children.tests.factories import ChildFactory
+from joinedup.jobs.models import Job, JobKind, JobStatus
+from joinedup.sharing.tests.factories import ShareDecisionFactory
+
+ROLES = [RoleCode.PRACTITIONER, RoleCode.MANAGER, RoleCode.COORDINATOR, RoleCode.LEADER, RoleCode.ADMINISTRATOR]
+RELATIONS = ["own", "shared", "unshared"]
+ANON = "anonymous"
+
+
+@dataclass
+class World:
+    own_agency: object
+    other_agency: object
+    users: dict[str, User]
+    children: dict[str, object]
+    jobs: dict[str, dict[str, Job]] = field(default_factory=dict)
+    grants: dict[str, BreakGlassGrant] = field(default_factory=dict)
+    objects: dict[str, object] = field(default_factory=dict)
+
+
+def _url_names(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from _url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{prefix}{pattern.name}"
+
+
+# Shorthands for rows: a code for each relation (own, shared, unshared), or one code for all three.
+def same(code: int) -> tuple[int, int, int]:
+    return (code, code, code)
+
+
+CHILD_VISIBILITY = (200, 200, 404)  # own agency involved / shared with us / neither
+SEES_ALL = (200, 200, 200)
+SIGN_IN = 302  # anonymous users are sent to the sign-in page
+
+
+@dataclass
+class Row:
+    url: Callable[[World, str, str], str]
+    cells: dict[str, tuple[int, int, int]]
+    anonymous: int = SIGN_IN
+    method: str = "get"
+
+
+def fixed(name: str, **kwargs: object) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs=kwargs or None)
+
+
+def child_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={"child_id": world.children[relation].pk})  # type: ignore[attr-defined]
+
+
+def job_url(name: str) -> Callable[[World, str, str], str]:
+    # own: a job the user asked for; shared/unshared: someone else's job, in or outside the user's agency.
+    return lambda world, role, relation: reverse(name, kwargs={"job_id": world.jobs[role][relation].pk})
+
+
+def grant_url(world: World, role: str, relation: str) -> str:
+    # own: an emergency access used by a practitioner of the user's agency; otherwise another agency's.
+    grant = world.grants["own" if relation == "own" else "other"]
+    return reverse("access:review-decide", kwargs={"grant_id": grant.pk})
+
+
+def by_role(**cells: tuple[int, int, int]) -> dict[str, tuple[int, int, int]]:
+    return {RoleCode(role): value for role, value in cells.items()}
+
+
+EVERY_ROLE_200 = by_role(
+    practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(200)
+)
+NEED_TO_KNOW = by_role(
+    practitioner=CHILD_VISIBILITY,
+    manager=CHILD_VISIBILITY,
+    coordinator=SEES_ALL,
+    leader=SEES_ALL,
+    administrator=same(404),
+)
+
+MATRIX: dict[str, Row] = {
+    "web:home": Row(fixed("web:home"), EVERY_ROLE_200),
+    "accounts:sign-in": Row(fixed("accounts:sign-in"), EVERY_ROLE_200, anonymous=200),
+    "accounts:sign-out": Row(fixed("accounts:sign-out"), {r: same(405) for r in ROLES}, anonymous=405),
+    # Without two-factor required (test settings), the second step sends a signed-in user on to set it up.
+    "accounts:two-factor": Row(fixed("accounts:two-factor"), {r: same(302) for r in ROLES}),
+    "accounts:two-factor-setup": Row(fixed("accounts:two-factor-setup"), EVERY_ROLE_200),
+    "children:list": Row(
+        fixed("children:list"),
+        by_role(
+            practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
+        ),
+    ),
+    "children:create": Row(
+        fixed("children:create"),
+        by_role(
+            practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(403), administrator=same(403)
+        ),
+    ),
+    "children:export": Row(
+        fixed("children:export"),
+        by_role(
+            practitioner=same(403), manager=same(403), coordinator=same(302), leader=same(302), administrator=same(403)
+        ),
+        method="post",
+    ),
+    "children:detail": Row(child_url("children:detail"), NEED_TO_KNOW),
+    "children:entry-create": Row(
+        child_url("children:entry-create"),
+        by_role(
+            practitioner=CHILD_VISIBILITY,
+            manager=CHILD_VISIBILITY,
+            coordinator=SEES_ALL,
+            leader=same(403)[:2] + (403,),
+            administrator=same(404),
+        ),
+    ),
+    "children:share-create": Row(
+        child_url("children:share-create"),
+        # Only an involved agency (or the coordinator) decides to share; a recipient of a share cannot pass it on.
+        by_role(
+            practitioner=(200, 403, 404),
+            manager=(200, 403, 404),
+            coordinator=SEES_ALL,
+            leader=same(403),
+            administrator=same(404),
+        ),
+    ),
+    "children:access-log": Row(
+        child_url("children:access-log"),
+        by_role(
+            practitioner=(403, 403, 404),
+            manager=CHILD_VISIBILITY,
+            coordinator=SEES_ALL,
+            leader=SEES_ALL,
+            administrator=same(404),
+        ),
+    ),
+    "access:break-glass": Row(
+        fixed("access:break-glass"),
+        by_role(
+            practitioner=same(200), manager=same(200), coordinator=same(403), leader=same(403), administrator=same(403)
+        ),
+    ),
+    "access:review-list": Row(
+        fixed("access:review-list"),
+        by_role(
+            practitioner=same(403), manager=same(200), coordinator=same(403), leader=same(403), administrator=same(403)
+        ),
+    ),
+    "access:review-decide": Row(
+        grant_url,
+        by_role(
+            practitioner=same(403),
+            manager=(200, 404, 404),
+            coordinator=same(403),
+            leader=same(403),
+            administrator=same(403),
+        ),
+    ),
+    "jobs:detail": Row(job_url("jobs:detail"), {r: (200, 404, 404) for r in ROLES}),
+    "jobs:progress": Row(job_url("jobs:progress"), {r: (200, 404, 404) for r in ROLES}),
+    "jobs:download": Row(job_url("jobs:download"), {r: (200, 404, 404) for r in ROLES}),
+}
+
+
+# The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
+# sent to the one sign-in page (302), as the admin never reveals which objects exist.
+def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:
+    cells = {r: same(302) for r in ROLES} | {RoleCode.ADMINISTRATOR: same(admin_code)}
+    return Row(url, cells, method=method)
+
+
+def admin_object(model: str, action: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(f"admin:{model}_{action}", args=[world.objects[model].pk])  # type: ignore[attr-defined]
+
+
+ADMIN_MODELS = ["agencies_agency", "agencies_team", "accounts_user"]
+for _model in ADMIN_MODELS:
+    MATRIX[f"admin:{_model}_changelist"] = admin_row(fixed(f"admin:{_model}_changelist"))
+    MATRIX[f"admin:{_model}_add"] = admin_row(fixed(f"admin:{_model}_add"))
+    for _action in ["change", "delete", "history"]:
+        MATRIX[f"admin:{_model}_{_action}"] = admin_row(admin_object(_model, _action))
+MATRIX["admin:auth_user_password_change"] = admin_row(
+    lambda world, role, relation: reverse("admin:auth_user_password_change", args=[world.objects["accounts_user"].pk]),  # type: ignore[attr-defined]
+)
+MATRIX["admin:index"] = admin_row(fixed("admin:index"))
+MATRIX["admin:app_list"] = admin_row(fixed("admin:app_list", app_label="agencies"))
+MATRIX["admin:password_change"] = admin_row(fixed("admin:password_change"))
+MATRIX["admin:password_change_done"] = admin_row(fixed("admin:password_change_done"))
+MATRIX["admin:jsi18n"] = admin_row(fixed("admin:jsi18n"))
+# Without the query the admin's widgets send, autocomplete refuses even an administrator.
+MATRIX["admin:autocomplete"] = admin_row(fixed("admin:autocomplete"), admin_code=403)
+# No model here has a public page, so "view on site" finds nothing even for an administrator.
+MATRIX["admin:view_on_site"] = admin_row(
+    lambda world, role, relation: reverse(
+        "admin:view_on_site",
+        args=[ContentType.objects.get_for_model(Agency).pk, world.objects["agencies_agency"].pk],  # type: ignore[attr-defined]
+    ),  # type: ignore[attr-defined]
+    admin_code=404,
+)
+MATRIX["admin:logout"] = admin_row(fixed("admin:logout"), admin_code=405)
+# The admin's own sign-in page hands over to joinedup's sign-in page, for everyone.
+MATRIX["admin:login"] = Row(fixed("admin:login"), {r: same(302) for r in ROLES}, anonymous=302)
+
+
+def test_every_url_pattern_has_a_row_in_the_permission_matrix():
+    missing = sorted(set(_url_names()) - set(MATRIX))
+    assert missing == [], f"Add these URLs to the permission matrix: {missing}"
+
+
+def test_the_matrix_names_no_url_that_does_not_exist():
+    assert sorted(set(MATRIX) - set(_url_names())) == []
+
+
+@pytest.fixture
+def world(db) -> World:
+    own, other = AgencyFactory(code="OWN"), AgencyFactory(code="OTH")
+    users = {role: UserFactory(username=f"{role}-own", agency=own, roles=[role]) for role in ROLES}
+    other_practitioner = UserFactory(username="practitioner-other", agency=other)
+    own_practitioner = UserFactory(username="practitioner-own-2", agency=own)
+    children = {
+        "own": ChildFactory(owning_agency=own),
+        "shared": ChildFactory(owning_agency=other),
+        "unshared": ChildFactory(owning_agency=other),
+    }
+    ShareDecisionFactory(child=children["shared"], shared_with_agency=own)
+    world = World(own_agency=own, other_agency=other, users=users, children=children)
+    now = timezone.now()
+    for role, user in users.items():
+        world.jobs[role] = {
+            "own": Job.objects.create(
+                kind=JobKind.CHILDREN_EXPORT,
+                requested_by=user,
+                status=JobStatus.DONE,
+                result_name="x.csv",
+                result_text="child_id\n",
+            ),
+            "shared": Job.objects.create(kind=JobKind.CHILDREN_EXPORT, requested_by=own_practitioner),
+            "unshared": Job.objects.create(kind=JobKind.CHILDREN_EXPORT, requested_by=other_practitioner),
+        }
+    world.grants["own"] = BreakGlassGrant.objects.create(
+        user=own_practitioner, child=children["unshared"], reason="Emergency", granted_at=now, expires_at=now
+    )
+    world.grants["other"] = BreakGlassGrant.objects.create(
+        user=other_practitioner, child=children["own"], reason="Emergency", granted_at=now, expires_at=now
+    )
+    world.objects = {
+        "agencies_agency": own,
+        "agencies_team": TeamFactory(agency=own),
+        "accounts_user": own_practitioner,
+    }
+    return world
+
+
+CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
+
+
+@pytest.mark.parametrize(("name", "role", "relation"), CELLS)
+def test_permission_matrix_cell(world: World, sign_in, client: Client, name: str, role: str, relation: str):
+    row = MATRIX[name]
+    sign_in(world.users[role])
+    url = row.url(world, role, relation)
+    response = getattr(client, row.method)(url)
+    assert response.status_code == row.cells[role][RELATIONS.index(relation)], url
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_permission_matrix_anonymous(world: World, client: Client, name: str):
+    row = MATRIX[name]
+    url = row.url(world, RoleCode.PRACTITIONER, "own")
+    response = getattr(client, row.method)(url)
+    assert response.status_code == row.anonymous, url
+    if row.anonymous == SIGN_IN:
+        landed = client.get(url, follow=True)
+        assert landed.request["PATH_INFO"] == reverse("accounts:sign-in")
+
+
+def test_a_child_outside_need_to_know_looks_exactly_like_one_that_does_not_exist(world: World, sign_in, client):
+    sign_in(world.users[RoleCode.PRACTITIONER])
+    hidden = client.get(reverse("children:detail", kwargs={"child_id": world.children["unshared"].pk}))  # type: ignore[attr-defined]
+    missing = client.get(reverse("children:detail", kwargs={"child_id": "00000000-0000-4000-8000-000000000000"}))
+    assert hidden.status_code == missing.status_code == 404
+    assert hidden.content == missing.content
