@@ -1,0 +1,161 @@
+"""The audit trail: one row per read of a child's information, append-only, and no data without it."""
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from joinedup.accounts.models import RoleCode
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.audit.models import AuditEvent, AuditKind
+from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
+from joinedup.jobs.services import children_export_build, children_export_request
+
+# Every route that shows a child's information, with the audit row each read must leave.
+CHILD_ROUTES = {
+    "children:detail": AuditKind.CHILD_VIEWED,
+    "children:entry-create": AuditKind.CHILD_VIEWED,
+    "children:share-create": AuditKind.CHILD_VIEWED,
+    "children:access-log": AuditKind.CHILD_ACCESS_LOG_VIEWED,
+}
+
+
+def _child_routes(resolver: URLResolver | None = None, prefix: str = ""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _child_routes(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
+        elif isinstance(pattern, URLPattern) and "child_id" in pattern.pattern.regex.groupindex:
+            yield f"{prefix}{pattern.name}"
+
+
+def test_every_route_about_one_child_is_listed_for_the_audit_check():
+    assert set(_child_routes()) == set(CHILD_ROUTES)
+
+
+@pytest.fixture
+def coordinator(db):
+    return UserFactory(agency=AgencyFactory(code="CSC"), roles=[RoleCode.COORDINATOR])
+
+
+@pytest.mark.parametrize(("name", "kind"), list(CHILD_ROUTES.items()))
+def test_each_read_of_a_child_leaves_exactly_one_audit_row(coordinator, sign_in, client, name, kind):
+    child = ChildFactory(owning_agency=coordinator.agency)
+    sign_in(coordinator)
+    url = reverse(name, kwargs={"child_id": child.pk})
+    for reads in (1, 2):
+        response = client.get(url, HTTP_USER_AGENT="pytest-browser", REMOTE_ADDR="192.0.2.7")
+        assert response.status_code == 200
+        rows = AuditEvent.objects.filter(child_id=child.pk, kind=kind)
+        assert rows.count() == reads
+    row = rows.first()
+    assert row is not None
+    assert (row.actor, row.actor_username, row.actor_agency_code) == (coordinator, coordinator.username, "CSC")
+    assert row.ip_address == "192.0.2.7"
+    assert row.user_agent == "pytest-browser"
+    assert row.path == url
+    assert row.reason
+
+
+def test_the_children_list_audits_each_child_shown_and_no_other(coordinator, sign_in, client):
+    shown = [ChildFactory(owning_agency=coordinator.agency, family_name=f"Marsh{i}") for i in range(3)]
+    not_shown = ChildFactory(owning_agency=coordinator.agency, family_name="Other")
+    sign_in(coordinator)
+    response = client.get(reverse("children:list"), {"q": "Marsh"})
+    assert response.status_code == 200
+    listed = AuditEvent.objects.filter(kind=AuditKind.CHILD_LISTED)
+    assert sorted(str(e.child_id) for e in listed) == sorted(str(c.pk) for c in shown)
+    assert not listed.filter(child_id=not_shown.pk).exists()
+    assert listed.first().reason == "Search: Marsh"
+
+
+def test_an_export_audits_every_child_exported_and_the_download(coordinator, sign_in, client, django_capture_on_commit_callbacks):
+    children = [ChildFactory(owning_agency=coordinator.agency) for _ in range(45)]
+    with django_capture_on_commit_callbacks(execute=False):
+        job = children_export_request(user=coordinator)
+    children_export_build(job_id=job.pk)
+    exported = AuditEvent.objects.filter(kind=AuditKind.CHILD_EXPORTED)
+    assert sorted(str(e.child_id) for e in exported) == sorted(str(c.pk) for c in children)
+    sign_in(coordinator)
+    response = client.get(reverse("jobs:download", kwargs={"job_id": job.pk}))
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(kind=AuditKind.EXPORT_DOWNLOADED, object_id=str(job.pk)).count() == 1
+
+
+def test_writes_are_audited_in_the_same_transaction(coordinator, sign_in, client):
+    child = ChildFactory(owning_agency=coordinator.agency)
+    sign_in(coordinator)
+    response = client.post(
+        reverse("children:entry-create", kwargs={"child_id": child.pk}),
+        {"occurred_at": "2026-01-10 10:00", "category": "contact", "summary": "Met at the youth centre."},
+    )
+    assert response.status_code == 302
+    entry = child.chronology.get()
+    assert AuditEvent.objects.filter(kind=AuditKind.NOTE_CREATED, object_id=str(entry.pk)).count() == 1
+
+
+def _refuse_audit_inserts():
+    if connection.vendor == "sqlite":
+        statements = [
+            "CREATE TEMP TRIGGER refuse_audit BEFORE INSERT ON audit_auditevent "
+            "BEGIN SELECT RAISE(ABORT, 'audit store unavailable'); END"
+        ]
+    else:
+        statements = [
+            "CREATE FUNCTION pg_temp.refuse_audit() RETURNS trigger LANGUAGE plpgsql AS $$ "
+            "BEGIN RAISE EXCEPTION 'audit store unavailable'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_auditevent "
+            "FOR EACH ROW EXECUTE FUNCTION pg_temp.refuse_audit()",
+        ]
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+@pytest.mark.parametrize("name", ["children:detail", "children:access-log", "children:entry-create"])
+def test_when_the_audit_row_cannot_be_written_nothing_is_served(coordinator, sign_in, client, name):
+    child = ChildFactory(owning_agency=coordinator.agency, given_name="Zephyrine", postcode="WB9 9ZZ")
+    ChronologyEntryFactory(child=child, summary="Seen near the canal path with an adult of concern")
+    sign_in(coordinator)
+    _refuse_audit_inserts()
+    response = client.get(reverse(name, kwargs={"child_id": child.pk}))
+    assert response.status_code == 503
+    body = response.content.decode()
+    assert "Zephyrine" not in body
+    assert "WB9 9ZZ" not in body
+    assert "canal path" not in body
+
+
+def test_when_the_audit_row_cannot_be_written_the_list_shows_no_child(coordinator, sign_in, client):
+    ChildFactory(owning_agency=coordinator.agency, given_name="Zephyrine")
+    sign_in(coordinator)
+    _refuse_audit_inserts()
+    response = client.get(reverse("children:list"))
+    assert response.status_code == 503
+    assert "Zephyrine" not in response.content.decode()
+
+
+def test_the_database_refuses_to_change_or_delete_an_audit_row(coordinator):
+    event = AuditEvent.objects.create(occurred_at="2026-01-01T00:00:00Z", kind=AuditKind.SIGNED_IN, actor=coordinator)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(reason="tampered")
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET reason = 'tampered'")
+    event.refresh_from_db()
+    assert event.reason == ""
+
+
+def test_a_manager_sees_who_viewed_a_childs_record(sign_in, client, db):
+    agency = AgencyFactory(code="POL")
+    manager = UserFactory(agency=agency, roles=[RoleCode.MANAGER])
+    practitioner = UserFactory(agency=agency, username="pc-viewer")
+    child = ChildFactory(owning_agency=agency)
+    sign_in(practitioner)
+    assert client.get(reverse("children:detail", kwargs={"child_id": child.pk})).status_code == 200
+    client.logout()
+    sign_in(manager)
+    response = client.get(reverse("children:access-log", kwargs={"child_id": child.pk}))
+    assert response.status_code == 200
+    assert "pc-viewer" in response.content.decode()
+    assert "Viewed a child&#x27;s record" in response.content.decode()
