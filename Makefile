@@ -1,0 +1,66 @@
+# joinedup: two commands for a new user.
+#   make demo  - set everything up and serve the demo area on http://127.0.0.1:8000
+#   make test  - set everything up and run the whole test suite
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: demo test setup setup-dev browser lint typecheck check worker serve bench clean
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PIP) install --quiet -r requirements-dev.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	mkdir -p var staticfiles
+
+setup-dev: $(VENV)/.installed-dev browser
+	mkdir -p var staticfiles
+
+# Browser tests drive Debian's Chromium; install it when it is missing and we may.
+browser:
+	@if [ -x /usr/bin/chromium ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing: install Debian's chromium package (sudo apt-get install chromium)"; exit 1; fi
+
+demo: export DJANGO_DEBUG ?= false
+demo: setup
+	$(PY) manage.py migrate --noinput -v0
+	$(PY) manage.py demo_area --if-missing
+	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
+	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py db_worker --interval 1 & WORKER=$$!; \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+
+test: setup-dev
+	DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q
+
+lint: setup-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup-dev
+	$(VENV)/bin/mypy config joinedup tests
+
+check: lint typecheck test
+
+worker: setup
+	$(PY) manage.py db_worker
+
+bench: setup-dev
+	@ls bench/*.py >/dev/null 2>&1 && for b in bench/*.py; do $(PY) $$b; done || echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) var staticfiles
