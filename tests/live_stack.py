@@ -66,8 +66,12 @@ def _database(workdir: Path) -> Iterator[str]:
     config = dj_database_url.parse(suite_url)
     name = f"joinedup_live_{uuid.uuid4().hex[:10]}"
     admin = psycopg.connect(
-        dbname="postgres", user=config["USER"], password=config["PASSWORD"] or None,
-        host=config["HOST"] or None, port=config["PORT"] or None, autocommit=True,
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=config["HOST"] or None,
+        port=config["PORT"] or None,
+        autocommit=True,
     )
     with admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -96,11 +100,17 @@ def live_stack(children: int = 12) -> Iterator[LiveStack]:
         logs = Path(tmp)
         server = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-            cwd=ROOT, env=env, stdout=(logs / "server.log").open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / "server.log").open("w"),
+            stderr=subprocess.STDOUT,
         )
         worker = subprocess.Popen(
             [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
-            cwd=ROOT, env=env, stdout=(logs / "worker.log").open("w"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=(logs / "worker.log").open("w"),
+            stderr=subprocess.STDOUT,
         )
         try:
             _wait_for(port, server)

@@ -30,9 +30,7 @@ class BreakGlassGrant(models.Model):
     class Meta:
         ordering = ["-granted_at"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(reason=""), name="break_glass_has_a_reason"
-            ),
+            models.CheckConstraint(condition=~models.Q(reason=""), name="break_glass_has_a_reason"),
         ]
 
     def __str__(self) -> str:

@@ -57,13 +57,9 @@ def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[
     now = now or timezone.now()
     from joinedup.sharing.models import ShareDecision
 
-    involved = Q(involvements__agency_id=user.agency_id, involvements__ended_at__isnull=True)
-    shared = Exists(
-        ShareDecision.objects.filter(_active_share(user, now), child=OuterRef("pk"), entry__isnull=True)
-    )
-    break_glass = Exists(
-        BreakGlassGrant.objects.filter(user=user, child=OuterRef("pk"), expires_at__gt=now)
-    )
+    involved = Q(involvements__agency=user.agency, involvements__ended_at__isnull=True)
+    shared = Exists(ShareDecision.objects.filter(_active_share(user, now), child=OuterRef("pk"), entry__isnull=True))
+    break_glass = Exists(BreakGlassGrant.objects.filter(user=user, child=OuterRef("pk"), expires_at__gt=now))
     visible_ids = Child.objects.filter(involved | Q(shared) | Q(break_glass)).values("pk")
     return Child.objects.filter(pk__in=visible_ids)
 
@@ -85,9 +81,7 @@ def chronology_visible_to(user: User, child: Child, *, now: datetime | None = No
     shares = ShareDecision.objects.filter(_active_share(user, now), child=child)
     if shares.filter(entry__isnull=True).exists():
         return entries
-    return entries.filter(
-        Q(owning_agency_id=user.agency_id) | Q(pk__in=shares.values("entry_id"))
-    )
+    return entries.filter(Q(owning_agency_id=user.agency_id) | Q(pk__in=shares.values("entry_id")))
 
 
 def can_record_children(user: User) -> bool:
@@ -100,7 +94,7 @@ def can_record_about_child(user: User, child: Child) -> bool:
 
 
 def agency_is_involved(user: User, child: Child) -> bool:
-    return child.involvements.filter(agency_id=user.agency_id, ended_at__isnull=True).exists()
+    return child.involvements.filter(agency=user.agency, ended_at__isnull=True).exists()
 
 
 def can_share_child(user: User, child: Child) -> bool:
@@ -133,7 +127,7 @@ def break_glass_reviewable_by(user: User) -> QuerySet[BreakGlassGrant]:
     """Grants a manager reviews: those of staff in the manager's own agency, other than their own."""
     if not can_review_break_glass(user):
         return BreakGlassGrant.objects.none()
-    return BreakGlassGrant.objects.filter(user__agency_id=user.agency_id).exclude(user=user)
+    return BreakGlassGrant.objects.filter(user__agency=user.agency).exclude(user=user)
 
 
 def can_export_children(user: User) -> bool:

@@ -55,9 +55,7 @@ def break_glass_grant(
     return grant
 
 
-def break_glass_review(
-    *, manager: User, grant: BreakGlassGrant, outcome: str, note: str
-) -> BreakGlassGrant:
+def break_glass_review(*, manager: User, grant: BreakGlassGrant, outcome: str, note: str) -> BreakGlassGrant:
     if not policy.break_glass_reviewable_by(manager).filter(pk=grant.pk).exists():
         raise PermissionDenied
     if outcome not in ReviewOutcome.values:

@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+
+from joinedup.accounts.types import AuthenticatedHttpRequest
 
 from . import policy, services
 from .forms import BreakGlassForm, ReviewForm
@@ -10,26 +12,28 @@ from .models import BreakGlassGrant
 
 
 @login_required
-def break_glass(request: HttpRequest) -> HttpResponse:
-    if not policy.can_request_break_glass(request.user):  # type: ignore[arg-type]
+def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_request_break_glass(request.user):
         raise PermissionDenied
     form = BreakGlassForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.break_glass_grant(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            grant = services.break_glass_grant(user=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.warning(request, f"Emergency access granted until {grant.expires_at:%H:%M} UTC. Your manager will review it.")
+            messages.warning(
+                request, f"Emergency access granted until {grant.expires_at:%H:%M} UTC. Your manager will review it."
+            )
             return redirect("children:detail", child_id=grant.child_id)
     return render(request, "access/break_glass.html", {"form": form})
 
 
 @login_required
-def review_list(request: HttpRequest) -> HttpResponse:
-    if not policy.can_review_break_glass(request.user):  # type: ignore[arg-type]
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_review_break_glass(request.user):
         raise PermissionDenied
-    grants = policy.break_glass_reviewable_by(request.user).select_related("user", "reviewed_by")  # type: ignore[arg-type]
+    grants = policy.break_glass_reviewable_by(request.user).select_related("user", "reviewed_by")
     return render(
         request,
         "access/review_list.html",
@@ -38,17 +42,17 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def review_decide(request: HttpRequest, grant_id: int) -> HttpResponse:
-    if not policy.can_review_break_glass(request.user):  # type: ignore[arg-type]
+def review_decide(request: AuthenticatedHttpRequest, grant_id: int) -> HttpResponse:
+    if not policy.can_review_break_glass(request.user):
         raise PermissionDenied
     try:
-        grant = policy.break_glass_reviewable_by(request.user).select_related("user").get(pk=grant_id)  # type: ignore[arg-type]
+        grant = policy.break_glass_reviewable_by(request.user).select_related("user").get(pk=grant_id)
     except BreakGlassGrant.DoesNotExist:
         raise Http404("No such emergency access") from None
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.break_glass_review(manager=request.user, grant=grant, **form.cleaned_data)  # type: ignore[arg-type]
+            services.break_glass_review(manager=request.user, grant=grant, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:

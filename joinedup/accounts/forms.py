@@ -11,5 +11,7 @@ class TokenForm(forms.Form):
         label="Code from your authenticator app",
         regex=r"^\s*\d{6}\s*$",
         error_messages={"invalid": "Enter the 6-digit code from your authenticator app"},
-        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "one-time-code", "inputmode": "numeric"}),
+        widget=forms.TextInput(
+            attrs={"class": "govuk-input govuk-input--width-5", "autocomplete": "one-time-code", "inputmode": "numeric"}
+        ),
     )

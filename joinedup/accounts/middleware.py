@@ -69,8 +69,10 @@ def two_factor_required(get_response: Callable[[HttpRequest], HttpResponse]) -> 
         if (
             settings.JOINEDUP_OTP_REQUIRED
             and user.is_authenticated
-            and not user.is_verified()  # type: ignore[union-attr]
-            and not request.path.startswith(settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL)
+            and not user.is_verified()  # type: ignore[union-attr,attr-defined]
+            and not request.path.startswith(
+                settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
+            )
             and request.path not in {reverse(name) for name in TWO_FACTOR_EXEMPT}
         ):
             return redirect("accounts:two-factor")

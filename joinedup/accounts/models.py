@@ -1,6 +1,6 @@
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 
 from joinedup.agencies.models import Agency, Team
@@ -33,15 +33,9 @@ class Role(models.Model):
 class User(AbstractUser):
     """A member of staff of one partner agency."""
 
-    agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True
-    )
-    team = models.ForeignKey(
-        Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True
-    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, related_name="members", null=True, blank=True)
     roles = models.ManyToManyField(Role, blank=True, related_name="users")
-
-    objects: UserManager["User"] = UserManager()
 
     class Meta:
         ordering = ["username"]
@@ -56,6 +50,10 @@ class User(AbstractUser):
             cached = frozenset(self.roles.values_list("code", flat=True)) if self.pk else frozenset()
             self._role_codes = cached
         return frozenset(cached)
+
+    def is_verified(self) -> bool:
+        """Replaced per request by django-otp's middleware; without it, no second factor has been given."""
+        return False
 
     def has_role(self, *codes: str) -> bool:
         return bool(self.role_codes() & set(codes))

@@ -31,11 +31,9 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
-        )
+        user = authenticate(request, username=form.cleaned_data["username"], password=form.cleaned_data["password"])
         if user is not None:
-            services.user_sign_in(request=request, user=user)  # type: ignore[arg-type]
+            services.user_sign_in(request=request, user=user)
             return redirect(_next_url(request))
         services.sign_in_failure_record(username=form.cleaned_data["username"])
         error = SIGN_IN_ERROR
@@ -52,7 +50,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        services.user_sign_out_record(user=request.user)  # type: ignore[arg-type]
+        services.user_sign_out_record(user=request.user)
     logout(request)
     return redirect(settings.LOGOUT_REDIRECT_URL)
 
@@ -65,7 +63,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     error = ""
     if request.method == "POST" and form.is_valid():
-        if services.two_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):  # type: ignore[arg-type]
+        if services.two_factor_verify(request=request, user=request.user, token=form.cleaned_data["token"]):
             return redirect(_next_url(request))
         error = "The code is not right. Enter the code your authenticator app shows now"
     return render(request, "accounts/two_factor.html", {"form": form, "error": error})
@@ -83,9 +81,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_URL)
     if TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists():
         return redirect("accounts:two-factor")
-    device = TOTPDevice.objects.filter(
-        pk=request.session.get(SETUP_DEVICE), user=request.user, confirmed=False
-    ).first()
+    device = TOTPDevice.objects.filter(pk=request.session.get(SETUP_DEVICE), user=request.user, confirmed=False).first()
     if device is None:
         device = TOTPDevice.objects.create(user=request.user, name="Authenticator app", confirmed=False)
         request.session[SETUP_DEVICE] = device.pk
@@ -93,7 +89,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST" and form.is_valid():
         if services.two_factor_enrol(
-            request=request, user=request.user, device=device, token=form.cleaned_data["token"]  # type: ignore[arg-type]
+            request=request,
+            user=request.user,
+            device=device,
+            token=form.cleaned_data["token"],
         ):
             request.session.pop(SETUP_DEVICE, None)
             return redirect(settings.LOGIN_REDIRECT_URL)

@@ -11,11 +11,12 @@ class AuditOrigin:
     path: str = ""
 
 
-_current: ContextVar[AuditOrigin] = ContextVar("audit_origin", default=AuditOrigin())
+_current: ContextVar[AuditOrigin | None] = ContextVar("audit_origin", default=None)
+_NOWHERE = AuditOrigin()
 
 
 def current_origin() -> AuditOrigin:
-    return _current.get()
+    return _current.get() or _NOWHERE
 
 
 def set_origin(origin: AuditOrigin) -> object:

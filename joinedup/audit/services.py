@@ -74,9 +74,7 @@ def audit_record(
     return event
 
 
-def audit_record_children(
-    *, actor: User, kind: AuditKind, child_ids: Iterable[UUID], reason: str = ""
-) -> int:
+def audit_record_children(*, actor: User, kind: AuditKind, child_ids: Iterable[UUID], reason: str = "") -> int:
     """Write one audit row per child, e.g. for each row of a list or an export."""
     events = [
         _event(

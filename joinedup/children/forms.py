@@ -14,17 +14,31 @@ class ChildForm(forms.Form):
     given_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=TEXT))
     family_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=TEXT))
     other_names = forms.CharField(
-        max_length=300, required=False, help_text="Other names the child is known by; separate with ;",
+        max_length=300,
+        required=False,
+        help_text="Other names the child is known by; separate with ;",
         widget=forms.TextInput(attrs=TEXT),
     )
     date_of_birth = forms.DateField(
-        required=False, help_text="For example, 2010-03-27",
+        required=False,
+        help_text="For example, 2010-03-27",
         widget=forms.DateInput(attrs={"class": "govuk-input govuk-input--width-10", "type": "date"}),
     )
-    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.Select(attrs={"class": "govuk-select"}))
-    postcode = forms.CharField(max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}))
-    la_child_id = forms.CharField(label="Local authority child id", max_length=20, required=False, widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}))
-    involvement_reason = forms.CharField(label="Why your agency is involved", max_length=300, required=False, widget=forms.TextInput(attrs=TEXT))
+    sex = forms.ChoiceField(
+        choices=Sex.choices, initial=Sex.UNKNOWN, widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    postcode = forms.CharField(
+        max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"})
+    )
+    la_child_id = forms.CharField(
+        label="Local authority child id",
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-10"}),
+    )
+    involvement_reason = forms.CharField(
+        label="Why your agency is involved", max_length=300, required=False, widget=forms.TextInput(attrs=TEXT)
+    )
 
     def clean_date_of_birth(self):  # type: ignore[no-untyped-def]
         value = self.cleaned_data.get("date_of_birth")
@@ -35,7 +49,8 @@ class ChildForm(forms.Form):
 
 class ChronologyEntryForm(forms.Form):
     occurred_at = forms.DateTimeField(
-        label="When it happened", help_text="UK time, for example 2026-11-21 16:30",
+        label="When it happened",
+        help_text="UK time, for example 2026-11-21 16:30",
         widget=forms.DateTimeInput(attrs={"class": "govuk-input govuk-input--width-20", "type": "datetime-local"}),
     )
     category = forms.ChoiceField(choices=NoteCategory.choices, widget=forms.Select(attrs={"class": "govuk-select"}))
@@ -50,21 +65,35 @@ class ChronologyEntryForm(forms.Form):
 
 class ShareForm(forms.Form):
     shared_with_agency = forms.ModelChoiceField(
-        label="Share with agency", queryset=Agency.objects.all(), required=False,
+        label="Share with agency",
+        queryset=Agency.objects.all(),
+        required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     shared_with_user = forms.ModelChoiceField(
-        label="Or share with one person", queryset=User.objects.filter(is_active=True).select_related("agency"), required=False,
+        label="Or share with one person",
+        queryset=User.objects.filter(is_active=True).select_related("agency"),
+        required=False,
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
     entry = forms.ModelChoiceField(
-        label="What to share", queryset=ChronologyEntry.objects.none(), required=False, empty_label="The whole record",
+        label="What to share",
+        queryset=ChronologyEntry.objects.none(),
+        required=False,
+        empty_label="The whole record",
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
-    lawful_basis = forms.ChoiceField(choices=[("", "Choose the lawful basis"), *LawfulBasis.choices], widget=forms.Select(attrs={"class": "govuk-select"}))
-    purpose = forms.CharField(widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}), help_text="Why the recipient needs to know")
+    lawful_basis = forms.ChoiceField(
+        choices=[("", "Choose the lawful basis"), *LawfulBasis.choices],
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    purpose = forms.CharField(
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}), help_text="Why the recipient needs to know"
+    )
     approved_by = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True, roles__code__in=[RoleCode.MANAGER, RoleCode.COORDINATOR]).distinct(),
+        queryset=User.objects.filter(
+            is_active=True, roles__code__in=[RoleCode.MANAGER, RoleCode.COORDINATOR]
+        ).distinct(),
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 

@@ -83,9 +83,7 @@ def involvement_open(*, user: User, child: Child, agency_code: str, reason: str 
     from joinedup.agencies.models import Agency
 
     agency = Agency.objects.get(code=agency_code)
-    allowed = policy.can_record_children(user) and (
-        user.has_role(RoleCode.COORDINATOR) or user.agency_id == agency.pk
-    )
+    allowed = policy.can_record_children(user) and (user.has_role(RoleCode.COORDINATOR) or user.agency_id == agency.pk)
     if not allowed:
         raise PermissionDenied
     with transaction.atomic():

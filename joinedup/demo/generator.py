@@ -27,9 +27,18 @@ DEMO_PASSWORD = "joinedup-demo"  # noqa: S105 - the published password of the sy
 BOROUGH = "Wealdbridge"
 
 AGENCIES: list[tuple[str, str, str, list[tuple[str, bool]]]] = [
-    ("CSC", f"{BOROUGH} Children's Social Care", AgencyKind.CHILDRENS_SOCIAL_CARE,
-     [("Front Door", True), ("Exploitation and Missing Team", False), ("Children in Care Team", False)]),
-    ("POL", f"{BOROUGH} Police", AgencyKind.POLICE, [("Missing Persons Unit", True), ("Child Exploitation Team", False)]),
+    (
+        "CSC",
+        f"{BOROUGH} Children's Social Care",
+        AgencyKind.CHILDRENS_SOCIAL_CARE,
+        [("Front Door", True), ("Exploitation and Missing Team", False), ("Children in Care Team", False)],
+    ),
+    (
+        "POL",
+        f"{BOROUGH} Police",
+        AgencyKind.POLICE,
+        [("Missing Persons Unit", True), ("Child Exploitation Team", False)],
+    ),
     ("HEA", f"{BOROUGH} Health", AgencyKind.HEALTH, [("Sexual Health Service", False), ("School Nursing", True)]),
     ("EDU", f"{BOROUGH} Education", AgencyKind.EDUCATION, [("Inclusion and Attendance", True)]),
     ("YJS", f"{BOROUGH} Youth Justice Service", AgencyKind.YOUTH_JUSTICE, [("Youth Justice Team", True)]),
@@ -43,7 +52,14 @@ ACCOUNTS: list[tuple[str, str, str, list[str], str, str]] = [
     ("manager", "CSC", "Exploitation and Missing Team", [RoleCode.MANAGER], "Sam", "Manager"),
     ("leader", "CSC", "Front Door", [RoleCode.LEADER], "Alex", "Leader"),
     ("admin", "CSC", "Front Door", [RoleCode.ADMINISTRATOR], "Jo", "Administrator"),
-    ("practitioner-social-care", "CSC", "Exploitation and Missing Team", [RoleCode.PRACTITIONER], "Ruth", "Social Worker"),
+    (
+        "practitioner-social-care",
+        "CSC",
+        "Exploitation and Missing Team",
+        [RoleCode.PRACTITIONER],
+        "Ruth",
+        "Social Worker",
+    ),
     ("practitioner-police", "POL", "Child Exploitation Team", [RoleCode.PRACTITIONER], "Dan", "Constable"),
     ("manager-police", "POL", "Child Exploitation Team", [RoleCode.MANAGER], "Kim", "Sergeant"),
     ("practitioner-health", "HEA", "Sexual Health Service", [RoleCode.PRACTITIONER], "Lena", "Nurse"),
@@ -63,24 +79,63 @@ PRACTITIONER_OF = {
 
 ENTRY_TEXTS: dict[str, list[tuple[str, str]]] = {
     "CSC": [
-        (NoteCategory.CONTACT, "Home visit. {name} talked about school and said they want to see more of their older sister."),
-        (NoteCategory.DECISION, "Strategy discussion held with police and school; agencies agreed a safety plan with {name} and their carer."),
-        (NoteCategory.CONTACT, "Key worker visit. {name} was quiet but agreed to meet again next week at the youth centre."),
+        (
+            NoteCategory.CONTACT,
+            "Home visit. {name} talked about school and said they want to see more of their older sister.",
+        ),
+        (
+            NoteCategory.DECISION,
+            "Strategy discussion held with police and school; agencies agreed a safety plan "
+            "with {name} and their carer.",
+        ),
+        (
+            NoteCategory.CONTACT,
+            "Key worker visit. {name} was quiet but agreed to meet again next week at the youth centre.",
+        ),
     ],
     "POL": [
-        (NoteCategory.INFORMATION, "{name} was found at a private address with adults of concern and was taken home safely."),
-        (NoteCategory.CONCERN, "Intelligence that an adult is giving {name} lifts and gifts; disruption being considered."),
+        (
+            NoteCategory.INFORMATION,
+            "{name} was found at a private address with adults of concern and was taken home safely.",
+        ),
+        (
+            NoteCategory.CONCERN,
+            "Intelligence that an adult is giving {name} lifts and gifts; disruption being considered.",
+        ),
     ],
     "HEA": [
-        (NoteCategory.CONTACT, "{name} attended the clinic with an adult who was not a relative; screening questions about relationships completed."),
-        (NoteCategory.CONCERN, "School nurse drop-in: {name} said they are tired and have a new phone from an older friend."),
+        (
+            NoteCategory.CONTACT,
+            "{name} attended the clinic with an adult who was not a relative; "
+            "screening questions about relationships completed.",
+        ),
+        (
+            NoteCategory.CONCERN,
+            "School nurse drop-in: {name} said they are tired and have a new phone from an older friend.",
+        ),
     ],
     "EDU": [
-        (NoteCategory.INFORMATION, "Attendance has fallen to 62% this term; staff saw {name} collected after school by an adult in a car."),
-        (NoteCategory.CONTACT, "Designated safeguarding lead met {name}, who asked for help catching up with coursework."),
+        (
+            NoteCategory.INFORMATION,
+            "Attendance has fallen to 62% this term; staff saw {name} collected after school by an adult in a car.",
+        ),
+        (
+            NoteCategory.CONTACT,
+            "Designated safeguarding lead met {name}, who asked for help catching up with coursework.",
+        ),
     ],
-    "YJS": [(NoteCategory.CONTACT, "Caseworker session. {name} spoke about being pressured to carry items for older young people.")],
-    "VCS": [(NoteCategory.CONTACT, "Youth worker met {name} at the drop-in; {name} wants to join the Saturday football group.")],
+    "YJS": [
+        (
+            NoteCategory.CONTACT,
+            "Caseworker session. {name} spoke about being pressured to carry items for older young people.",
+        )
+    ],
+    "VCS": [
+        (
+            NoteCategory.CONTACT,
+            "Youth worker met {name} at the drop-in; {name} wants to join the Saturday football group.",
+        )
+    ],
 }
 
 
@@ -129,7 +184,9 @@ def _agencies(summary: DemoSummary) -> None:
         agency = Agency.objects.create(code=code, name=name, kind=kind)
         for team_name, duty in teams:
             Team.objects.create(
-                agency=agency, name=team_name, is_duty_team=duty,
+                agency=agency,
+                name=team_name,
+                is_duty_team=duty,
                 email=f"{team_name.lower().replace(' ', '-')}@{code.lower()}.wealdbridge.example",
             )
         summary.agencies += 1
@@ -140,8 +197,13 @@ def _accounts(summary: DemoSummary) -> dict[str, User]:
     for username, code, team_name, roles, first, last in ACCOUNTS:
         agency = Agency.objects.get(code=code)
         users[username] = user_create(
-            username=username, password=DEMO_PASSWORD, agency=agency, roles=list(roles),
-            team=Team.objects.get(agency=agency, name=team_name), first_name=first, last_name=last,
+            username=username,
+            password=DEMO_PASSWORD,
+            agency=agency,
+            roles=list(roles),
+            team=Team.objects.get(agency=agency, name=team_name),
+            first_name=first,
+            last_name=last,
             email=f"{username}@{code.lower()}.wealdbridge.example",
         )
         summary.users.append(username)
@@ -155,7 +217,13 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     created: list[tuple[Child, list[str]]] = []
     for index in range(count):
         sex = rng.choice([Sex.FEMALE, Sex.FEMALE, Sex.MALE, Sex.MALE, Sex.OTHER])
-        given = fake.first_name_female() if sex == Sex.FEMALE else fake.first_name_male() if sex == Sex.MALE else fake.first_name()
+        given = (
+            fake.first_name_female()
+            if sex == Sex.FEMALE
+            else fake.first_name_male()
+            if sex == Sex.MALE
+            else fake.first_name()
+        )
         # Most children are known to social care; a few only to one other agency, so that
         # need-to-know, sharing and emergency access all have something real to show.
         owner = "CSC" if index % 6 else rng.choice(["POL", "HEA", "EDU"])
@@ -174,7 +242,9 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
         codes = [owner]
         if owner == "CSC":
             for code in rng.sample(other_codes, k=rng.randint(1, 3)):
-                children_services.involvement_open(user=users["coordinator"], child=child, agency_code=code, reason="Multi-agency plan")
+                children_services.involvement_open(
+                    user=users["coordinator"], child=child, agency_code=code, reason="Multi-agency plan"
+                )
                 codes.append(code)
         key_agency = rng.choice(codes)
         child.key_worker = users[PRACTITIONER_OF[key_agency]]
@@ -183,9 +253,11 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
             for _ in range(rng.randint(1, 3)):
                 category, text = rng.choice(ENTRY_TEXTS[code])
                 children_services.chronology_entry_record(
-                    user=users[PRACTITIONER_OF[code]], child=child,
+                    user=users[PRACTITIONER_OF[code]],
+                    child=child,
                     occurred_at=now - timedelta(days=rng.randint(1, 300), minutes=rng.randint(0, 1440)),
-                    category=category, summary=text.format(name=child.given_name),
+                    category=category,
+                    summary=text.format(name=child.given_name),
                 )
                 summary.entries += 1
         created.append((child, codes))
@@ -197,8 +269,11 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     shares += [(c, "CSC", "HEA") for c, codes in created if codes[0] == "CSC" and "HEA" not in codes][:3]
     for child, by, to in shares:
         share_decision_record(
-            user=users[PRACTITIONER_OF[by]], child=child, lawful_basis=LawfulBasis.UK_GDPR_PUBLIC_TASK,
-            purpose="So the recipient can support the agreed safety plan", approved_by=approvers[by],
+            user=users[PRACTITIONER_OF[by]],
+            child=child,
+            lawful_basis=LawfulBasis.UK_GDPR_PUBLIC_TASK,
+            purpose="So the recipient can support the agreed safety plan",
+            approved_by=approvers[by],
             shared_with_agency=Agency.objects.get(code=to),
         )
         summary.shares += 1
@@ -209,8 +284,10 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     unseen = [c for c, codes in created if codes == ["HEA"]] or [c for c, codes in created if "CSC" not in codes]
     if unseen and unseen[0].date_of_birth:
         break_glass_grant(
-            user=users["practitioner-social-care"], given_name=unseen[0].given_name,
-            family_name=unseen[0].family_name, date_of_birth=unseen[0].date_of_birth,
+            user=users["practitioner-social-care"],
+            given_name=unseen[0].given_name,
+            family_name=unseen[0].family_name,
+            date_of_birth=unseen[0].date_of_birth,
             reason="Out-of-hours call: the child was reported missing by their carer and police asked for background.",
         )
         summary.break_glass += 1

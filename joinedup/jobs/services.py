@@ -14,7 +14,16 @@ from joinedup.audit.services import audit_record, audit_record_children
 from .models import Job, JobKind, JobStatus
 
 PROGRESS_EVERY = 20
-EXPORT_COLUMNS = ["child_id", "given_name", "family_name", "date_of_birth", "sex", "postcode", "la_child_id", "owning_agency"]
+EXPORT_COLUMNS = [
+    "child_id",
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "postcode",
+    "la_child_id",
+    "owning_agency",
+]
 
 
 def children_export_request(*, user: User) -> Job:
@@ -38,7 +47,9 @@ def children_export_build(*, job_id: UUID | str) -> Job:
     """Build the CSV for a queued export, reporting progress and auditing each child exported."""
     job = Job.objects.select_related("requested_by__agency").get(pk=job_id)
     user = job.requested_by
-    children = policy.children_visible_to(user).select_related("owning_agency").order_by("family_name", "given_name", "pk")
+    children = (
+        policy.children_visible_to(user).select_related("owning_agency").order_by("family_name", "given_name", "pk")
+    )
     total = children.count()
     _progress(job, status=JobStatus.RUNNING, progress_total=total, progress_done=0, message="Building the export")
     buffer = io.StringIO()
@@ -48,20 +59,24 @@ def children_export_build(*, job_id: UUID | str) -> Job:
     done = 0
     try:
         for child in children.iterator(chunk_size=200):
-            writer.writerow([
-                child.pk,
-                child.given_name,
-                child.family_name,
-                child.date_of_birth.isoformat() if child.date_of_birth else "",
-                child.sex,
-                child.postcode,
-                child.la_child_id,
-                child.owning_agency.code,
-            ])
+            writer.writerow(
+                [
+                    child.pk,
+                    child.given_name,
+                    child.family_name,
+                    child.date_of_birth.isoformat() if child.date_of_birth else "",
+                    child.sex,
+                    child.postcode,
+                    child.la_child_id,
+                    child.owning_agency.code,
+                ]
+            )
             batch.append(child.pk)
             done += 1
             if len(batch) >= PROGRESS_EVERY:
-                audit_record_children(actor=user, kind=AuditKind.CHILD_EXPORTED, child_ids=batch, reason=f"Export {job.pk}")
+                audit_record_children(
+                    actor=user, kind=AuditKind.CHILD_EXPORTED, child_ids=batch, reason=f"Export {job.pk}"
+                )
                 batch = []
                 _progress(job, progress_done=done)
         audit_record_children(actor=user, kind=AuditKind.CHILD_EXPORTED, child_ids=batch, reason=f"Export {job.pk}")

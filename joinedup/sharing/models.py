@@ -1,11 +1,20 @@
 from django.conf import settings
 from django.db import models
-from django.db.models.functions import Length, Trim
+from django.db.models import Value
+from django.db.models.functions import Length, Replace, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child, ChronologyEntry
+
+
+def _whitespace_as_spaces(field: str) -> Replace:
+    # TRIM removes only spaces on SQLite and PostgreSQL: tabs and line breaks count as blank too.
+    expression = Replace(field, Value("\t"), Value(" "))
+    for blank in ("\n", "\r"):
+        expression = Replace(expression, Value(blank), Value(" "))
+    return expression
 
 
 class LawfulBasis(models.TextChoices):
@@ -61,7 +70,7 @@ class ShareDecision(models.Model):
                 name="share_has_a_lawful_basis",
             ),
             models.CheckConstraint(
-                condition=GreaterThan(Length(Trim("purpose")), 0),
+                condition=GreaterThan(Length(Trim(_whitespace_as_spaces("purpose"))), 0),
                 name="share_has_a_purpose",
             ),
             models.CheckConstraint(

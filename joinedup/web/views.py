@@ -1,20 +1,21 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from joinedup.access import policy
+from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.jobs.selectors import jobs_for
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "web/home.html",
         {
-            "can_export": policy.can_export_children(user),  # type: ignore[arg-type]
-            "reviews_waiting": policy.break_glass_reviewable_by(user).filter(reviewed_at__isnull=True).count(),  # type: ignore[arg-type]
-            "jobs": jobs_for(user=user)[:5],  # type: ignore[arg-type]
+            "can_export": policy.can_export_children(user),
+            "reviews_waiting": policy.break_glass_reviewable_by(user).filter(reviewed_at__isnull=True).count(),
+            "jobs": jobs_for(user=user)[:5],
         },
     )

@@ -46,7 +46,7 @@ def test_the_coordinator_watches_an_export_run_in_the_worker_and_downloads_it(pa
     expect(page.get_by_text("12 of 12 done (100%)")).to_be_visible()
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"Download children-.*\.csv")).click()
-    content = open(download_info.value.path(), encoding="utf-8").read().splitlines()
+    content = download_info.value.path().read_text(encoding="utf-8").splitlines()
     assert content[0].startswith("child_id,given_name,family_name")
     assert len(content) == 13
 

@@ -1,5 +1,5 @@
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 import factory
 from django.utils import timezone
@@ -28,7 +28,8 @@ class ChildFactory(DjangoModelFactory[Child]):
     @factory.post_generation
     def involved(self, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create and extracted is not False:
-            Involvement.objects.create(child=self, agency=self.owning_agency)
+            child = cast(Child, self)
+            Involvement.objects.create(child=child, agency=child.owning_agency)
 
 
 class InvolvementFactory(DjangoModelFactory[Involvement]):

@@ -89,7 +89,7 @@ def test_the_database_refuses_a_share_without_a_known_lawful_basis(world, lawful
     assert not ShareDecision.objects.exists()
 
 
-@pytest.mark.parametrize("purpose", ["", " ", "     "])
+@pytest.mark.parametrize("purpose", ["", " ", "     ", "\t", " \n ", "\r\n"])
 def test_the_database_refuses_a_share_without_a_purpose(world, purpose):
     with pytest.raises(IntegrityError), transaction.atomic():
         ShareDecision.objects.create(**_row(world, purpose=purpose))
