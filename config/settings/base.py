@@ -39,6 +39,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # First, so every audit row written while handling the request says where it came from.
+    "joinedup.audit.middleware.audit_context",
     "joinedup.web.middleware.security_headers",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -51,7 +53,6 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "joinedup.accounts.middleware.session_timeouts",
     "joinedup.accounts.middleware.two_factor_required",
-    "joinedup.audit.middleware.audit_context",
     "joinedup.audit.middleware.AuditFailureMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

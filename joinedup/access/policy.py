@@ -108,6 +108,13 @@ def can_approve_shares(user: User) -> bool:
     return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
 
 
+def can_approve_share_of(approver: User, *, sharer: User) -> bool:
+    """Nobody approves their own share: a manager of the sharer's agency, or a coordinator, does."""
+    if approver.pk == sharer.pk or not can_approve_shares(approver):
+        return False
+    return approver.has_role(RoleCode.COORDINATOR) or approver.agency_id == sharer.agency_id
+
+
 def can_view_access_log(user: User, child: Child) -> bool:
     """Managers of an agency that can see the child, and cross-agency roles."""
     if not can_view_child(user, child):

@@ -67,7 +67,10 @@ def break_glass_review(*, manager: User, grant: BreakGlassGrant, outcome: str, n
         grant.reviewed_at = timezone.now()
         grant.review_outcome = outcome
         grant.review_note = note.strip()
-        grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note"])
+        if outcome == ReviewOutcome.NOT_JUSTIFIED:
+            # Access found unjustified ends now, if it had not already.
+            grant.expires_at = min(grant.expires_at, grant.reviewed_at)
+        grant.save(update_fields=["reviewed_by", "reviewed_at", "review_outcome", "review_note", "expires_at"])
         audit_record(
             actor=manager,
             kind=AuditKind.BREAK_GLASS_REVIEWED,

@@ -1,3 +1,4 @@
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -10,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.audit.models import AuditKind
-from joinedup.audit.services import audit_record
+from joinedup.audit.services import AuditWriteFailed, audit_record
+
+logger = logging.getLogger(__name__)
 
 SIGNED_IN_AT = "joinedup_signed_in_at"
 LAST_SEEN_AT = "joinedup_last_seen_at"
@@ -43,7 +46,11 @@ def session_timeouts(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
             now = timezone.now()
             reason = session_expiry_reason(request, now)
             if reason is not None:
-                audit_record(actor=user, kind=AuditKind.SESSION_EXPIRED, reason=reason)  # type: ignore[arg-type]
+                try:
+                    audit_record(actor=user, kind=AuditKind.SESSION_EXPIRED, reason=reason)  # type: ignore[arg-type]
+                except AuditWriteFailed:
+                    # Ending the session serves nothing, so it goes ahead; the failure is logged.
+                    logger.exception("Could not audit the end of a session")
                 logout(request)
                 messages.info(request, reason)
                 if request.headers.get("HX-Request"):

@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.accounts.models import RoleCode, User
@@ -97,10 +98,15 @@ class ShareForm(forms.Form):
         widget=forms.Select(attrs={"class": "govuk-select"}),
     )
 
-    def __init__(self, *args, entries=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, entries=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         if entries is not None:
             self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
+        # Approvers: managers of the sharer's own agency, or a coordinator; never the sharer.
+        approvers = self.fields["approved_by"].queryset.exclude(pk=user.pk)  # type: ignore[attr-defined]
+        self.fields["approved_by"].queryset = approvers.filter(  # type: ignore[attr-defined]
+            Q(agency_id=user.agency_id, roles__code=RoleCode.MANAGER) | Q(roles__code=RoleCode.COORDINATOR)
+        ).distinct()
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean() or {}

@@ -77,7 +77,7 @@ def share_create(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
     child = selectors.child_find(user=user, child_id=child_id)
     _require(policy.can_share_child(user, child))
     selectors.child_get(user=user, child_id=child.pk, reason="Recording a decision to share")
-    form = ShareForm(request.POST or None, entries=selectors.chronology_for(user=user, child=child))
+    form = ShareForm(request.POST or None, user=user, entries=selectors.chronology_for(user=user, child=child))
     if request.method == "POST" and form.is_valid():
         try:
             share_decision_record(user=user, child=child, **form.cleaned_data)

@@ -28,8 +28,10 @@ def share_decision_record(
     """Record a decision to share a child's record, or one entry of it, and audit it."""
     if not policy.can_share_child(user, child) or user.agency is None:
         raise PermissionDenied
-    if not policy.can_approve_shares(approved_by):
-        raise ValidationError({"approved_by": "Choose a manager or coordinator to approve the share."})
+    if not policy.can_approve_share_of(approved_by, sharer=user):
+        raise ValidationError(
+            {"approved_by": "Choose a manager of your agency, or the coordinator, other than yourself, to approve it."}
+        )
     if lawful_basis not in LawfulBasis.values:
         raise ValidationError({"lawful_basis": "Choose the lawful basis for sharing."})
     if not purpose.strip():

@@ -393,6 +393,18 @@ def test_reviewing_records_the_outcome_and_cannot_be_done_twice(world):
     assert AuditEvent.objects.filter(kind=AuditKind.BREAK_GLASS_REVIEWED).count() == 1
 
 
+def test_access_found_not_justified_ends_at_once_and_justified_access_runs_its_course(world):
+    police_manager = UserFactory.create(agency=world.police, roles=[RoleCode.MANAGER])
+    justified = _break_glass(world.police_colleague, world.child)
+    unjustified = _break_glass(world.police_practitioner, world.child)
+
+    break_glass_review(manager=police_manager, grant=justified, outcome=ReviewOutcome.JUSTIFIED, note="")
+    break_glass_review(manager=police_manager, grant=unjustified, outcome=ReviewOutcome.NOT_JUSTIFIED, note="No need")
+
+    assert not sees(world.police_practitioner, world.child)
+    assert sees(world.police_colleague, world.child)
+
+
 def test_another_agencys_manager_cannot_review_a_grant(world):
     grant = _break_glass(world.police_practitioner, world.child)
     social_care_manager = UserFactory.create(agency=world.social_care, roles=[RoleCode.MANAGER])

@@ -158,6 +158,13 @@ INCOMPLETE_SHARES: dict[str, Callable[[World], dict[str, Any]]] = {
     "no recipient": lambda world: {"shared_with_agency": None},
     "two recipients": lambda world: {"shared_with_user": world.police_practitioner},
     "approver is not a manager": lambda world: {"approved_by": world.social_worker},
+    "approver is another agency's manager": lambda world: {
+        "approved_by": UserFactory.create(agency=world.police, roles=[RoleCode.MANAGER])
+    },
+    "sharer approves their own share": lambda world: {
+        "user": world.manager,
+        "approved_by": world.manager,
+    },
 }
 
 

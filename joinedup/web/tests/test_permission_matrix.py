@@ -10,10 +10,12 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from joinedup.access.models import BreakGlassGrant
 from joinedup.accounts.models import RoleCode, User
@@ -206,9 +208,13 @@ def admin_object(model: str, action: str) -> Callable[[World, str, str], str]:
 
 
 ADMIN_MODELS = ["agencies_agency", "agencies_team", "accounts_user"]
-for _model in ADMIN_MODELS:
+# Sign-in lockouts and authenticator apps are looked at and deleted (to unlock, or to reset a lost app), never added.
+ADMIN_VIEW_DELETE_MODELS = ["axes_accessattempt", "otp_totp_totpdevice"]
+for _model in ADMIN_MODELS + ADMIN_VIEW_DELETE_MODELS:
     MATRIX[f"admin:{_model}_changelist"] = admin_row(fixed(f"admin:{_model}_changelist"))
-    MATRIX[f"admin:{_model}_add"] = admin_row(fixed(f"admin:{_model}_add"))
+    MATRIX[f"admin:{_model}_add"] = admin_row(
+        fixed(f"admin:{_model}_add"), admin_code=403 if _model in ADMIN_VIEW_DELETE_MODELS else 200
+    )
     for _action in ["change", "delete", "history"]:
         MATRIX[f"admin:{_model}_{_action}"] = admin_row(admin_object(_model, _action))
 MATRIX["admin:auth_user_password_change"] = admin_row(
@@ -279,6 +285,10 @@ def world(db) -> World:
         "agencies_agency": own,
         "agencies_team": TeamFactory.create(agency=own),
         "accounts_user": own_practitioner,
+        "axes_accessattempt": AccessAttempt.objects.create(
+            username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=2, attempt_time=now
+        ),
+        "otp_totp_totpdevice": TOTPDevice.objects.create(user=own_practitioner, name="Phone", confirmed=True),
     }
     return world
 
