@@ -42,8 +42,7 @@ class SignInLockoutAdmin(AdministratorAdmin):
 
     list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
     search_fields = ["username"]
-    fields = ["username", "ip_address", "user_agent", "failures_since_start", "attempt_time"]
-    readonly_fields = fields
+    readonly_fields = fields = ("username", "ip_address", "user_agent", "failures_since_start", "attempt_time")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
@@ -58,8 +57,7 @@ class AuthenticatorAppAdmin(AdministratorAdmin):
 
     list_display = ["user", "name", "confirmed", "created_at"]
     search_fields = ["user__username"]
-    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
-    readonly_fields = fields
+    readonly_fields = fields = ("user", "name", "confirmed", "created_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return False
