@@ -28,6 +28,15 @@ class AuditKind(models.TextChoices):
     SESSION_EXPIRED = "session_expired", "Session ended by timeout"
     TWO_FACTOR_ENROLLED = "two_factor_enrolled", "Set up two-factor sign-in"
     ADMIN_CHANGE = "admin_change", "Administration change"
+    MISSING_REPORTED = "missing_reported", "Reported a child missing"
+    MISSING_REGRADED = "missing_regraded", "Graded a missing episode's risk again"
+    MISSING_FOUND = "missing_found", "Recorded a missing child found"
+    MISSING_RETURNED = "missing_returned", "Recorded a child's return"
+    INTERVIEW_OFFERED = "interview_offered", "Recorded a return interview offer"
+    INTERVIEW_COMPLETED = "interview_completed", "Recorded a return interview"
+    INTERVIEW_ACTION_ADDED = "interview_action_added", "Added an action after a return interview"
+    PHILOMENA_UPDATED = "philomena_updated", "Updated a Philomena profile"
+    IMPORT_RUN = "import_run", "Imported a file"
 
 
 class AuditEvent(models.Model):

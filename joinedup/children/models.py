@@ -6,12 +6,20 @@ from django.utils import timezone
 
 from joinedup.agencies.models import Agency, Team
 
+from .identifiers import validate_nhs_number, validate_upn
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", "Female"
     MALE = "M", "Male"
     OTHER = "X", "Other"
     UNKNOWN = "U", "Not known"
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day known"
+    MONTH = "month", "Month and year known"
+    YEAR = "year", "Year known"
 
 
 class Child(models.Model):
@@ -21,8 +29,29 @@ class Child(models.Model):
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     other_names = models.CharField(max_length=300, blank=True, help_text="Aliases, known-as names; separate with ;")
-    date_of_birth = models.DateField(null=True, blank=True)
+    date_of_birth = models.DateField(
+        null=True, blank=True, help_text="With a partial date, the first day of the month or year known."
+    )
+    date_of_birth_precision = models.CharField(max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY)
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
+    ethnicity = models.CharField(max_length=100, blank=True)
+    nhs_number = models.CharField("NHS number", max_length=10, blank=True, validators=[validate_nhs_number])
+    upn = models.CharField("unique pupil number", max_length=13, blank=True, validators=[validate_upn])
+    police_ids = models.CharField(
+        "police identifiers", max_length=200, blank=True, help_text="PNC and local police ids; separate with ;"
+    )
+    looked_after = models.BooleanField("looked after", default=False)
+    placement = models.CharField(
+        max_length=300, blank=True, help_text="Where a looked-after child lives, and the carer's agency."
+    )
+    placement_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The carer's agency, which keeps the Philomena profile up to date.",
+    )
     postcode = models.CharField(max_length=10, blank=True)
     la_child_id = models.CharField("local authority child id", max_length=20, blank=True)
     owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
@@ -47,6 +76,31 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def date_of_birth_shown(self) -> str:
+        if self.date_of_birth is None:
+            return "Not known"
+        formats = {DatePrecision.DAY: "%-d %B %Y", DatePrecision.MONTH: "%B %Y", DatePrecision.YEAR: "%Y"}
+        return self.date_of_birth.strftime(formats[DatePrecision(self.date_of_birth_precision)])
+
+
+class Address(models.Model):
+    """Where a child has lived, newest first; the one with no end date is current."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="addresses")
+    address = models.CharField(max_length=300)
+    postcode = models.CharField(max_length=10, blank=True)
+    lived_from = models.DateField(null=True, blank=True)
+    lived_to = models.DateField(null=True, blank=True)
+    recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-lived_from"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self) -> str:
+        return self.address
 
 
 class Involvement(models.Model):

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.jobs.services import children_export_request
+from joinedup.missing import selectors as missing_selectors
 from joinedup.sharing.services import share_decision_record
 
 from . import selectors, services
@@ -55,6 +56,8 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "can_record": policy.can_record_about_child(user, child),
             "can_share": policy.can_share_child(user, child),
             "can_see_access_log": policy.can_view_access_log(user, child),
+            "episodes": missing_selectors.episodes_of(child=child).select_related("interview"),
+            "repeat_missing": missing_selectors.repeat_missing(child=child),
         },
     )
 

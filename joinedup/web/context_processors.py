@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from joinedup.access import policy
+from joinedup.missing.models import Alert
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -17,5 +18,6 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "break_glass": signed_in and policy.can_request_break_glass(user),
             "review": signed_in and policy.can_review_break_glass(user),
             "admin": signed_in and policy.can_administer(user),
+            "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     }

@@ -5,6 +5,7 @@ record gets 404, the same as for a record that does not exist. The guard test
 fails when a URL pattern has no row here, so a new page cannot ship unchecked.
 """
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -25,6 +27,7 @@ from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
 from joinedup.children.models import Child
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.jobs.models import Job, JobKind, JobStatus
+from joinedup.missing.models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
 from joinedup.sharing.tests.factories import ShareDecisionFactory
 
 ROLES: list[str] = [
@@ -194,6 +197,110 @@ MATRIX: dict[str, Row] = {
     "jobs:progress": Row(job_url("jobs:progress"), dict.fromkeys(ROLES, (200, 404, 404))),
     "jobs:download": Row(job_url("jobs:download"), dict.fromkeys(ROLES, (200, 404, 404))),
 }
+
+
+# Missing episodes, return home interviews, Philomena profiles and alerts (joinedup.missing).
+def _episode(world: World, relation: str) -> MissingEpisode:
+    """A returned episode, with its return interview and a Philomena profile, for the relation's child."""
+    key = f"episode-{relation}"
+    if key not in world.objects:
+        child = world.children[relation]
+        started = timezone.now() - dt.timedelta(days=3)
+        episode = MissingEpisode.objects.create(
+            child=child,
+            started_at=started,
+            reported_at=started,
+            owning_agency=child.owning_agency,
+            returned_at=started + dt.timedelta(hours=5),
+        )
+        ReturnInterview.objects.create(episode=episode, owner=child.created_by, due_at=started + dt.timedelta(hours=77))
+        PhilomenaProfile.objects.create(
+            child=child,
+            owning_agency=child.owning_agency,
+            updated_by=child.created_by,
+            photo=ContentFile(b"\xff\xd8\xff\xe0 synthetic", name="photo.jpg"),
+        )
+        world.objects[key] = episode
+    return world.objects[key]  # type: ignore[return-value]
+
+
+def _open_episode(world: World, relation: str) -> MissingEpisode:
+    """An episode still open (the child is missing now), after the returned one."""
+    key = f"open-episode-{relation}"
+    if key not in world.objects:
+        returned = _episode(world, relation)
+        world.objects[key] = MissingEpisode.objects.create(
+            child=returned.child,
+            started_at=timezone.now() - dt.timedelta(hours=2),
+            reported_at=timezone.now(),
+            owning_agency=returned.owning_agency,
+        )
+    return world.objects[key]  # type: ignore[return-value]
+
+
+def episode_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={"episode_id": _episode(world, relation).pk})
+
+
+def child_with_profile_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        return reverse(name, kwargs={"child_id": _episode(world, relation).child_id})
+
+    return url
+
+
+def alert_url(world: World, role: str, relation: str) -> str:
+    # own: an alert to the user; otherwise an alert to someone else, about a child they can or cannot see.
+    recipient = world.users[role] if relation == "own" else UserFactory.create()
+    alert = Alert.objects.create(recipient=recipient, child=world.children[relation], message="A synthetic alert")
+    return reverse("missing:alert-open", kwargs={"alert_id": alert.pk})
+
+
+RECORDS_ABOUT_CHILD = by_role(
+    practitioner=CHILD_VISIBILITY,
+    manager=CHILD_VISIBILITY,
+    coordinator=SEES_ALL,
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        "missing:report": Row(child_url("missing:report"), RECORDS_ABOUT_CHILD),
+        "missing:philomena": Row(child_url("missing:philomena"), NEED_TO_KNOW),
+        "missing:philomena-photo": Row(child_with_profile_url("missing:philomena-photo"), NEED_TO_KNOW),
+        "missing:episode": Row(episode_url("missing:episode"), NEED_TO_KNOW),
+        **{
+            f"missing:{step}": Row(episode_url(f"missing:{step}"), RECORDS_ABOUT_CHILD)
+            for step in ["regrade", "found", "return", "offer", "interview", "action"]
+        },
+        "missing:philomena-share": Row(
+            lambda world, role, relation: reverse(
+                "missing:philomena-share", kwargs={"episode_id": _open_episode(world, relation).pk}
+            ),
+            by_role(
+                practitioner=(302, 302, 404),
+                manager=(302, 302, 404),
+                coordinator=same(302),
+                leader=same(403),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        "missing:worklist": Row(
+            fixed("missing:worklist"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(200),
+                leader=same(200),
+                administrator=same(403),
+            ),
+        ),
+        "missing:alerts": Row(fixed("missing:alerts"), EVERY_ROLE_200),
+        "missing:alerts-badge": Row(fixed("missing:alerts-badge"), EVERY_ROLE_200),
+        "missing:alert-open": Row(alert_url, dict.fromkeys(ROLES, (302, 404, 404))),
+    }
+)
 
 
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is

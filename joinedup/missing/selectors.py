@@ -1,0 +1,64 @@
+"""Reads of missing episodes and return interviews: each takes the user and answers only what they may see."""
+
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from joinedup.access import policy
+from joinedup.accounts.models import RoleCode, User
+from joinedup.children.models import Child
+from joinedup.children.selectors import child_get
+
+from .models import Alert, MissingEpisode, ReturnInterview
+
+
+def episodes_of(*, child: Child) -> QuerySet[MissingEpisode]:
+    """A child's episodes; the caller has already fetched the child through child_get (audited)."""
+    return child.missing_episodes.select_related("owning_agency", "reported_by").prefetch_related("gradings")
+
+
+def episode_get(*, user: User, episode_id: UUID, reason: str = "Viewed a missing episode") -> MissingEpisode:
+    """Fetch and authorise an episode through its child (the read is audited), or "not found"."""
+    try:
+        episode = MissingEpisode.objects.select_related("child").get(pk=episode_id)
+    except MissingEpisode.DoesNotExist:
+        raise Http404("No episode found") from None
+    episode.child = child_get(user=user, child_id=episode.child_id, reason=reason)
+    return episode
+
+
+def repeat_missing(*, child: Child, now: datetime | None = None) -> int | None:
+    """How many times the child went missing in the window if that makes them repeat missing, else None."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.JOINEDUP_REPEAT_MISSING_DAYS)
+    count = child.missing_episodes.filter(started_at__gte=since, started_at__lte=now).count()
+    return count if count >= settings.JOINEDUP_REPEAT_MISSING_COUNT else None
+
+
+def interviews_for_worklist(*, user: User) -> QuerySet[ReturnInterview]:
+    """Open return interviews on a user's work list: their own, and for a manager, their agency's staff's.
+
+    Only interviews of children the user may see.
+    """
+    owners = Q(owner=user)
+    if user.has_role(RoleCode.MANAGER) and user.agency_id is not None:
+        owners |= Q(owner__agency=user.agency)
+    return (
+        ReturnInterview.objects.filter(owners, completed_at__isnull=True)
+        .exclude(response="declined")
+        .filter(episode__child__in=policy.children_visible_to(user))
+        .select_related("episode__child", "owner")
+        .order_by("due_at")
+    )
+
+
+def alerts_unread(*, user: User) -> QuerySet[Alert]:
+    return Alert.objects.filter(recipient=user, read_at__isnull=True)
+
+
+def alerts_for(*, user: User) -> QuerySet[Alert]:
+    return Alert.objects.filter(recipient=user).select_related("child", "episode")[:50]  # type: ignore[return-value]

@@ -1,0 +1,424 @@
+"""Writes about missing episodes, return home interviews and Philomena profiles.
+
+Each checks permission, writes and audits in one transaction; alerts are pushed
+to the people who need them as the episode is reported and when the child is found.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from joinedup.access import policy
+from joinedup.accounts.models import User
+from joinedup.agencies.models import Agency, AgencyKind
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record
+from joinedup.children.models import Child
+from joinedup.deadlines import return_interview_due
+from joinedup.sharing.models import LawfulBasis, ShareDecision
+
+from .models import (
+    Alert,
+    EpisodeKind,
+    Factor,
+    InterviewAction,
+    InterviewResponse,
+    MissingEpisode,
+    PhilomenaProfile,
+    ReturnInterview,
+    RiskGrade,
+    RiskGrading,
+)
+
+logger = logging.getLogger(__name__)
+
+
+def _london(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+
+
+def episode_clash(
+    *, child: Child, started_at: datetime, returned_at: datetime | None, exclude: MissingEpisode | None = None
+) -> str | None:
+    """Why an episode over this period cannot be recorded for the child, or None if it can.
+
+    Refused: a second open episode, and any episode overlapping another (SSDA903 validation rules).
+    """
+    others = MissingEpisode.objects.filter(child=child)
+    if exclude is not None:
+        others = others.exclude(pk=exclude.pk)
+    if returned_at is not None and returned_at < started_at:
+        return "The return must be after the child went missing."
+    open_episode = others.filter(returned_at__isnull=True).first()
+    if open_episode is not None and (returned_at is None or returned_at > open_episode.started_at):
+        return (
+            f"{child.full_name} is already recorded as missing since {_london(open_episode.started_at)}. "
+            "Record their return on that episode first."
+        )
+    ends_after_start = Q(returned_at__gt=started_at) | Q(returned_at__isnull=True)
+    overlapping = others.filter(ends_after_start)
+    if returned_at is not None:
+        overlapping = overlapping.filter(started_at__lt=returned_at)
+    clash = overlapping.first()
+    if clash is not None:
+        until = _london(clash.returned_at) if clash.returned_at else "now"
+        return (
+            f"This overlaps the episode from {_london(clash.started_at)} to {until}. "
+            "Check the dates: one child cannot be missing twice at once."
+        )
+    return None
+
+
+def _audit(user: User | None, episode: MissingEpisode, kind: AuditKind, **payload: object) -> None:
+    audit_record(
+        actor=user,
+        kind=kind,
+        child_id=episode.child_id,
+        object_type="missing_episode",
+        object_id=str(episode.pk),
+        payload={key: str(value) for key, value in payload.items()},
+    )
+
+
+def alert_recipients(child: Child) -> list[User]:
+    """The child's key worker and the duty teams of every agency with an open involvement."""
+    agencies = child.involvements.filter(ended_at__isnull=True).values("agency")
+    duty = User.objects.filter(is_active=True, team__is_duty_team=True, team__agency__in=agencies)
+    people = {user.pk: user for user in duty}
+    if child.key_worker is not None and child.key_worker.is_active:
+        people[child.key_worker.pk] = child.key_worker
+    return list(people.values())
+
+
+def _push_alerts(child: Child, episode: MissingEpisode, message: str) -> int:
+    """In-app alerts now (the page polls for them) and email once the transaction commits."""
+    recipients = alert_recipients(child)
+    Alert.objects.bulk_create(
+        [Alert(recipient=user, child=child, episode=episode, message=message) for user in recipients]
+    )
+    team_emails = set(
+        child.involvements.filter(ended_at__isnull=True, agency__teams__is_duty_team=True)
+        .exclude(agency__teams__email="")
+        .values_list("agency__teams__email", flat=True)
+    )
+    emails = sorted({user.email for user in recipients if user.email} | team_emails)
+
+    def send() -> None:
+        try:
+            send_mail(
+                subject=f"joinedup: {message}",
+                message=f"{message}\n\nSign in to joinedup to see the episode. Do not reply to this email.",
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=emails,
+            )
+        except Exception:  # an unreachable mail server must not undo the report
+            logger.exception("Could not email the missing alert for episode %s", episode.pk)
+
+    if emails:
+        transaction.on_commit(send)
+    return len(recipients)
+
+
+def missing_episode_report(
+    *,
+    user: User,
+    child: Child,
+    started_at: datetime,
+    grade: str,
+    rationale: str,
+    kind: str = EpisodeKind.MISSING,
+    reported_at: datetime | None = None,
+    reported_by_name: str = "",
+    last_seen_place: str = "",
+    last_seen_with: str = "",
+    information_from: str = "",
+) -> MissingEpisode:
+    """Record that a child is missing (or away from placement), with the first risk grading, and alert."""
+    if not policy.can_record_about_child(user, child) or user.agency is None:
+        raise PermissionDenied
+    if kind not in EpisodeKind.values:
+        raise ValidationError({"kind": "Choose missing or away from placement."})
+    if grade not in RiskGrade.values:
+        raise ValidationError({"grade": "Choose the risk grade."})
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Enter the reasons for the risk grade."})
+    now = timezone.now()
+    if started_at > now:
+        raise ValidationError({"started_at": "The time the child went missing must be in the past."})
+    with transaction.atomic():
+        Child.objects.select_for_update().filter(pk=child.pk).first()
+        clash = episode_clash(child=child, started_at=started_at, returned_at=None)
+        if clash:
+            raise ValidationError(clash)
+        episode = MissingEpisode.objects.create(
+            child=child,
+            kind=kind,
+            started_at=started_at,
+            reported_at=reported_at or now,
+            reported_by=user,
+            reported_by_name=reported_by_name.strip(),
+            owning_agency=user.agency,
+            last_seen_place=last_seen_place.strip(),
+            last_seen_with=last_seen_with.strip(),
+        )
+        RiskGrading.objects.create(
+            episode=episode,
+            grade=grade,
+            rationale=rationale.strip(),
+            information_from=information_from.strip(),
+            graded_by=user,
+            graded_at=now,
+        )
+        _audit(user, episode, AuditKind.MISSING_REPORTED, grade=grade)
+        _push_alerts(
+            child,
+            episode,
+            f"{child.full_name} has been reported {EpisodeKind(kind).label.lower()} "
+            f"(risk: {RiskGrade(grade).label.lower()}), last seen {_london(started_at)}",
+        )
+    return episode
+
+
+def _require_recorder(user: User, episode: MissingEpisode) -> None:
+    if not policy.can_record_about_child(user, episode.child):
+        raise PermissionDenied
+
+
+def missing_episode_regrade(
+    *, user: User, episode: MissingEpisode, grade: str, rationale: str, information_from: str = ""
+) -> RiskGrading:
+    """Grade the risk again as the case goes on; every earlier grading is kept."""
+    _require_recorder(user, episode)
+    if grade not in RiskGrade.values:
+        raise ValidationError({"grade": "Choose the risk grade."})
+    if not rationale.strip():
+        raise ValidationError({"rationale": "Enter the reasons for the new grade."})
+    with transaction.atomic():
+        grading = RiskGrading.objects.create(
+            episode=episode,
+            grade=grade,
+            rationale=rationale.strip(),
+            information_from=information_from.strip(),
+            graded_by=user,
+        )
+        _audit(user, episode, AuditKind.MISSING_REGRADED, grade=grade)
+    return grading
+
+
+def missing_episode_found(
+    *, user: User, episode: MissingEpisode, found_at: datetime, found_place: str = "", found_with: str = ""
+) -> MissingEpisode:
+    """Record where and with whom the child was found, and alert the same people as the report."""
+    _require_recorder(user, episode)
+    if found_at < episode.started_at:
+        raise ValidationError({"found_at": "The child must be found after they went missing."})
+    if found_at > timezone.now():
+        raise ValidationError({"found_at": "The time found must be in the past."})
+    with transaction.atomic():
+        episode.found_at = found_at
+        episode.found_place = found_place.strip()
+        episode.found_with = found_with.strip()
+        episode.save(update_fields=["found_at", "found_place", "found_with"])
+        _audit(user, episode, AuditKind.MISSING_FOUND)
+        _push_alerts(episode.child, episode, f"{episode.child.full_name} has been found ({_london(found_at)})")
+    return episode
+
+
+def missing_episode_return(
+    *, user: User, episode: MissingEpisode, returned_at: datetime, interview_owner: User | None = None
+) -> ReturnInterview:
+    """Close the episode when the child is back, and open the return home interview due 72 hours later."""
+    _require_recorder(user, episode)
+    if episode.returned_at is not None:
+        raise ValidationError("The return is already recorded for this episode.")
+    if returned_at > timezone.now():
+        raise ValidationError({"returned_at": "The time of return must be in the past."})
+    clash = episode_clash(child=episode.child, started_at=episode.started_at, returned_at=returned_at, exclude=episode)
+    if clash:
+        raise ValidationError({"returned_at": clash})
+    owner = interview_owner or episode.child.key_worker or user
+    with transaction.atomic():
+        episode.returned_at = returned_at
+        if episode.found_at is None:
+            episode.found_at = returned_at
+        episode.save(update_fields=["returned_at", "found_at"])
+        interview = ReturnInterview.objects.create(
+            episode=episode, owner=owner, due_at=return_interview_due(returned_at)
+        )
+        _audit(user, episode, AuditKind.MISSING_RETURNED, due_at=interview.due_at.isoformat())
+    return interview
+
+
+def _require_interview_recorder(user: User, interview: ReturnInterview) -> None:
+    _require_recorder(user, interview.episode)
+
+
+def return_interview_offer(
+    *, user: User, interview: ReturnInterview, offered_at: datetime, response: str, declined_reason: str = ""
+) -> ReturnInterview:
+    """Record the offer (by someone independent of the placement) and the child's answer."""
+    _require_interview_recorder(user, interview)
+    if response not in {InterviewResponse.OFFERED, InterviewResponse.ACCEPTED, InterviewResponse.DECLINED}:
+        raise ValidationError({"response": "Choose whether the interview was accepted or declined."})
+    if response == InterviewResponse.DECLINED and not declined_reason.strip():
+        raise ValidationError({"declined_reason": "Enter why the child declined, in their words where possible."})
+    returned_at = interview.episode.returned_at
+    if returned_at is not None and offered_at < returned_at:
+        raise ValidationError({"offered_at": "The offer must be after the child returned."})
+    if offered_at > timezone.now():
+        raise ValidationError({"offered_at": "The time of the offer must be in the past."})
+    with transaction.atomic():
+        interview.offered_by = user
+        interview.offered_at = offered_at
+        interview.response = response
+        interview.declined_reason = declined_reason.strip()
+        interview.save(update_fields=["offered_by", "offered_at", "response", "declined_reason"])
+        _audit(user, interview.episode, AuditKind.INTERVIEW_OFFERED, response=response)
+    return interview
+
+
+def return_interview_complete(
+    *,
+    user: User,
+    interview: ReturnInterview,
+    completed_at: datetime,
+    childs_words: str,
+    factors: Iterable[str] = (),
+    factors_other: str = "",
+    where_they_were: str = "",
+    who_they_were_with: str = "",
+    harm_disclosed: str = "",
+    next_steps: str = "",
+) -> ReturnInterview:
+    """Record the interview, with what the child said in their own words."""
+    _require_interview_recorder(user, interview)
+    if interview.response != InterviewResponse.ACCEPTED:
+        raise ValidationError("Record that the child accepted the interview first.")
+    if not childs_words.strip():
+        raise ValidationError({"childs_words": "Enter what the child said, in their own words."})
+    unknown = sorted(set(factors) - set(Factor.values))
+    if unknown:
+        raise ValidationError({"factors": f"Unknown factors: {', '.join(unknown)}"})
+    if interview.offered_at is not None and completed_at < interview.offered_at:
+        raise ValidationError({"completed_at": "The interview must be after it was offered."})
+    if completed_at > timezone.now():
+        raise ValidationError({"completed_at": "The time of the interview must be in the past."})
+    with transaction.atomic():
+        interview.completed_at = completed_at
+        interview.childs_words = childs_words.strip()
+        interview.factors = sorted(set(factors))
+        interview.factors_other = factors_other.strip()
+        interview.where_they_were = where_they_were.strip()
+        interview.who_they_were_with = who_they_were_with.strip()
+        interview.harm_disclosed = harm_disclosed.strip()
+        interview.next_steps = next_steps.strip()
+        interview.save()
+        _audit(user, interview.episode, AuditKind.INTERVIEW_COMPLETED)
+    return interview
+
+
+def interview_action_add(
+    *, user: User, interview: ReturnInterview, description: str, owner: User, referral_to: str = "", due_on=None
+) -> InterviewAction:
+    _require_interview_recorder(user, interview)
+    if not description.strip():
+        raise ValidationError({"description": "Enter the action."})
+    with transaction.atomic():
+        action = InterviewAction.objects.create(
+            interview=interview,
+            description=description.strip(),
+            owner=owner,
+            referral_to=referral_to.strip(),
+            due_on=due_on,
+        )
+        _audit(user, interview.episode, AuditKind.INTERVIEW_ACTION_ADDED, owner=owner.username)
+    return action
+
+
+def can_keep_philomena_profile(user: User, child: Child) -> bool:
+    """The carer's agency keeps the profile (or, with no carer's agency recorded, the owning agency)."""
+    keeper = child.placement_agency_id or child.owning_agency_id
+    return child.looked_after and policy.can_record_about_child(user, child) and user.agency_id == keeper
+
+
+def philomena_profile_save(*, user: User, child: Child, **fields: object) -> PhilomenaProfile:
+    if not can_keep_philomena_profile(user, child) or user.agency is None:
+        raise PermissionDenied
+    allowed = {"description", "photo", "associates", "addresses_and_places", "phone_and_social_media", "medical_needs"}
+    if set(fields) - allowed:
+        raise ValueError(f"Unknown fields {sorted(set(fields) - allowed)}")
+    with transaction.atomic():
+        profile, _ = PhilomenaProfile.objects.get_or_create(
+            child=child, defaults={"owning_agency": user.agency, "updated_by": user}
+        )
+        for name, value in fields.items():
+            if name == "photo" and not value:
+                continue
+            setattr(profile, name, value)
+        profile.updated_by = user
+        profile.updated_at = timezone.now()
+        profile.save()
+        audit_record(
+            actor=user,
+            kind=AuditKind.PHILOMENA_UPDATED,
+            child_id=child.pk,
+            object_type="philomena_profile",
+            object_id=str(profile.pk),
+        )
+    return profile
+
+
+def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[ShareDecision]:
+    """Share the child's record, with the Philomena profile, with police: one action, recorded as a decision.
+
+    The Philomena protocol is agreed in advance by the partnership, so the sharer
+    records the decision under it and is named as its approver.
+    """
+    child = episode.child
+    if not episode.is_open or not policy.can_record_about_child(user, child) or user.agency is None:
+        raise PermissionDenied
+    if not PhilomenaProfile.objects.filter(child=child).exists():
+        raise ValidationError("There is no Philomena profile to share. The carer's agency completes it in advance.")
+    police = Agency.objects.filter(kind=AgencyKind.POLICE).exclude(pk=user.agency_id)
+    if not police.exists():
+        raise ValidationError("No police agency is registered on the platform.")
+    decisions = []
+    with transaction.atomic():
+        for agency in police:
+            decision = ShareDecision.objects.create(
+                child=child,
+                shared_by_agency=user.agency,
+                shared_with_agency=agency,
+                lawful_basis=LawfulBasis.UK_GDPR_VITAL_INTERESTS,
+                purpose=(
+                    f"Philomena protocol: {child.full_name} is missing; the profile is shared so police can find them."
+                ),
+                decided_by=user,
+                approved_by=user,
+            )
+            audit_record(
+                actor=user,
+                kind=AuditKind.SHARE_RECORDED,
+                child_id=child.pk,
+                object_type="share_decision",
+                object_id=str(decision.pk),
+                reason=decision.purpose,
+                payload={"protocol": "philomena", "shared_with_agency": agency.code, "episode": str(episode.pk)},
+            )
+            decisions.append(decision)
+    return decisions
+
+
+def alert_mark_read(*, user: User, alert: Alert) -> None:
+    if alert.recipient_id != user.pk:
+        raise PermissionDenied
+    if alert.read_at is None:
+        alert.read_at = timezone.now()
+        alert.save(update_fields=["read_at"])
