@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "joinedup.sharing",
     "joinedup.access",
     "joinedup.jobs",
+    "joinedup.missing",
     "joinedup.web",
     "joinedup.demo",
 ]
@@ -186,3 +187,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # type: ignore[index]
+
+# Repeat missing: a child missing this many times within this many days is flagged.
+JOINEDUP_REPEAT_MISSING_COUNT = int(env("JOINEDUP_REPEAT_MISSING_COUNT", "3"))
+JOINEDUP_REPEAT_MISSING_DAYS = int(env("JOINEDUP_REPEAT_MISSING_DAYS", "90"))
