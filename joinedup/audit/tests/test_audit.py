@@ -1,8 +1,12 @@
 """The audit trail: one row per read of a child's information, append-only, and no data without it."""
 
+import datetime as dt
+
 import pytest
+from django.core.files.base import ContentFile
 from django.db import DatabaseError, connection, transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from joinedup.accounts.models import RoleCode
 from joinedup.accounts.tests.factories import UserFactory
@@ -10,6 +14,7 @@ from joinedup.agencies.tests.factories import AgencyFactory
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
 from joinedup.jobs.services import children_export_build, children_export_request
+from joinedup.missing.models import MissingEpisode, PhilomenaProfile, ReturnInterview
 
 # Every route that shows a child's information, with the audit row each read must leave.
 CHILD_ROUTES = {
@@ -17,19 +22,27 @@ CHILD_ROUTES = {
     "children:entry-create": AuditKind.CHILD_VIEWED,
     "children:share-create": AuditKind.CHILD_VIEWED,
     "children:access-log": AuditKind.CHILD_ACCESS_LOG_VIEWED,
+    "missing:report": AuditKind.CHILD_VIEWED,
+    "missing:philomena": AuditKind.CHILD_VIEWED,
+    "missing:philomena-photo": AuditKind.CHILD_VIEWED,
 }
+# Routes about one missing episode: each read is audited against the episode's child.
+EPISODE_ROUTES = [
+    "missing:" + name for name in ("episode", "regrade", "found", "return", "offer", "interview", "action")
+]
+POST_ONLY_ROUTES = {"missing:philomena-share"}
 
 
 def _child_routes(resolver: URLResolver | None = None, prefix: str = ""):
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             yield from _child_routes(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
-        elif isinstance(pattern, URLPattern) and "child_id" in pattern.pattern.regex.groupindex:
+        elif isinstance(pattern, URLPattern) and {"child_id", "episode_id"} & set(pattern.pattern.regex.groupindex):
             yield f"{prefix}{pattern.name}"
 
 
 def test_every_route_about_one_child_is_listed_for_the_audit_check():
-    assert set(_child_routes()) == set(CHILD_ROUTES)
+    assert set(_child_routes()) == set(CHILD_ROUTES) | set(EPISODE_ROUTES) | POST_ONLY_ROUTES
 
 
 @pytest.fixture
@@ -37,11 +50,37 @@ def coordinator(db):
     return UserFactory.create(agency=AgencyFactory.create(code="CSC"), roles=[RoleCode.COORDINATOR])
 
 
-@pytest.mark.parametrize(("name", "kind"), list(CHILD_ROUTES.items()))
+def _returned_episode(child) -> MissingEpisode:
+    started = timezone.now() - dt.timedelta(days=2)
+    episode = MissingEpisode.objects.create(
+        child=child,
+        started_at=started,
+        reported_at=started,
+        owning_agency=child.owning_agency,
+        returned_at=started + dt.timedelta(hours=3),
+    )
+    ReturnInterview.objects.create(episode=episode, owner=child.created_by, due_at=started + dt.timedelta(hours=75))
+    PhilomenaProfile.objects.create(
+        child=child,
+        owning_agency=child.owning_agency,
+        updated_by=child.created_by,
+        photo=ContentFile(b"\x89PNG\r\n\x1a\n synthetic", name="p.png"),
+    )
+    return episode
+
+
+READS = list(CHILD_ROUTES.items()) + [(name, AuditKind.CHILD_VIEWED) for name in EPISODE_ROUTES]
+
+
+@pytest.mark.parametrize(("name", "kind"), READS)
 def test_each_read_of_a_child_leaves_exactly_one_audit_row(coordinator, sign_in, client, name, kind):
     child = ChildFactory.create(owning_agency=coordinator.agency)
+    episode = _returned_episode(child)
     sign_in(coordinator)
-    url = reverse(name, kwargs={"child_id": child.pk})
+    if name in EPISODE_ROUTES:
+        url = reverse(name, kwargs={"episode_id": episode.pk})
+    else:
+        url = reverse(name, kwargs={"child_id": child.pk})
     for reads in (1, 2):
         response = client.get(url, HTTP_USER_AGENT="pytest-browser", REMOTE_ADDR="192.0.2.7")
         assert response.status_code == 200
@@ -113,13 +152,17 @@ def _refuse_audit_inserts():
             cursor.execute(statement)
 
 
-@pytest.mark.parametrize("name", ["children:detail", "children:access-log", "children:entry-create"])
+@pytest.mark.parametrize(
+    "name", ["children:detail", "children:access-log", "children:entry-create", "missing:episode", "missing:philomena"]
+)
 def test_when_the_audit_row_cannot_be_written_nothing_is_served(coordinator, sign_in, client, name):
     child = ChildFactory.create(owning_agency=coordinator.agency, given_name="Zephyrine", postcode="WB9 9ZZ")
     ChronologyEntryFactory.create(child=child, summary="Seen near the canal path with an adult of concern")
+    episode = _returned_episode(child)
     sign_in(coordinator)
     _refuse_audit_inserts()
-    response = client.get(reverse(name, kwargs={"child_id": child.pk}))
+    kwargs = {"episode_id": episode.pk} if name == "missing:episode" else {"child_id": child.pk}
+    response = client.get(reverse(name, kwargs=kwargs))
     assert response.status_code == 503
     body = response.content.decode()
     assert "Zephyrine" not in body
