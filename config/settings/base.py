@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "joinedup.sharing",
     "joinedup.access",
     "joinedup.jobs",
+    "joinedup.imports",
     "joinedup.missing",
     "joinedup.web",
     "joinedup.demo",

@@ -1,0 +1,144 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from joinedup.agencies.models import Agency
+from joinedup.children.models import Child
+
+
+class ImportKind(models.TextChoices):
+    SSDA903_MISSING = "ssda903_missing", "SSDA903 missing table"
+    AGENCY_EXTRACT = "agency_extract", "Agency extract"
+
+
+class ImportBatch(models.Model):
+    """One import of one file (or one extract), with what it did to each row.
+
+    ``rows`` = ``created`` + ``updated`` + ``unchanged`` + ``unhandled`` + ``rejected``:
+    no row is lost, and importing the same file again counts every row unchanged.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=ImportKind.choices)
+    file_name = models.CharField(max_length=500)
+    sha256 = models.CharField("SHA-256 of the content", max_length=64)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    rejected = models.PositiveIntegerField(default=0)
+    # Rows of event types this importer does not act on yet, by type: kept, and counted here, not errors.
+    unhandled = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name_plural = "import batches"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name}"
+
+    @property
+    def unhandled_count(self) -> int:
+        return sum(self.unhandled.values())
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "unhandled": self.unhandled_count,
+            "rejected": self.rejected,
+        }
+
+
+class RejectedRow(models.Model):
+    """A row kept aside: which file, which row (the header is row 1), which column and why.
+
+    It is corrected by editing ``raw`` and importing that row alone, which marks it resolved.
+    """
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="rejected_rows")
+    file_name = models.CharField(max_length=500)
+    row_number = models.PositiveIntegerField()
+    column = models.CharField(max_length=100, blank=True)
+    reason = models.TextField()
+    raw = models.JSONField(default=dict)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by_batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="resolved_rows"
+    )
+
+    class Meta:
+        ordering = ["batch", "file_name", "row_number"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} row {self.row_number}: {self.reason}"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class PersonType(models.TextChoices):
+    CHILD = "child", "Child"
+    ADULT_OF_CONCERN = "adult_of_concern", "Adult of concern"
+    PARENT_CARER = "parent_carer", "Parent or carer"
+    OTHER = "other", "Other"
+
+
+class PersonRecord(models.Model):
+    """One person record an agency holds, as its extract last said, with what it said before.
+
+    ``data`` is the whole row, unknown columns included; ``history`` lists earlier versions,
+    oldest first, each ``{"when": ISO time, "batch": id, "data": {...}}``.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    record_id = models.CharField(max_length=100)
+    person_type = models.CharField(max_length=20, choices=PersonType.choices)
+    data = models.JSONField(default=dict)
+    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="person_records")
+    history = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["agency", "record_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "record_id"], name="person_record_unique_in_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.record_id}"
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.data.get('given_name', '')} {self.data.get('family_name', '')}".strip()
+        return f"{name} ({self.record_id})" if name else self.record_id
+
+
+class EventRecord(models.Model):
+    """One event an agency's extract holds (a sighting, a stop and search...), kept whole for the
+    mapping work, whether or not the importer acted on it; same shape as PersonRecord."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    event_id = models.CharField(max_length=100)
+    event_type = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    history = models.JSONField(default=list, blank=True)
+    batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["agency", "event_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "event_id"], name="event_record_unique_in_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency.code} {self.event_id} ({self.event_type})"

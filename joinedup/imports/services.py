@@ -1,0 +1,974 @@
+"""Imports of the SSDA903 missing table and the shared agency extract, and the missing-episode returns.
+
+Each import checks permission, then writes inside one transaction with a savepoint
+per row: a row that breaks a rule is kept aside (RejectedRow) and never half-applied,
+and the rest go in. One IMPORT_RUN audit row records the counts.
+"""
+
+import csv
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from joinedup.access import policy
+from joinedup.accounts.models import User
+from joinedup.agencies.models import Agency, AgencyKind
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record, audit_record_children
+from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
+from joinedup.children.models import Child, DatePrecision, Involvement, Sex
+from joinedup.deadlines import london_date, return_interview_due
+from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode, ReturnInterview
+from joinedup.missing.services import episode_clash
+
+from . import permissions
+from .models import EventRecord, ImportBatch, ImportKind, PersonRecord, PersonType, RejectedRow
+from .parsers import (
+    CsvTable,
+    ImportFileError,
+    RawRow,
+    RowError,
+    csv_read,
+    formula_check,
+    iso_moment_parse,
+    london_midnight,
+    partial_date_parse,
+    ssda903_date_format,
+    ssda903_date_parse,
+)
+
+SSDA903_MISSING_COLUMNS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
+PEOPLE_FILE = "people.csv"
+EVENTS_FILE = "events.csv"
+PEOPLE_REQUIRED = ["record_id", "agency", "person_type"]
+EVENTS_REQUIRED = ["event_id", "agency", "event_type", "occurred_at"]
+EPISODE_EVENTS = {"missing_episode": EpisodeKind.MISSING, "absent_episode": EpisodeKind.AWAY}
+EVENT_TYPES = [
+    "missing_episode",
+    "absent_episode",
+    "found",
+    "return_interview",
+    "concern",
+    "sighting",
+    "stop_search",
+    "arrest",
+    "community_report",
+    "health_attendance",
+    "school_absence",
+]
+PLACE_TYPES = [
+    "hotel",
+    "takeaway",
+    "park",
+    "private_address",
+    "shop",
+    "school",
+    "transport_hub",
+    "licensed_premises",
+    "online",
+    "other",
+]
+HANDLE_COLUMNS = ["online_handles"]
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# An agency registered while importing gets the kind its usual code suggests.
+AGENCY_KIND_BY_CODE = {
+    "POL": AgencyKind.POLICE,
+    "CSC": AgencyKind.CHILDRENS_SOCIAL_CARE,
+    "HEA": AgencyKind.HEALTH,
+    "EDU": AgencyKind.EDUCATION,
+    "YJS": AgencyKind.YOUTH_JUSTICE,
+    "PRO": AgencyKind.PROBATION,
+}
+
+CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+@dataclass
+class _Run:
+    """What one import has done so far."""
+
+    batch: ImportBatch
+    user: User
+    outcomes: dict[str, int] = field(default_factory=lambda: {CREATED: 0, UPDATED: 0, UNCHANGED: 0})
+    unhandled: dict[str, int] = field(default_factory=dict)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    children: set[Any] = field(default_factory=set)
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _apply_row(run: _Run, file_name: str, row: RawRow, apply: Callable[[RawRow], str]) -> str | None:
+    """Apply one row in a savepoint; keep it aside with the reason if it breaks a rule."""
+    try:
+        if row.problem is not None:
+            raise row.problem
+        with transaction.atomic():
+            outcome = apply(row)
+    except RowError as error:
+        run.rejected.append(
+            RejectedRow.objects.create(
+                batch=run.batch,
+                file_name=file_name,
+                row_number=row.number,
+                column=error.column,
+                reason=error.reason,
+                raw=row.values,
+            )
+        )
+        return None
+    except (ValidationError, IntegrityError) as error:
+        reason = (
+            "; ".join(error.messages) if isinstance(error, ValidationError) else f"Refused by the database: {error}"
+        )
+        run.rejected.append(
+            RejectedRow.objects.create(
+                batch=run.batch, file_name=file_name, row_number=row.number, column="", reason=reason, raw=row.values
+            )
+        )
+        return None
+    if outcome in run.outcomes:
+        run.outcomes[outcome] += 1
+    else:
+        run.unhandled[outcome] = run.unhandled.get(outcome, 0) + 1
+    return outcome
+
+
+def _finish(run: _Run, rows: int) -> ImportBatch:
+    batch = run.batch
+    batch.rows = rows
+    batch.created = run.outcomes[CREATED]
+    batch.updated = run.outcomes[UPDATED]
+    batch.unchanged = run.outcomes[UNCHANGED]
+    batch.unhandled = run.unhandled
+    batch.rejected = len(run.rejected)
+    batch.finished_at = timezone.now()
+    batch.save()
+    audit_record(
+        actor=run.user,
+        kind=AuditKind.IMPORT_RUN,
+        object_type="import_batch",
+        object_id=str(batch.pk),
+        reason=f"{batch.get_kind_display()}: {batch.file_name}",
+        payload={"file_name": batch.file_name, "sha256": batch.sha256, **batch.counts()},
+    )
+    return batch
+
+
+def _cell(row: RawRow, column: str) -> str:
+    return (row.values.get(column) or "").strip()
+
+
+# --- SSDA903 missing table -------------------------------------------------------------------
+
+
+def _ssda903_child(user: User, child_id: str, dob: date) -> Child:
+    matches = list(policy.children_visible_to(user).filter(la_child_id=child_id)[:2])
+    if not matches:
+        raise RowError(
+            "CHILD", f"No child with local authority child id {child_id} is known to you. Record the child first."
+        )
+    if len(matches) > 1:
+        raise RowError("CHILD", f"More than one child has local authority child id {child_id}; correct the records.")
+    child = matches[0]
+    if child.date_of_birth != dob:
+        raise RowError(
+            "DOB",
+            f"The child {child_id} has a different date of birth on record "
+            f"({ssda903_date_format(child.date_of_birth) if child.date_of_birth else 'none'}).",
+        )
+    return child
+
+
+def _interview_open(*, episode: MissingEpisode, importer: User) -> None:
+    if episode.returned_at is not None and not hasattr(episode, "interview"):
+        ReturnInterview.objects.create(
+            episode=episode,
+            owner=episode.child.key_worker or importer,
+            due_at=return_interview_due(episode.returned_at),
+        )
+
+
+def _episode_save(
+    *,
+    run: _Run,
+    child: Child,
+    agency: Agency,
+    source_key: str,
+    kind: str,
+    started_at: datetime,
+    returned_at: datetime | None,
+    start_column: str,
+    end_column: str,
+    reported_by_name: str,
+    extra: Mapping[str, str] | None = None,
+) -> str:
+    """Create the episode a row describes, or bring the one it created before up to date."""
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    existing = MissingEpisode.objects.filter(owning_agency=agency, source_key=source_key).first()
+    extra = dict(extra or {})
+    if existing is not None:
+        if existing.child_id != child.pk:
+            raise RowError(start_column, f"This row was imported before for a different child ({source_key}).")
+        if existing.returned_at is not None and returned_at is None:
+            raise RowError(
+                end_column,
+                "The episode already has a return recorded; the file has none. Correct the episode itself.",
+            )
+        changed = {
+            name: value
+            for name, value in {"kind": kind, "started_at": started_at, "returned_at": returned_at, **extra}.items()
+            if getattr(existing, name) != value
+        }
+        if not changed:
+            return UNCHANGED
+        clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at, exclude=existing)
+        if clash:
+            raise RowError(start_column, clash)
+        for name, value in changed.items():
+            setattr(existing, name, value)
+        if existing.returned_at is not None and existing.found_at is None:
+            existing.found_at = existing.returned_at
+        existing.save()
+        if "returned_at" in changed and hasattr(existing, "interview") and existing.interview.completed_at is None:
+            existing.interview.due_at = return_interview_due(returned_at)  # type: ignore[arg-type]
+            existing.interview.save(update_fields=["due_at"])
+        _interview_open(episode=existing, importer=run.user)
+        run.children.add(child.pk)
+        return UPDATED
+    clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at)
+    if clash:
+        raise RowError(start_column, clash)
+    episode = MissingEpisode.objects.create(
+        child=child,
+        kind=kind,
+        started_at=started_at,
+        reported_at=started_at,
+        reported_by=run.user,
+        reported_by_name=reported_by_name,
+        owning_agency=agency,
+        found_at=returned_at,
+        returned_at=returned_at,
+        source_key=source_key,
+        **extra,
+    )
+    _interview_open(episode=episode, importer=run.user)
+    run.children.add(child.pk)
+    return CREATED
+
+
+def _ssda903_row(run: _Run, row: RawRow) -> str:
+    formula_check(row.values)
+    child_id = _cell(row, "CHILD")
+    if not child_id:
+        raise RowError("CHILD", "CHILD is blank: give the local authority child id.")
+    dates: dict[str, date | None] = {}
+    for column in ("DOB", "MIS_START", "MIS_END"):
+        text = _cell(row, column)
+        if not text:
+            if column != "MIS_END":
+                raise RowError(column, f"{column} is blank.")
+            dates[column] = None
+            continue
+        try:
+            dates[column] = ssda903_date_parse(text)
+        except ValueError as error:
+            raise RowError(column, f"{column}: {error}.") from None
+    kind = _cell(row, "MISSING").upper()
+    if kind not in EpisodeKind.values:
+        raise RowError(
+            "MISSING",
+            "MISSING must be M (missing) or A (away from placement without authorisation), "
+            f"not {_cell(row, 'MISSING')!r}.",
+        )
+    start, end = dates["MIS_START"], dates["MIS_END"]
+    assert start is not None and dates["DOB"] is not None  # noqa: S101 - blank was refused above
+    if end is not None and end < start:
+        raise RowError("MIS_END", "MIS_END is before MIS_START: the child must return after going missing.")
+    child = _ssda903_child(run.user, child_id, dates["DOB"])
+    agency = run.user.agency
+    assert agency is not None  # noqa: S101 - can_import needs an agency
+    return _episode_save(
+        run=run,
+        child=child,
+        agency=agency,
+        source_key=f"ssda903:{child_id}:{start.isoformat()}",
+        kind=kind,
+        started_at=london_midnight(start),
+        returned_at=london_midnight(end) if end else None,
+        start_column="MIS_START",
+        end_column="MIS_END",
+        reported_by_name=f"SSDA903 return ({run.batch.file_name})"[:200],
+    )
+
+
+def _batch_start(*, user: User, kind: str, name: str, sha256: str, agency: Agency | None) -> ImportBatch:
+    return ImportBatch.objects.create(
+        kind=kind, file_name=name[:500], sha256=sha256, agency=agency, imported_by=user, started_at=timezone.now()
+    )
+
+
+def ssda903_missing_import(*, user: User, name: str, content: bytes) -> ImportBatch:
+    """Import an SSDA903 missing table (CHILD, DOB, MISSING, MIS_START, MIS_END) as missing episodes.
+
+    Raises ImportFileError, with a message for the user, when the file as a whole cannot be read.
+    """
+    if not permissions.can_import(user) or user.agency is None:
+        raise PermissionDenied
+    table = csv_read(
+        content, file_name=name, required=SSDA903_MISSING_COLUMNS, allowed=SSDA903_MISSING_COLUMNS, normalise=str.upper
+    )
+    with transaction.atomic():
+        batch = _batch_start(
+            user=user, kind=ImportKind.SSDA903_MISSING, name=name, sha256=_sha256(content), agency=user.agency
+        )
+        run = _Run(batch=batch, user=user)
+        for row in table.rows:
+            _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
+        return _finish(run, len(table.rows))
+
+
+# --- The agency extract ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExtractFile:
+    name: str  # as shown to the user, e.g. police/people.csv
+    table_kind: str  # people.csv or events.csv
+    content: bytes
+
+
+def _extract_file(name: str, content: bytes) -> ExtractFile | None:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    if base not in (PEOPLE_FILE, EVENTS_FILE):
+        return None
+    return ExtractFile(name=name, table_kind=base, content=content)
+
+
+def _zip_files(name: str, content: bytes) -> list[ExtractFile]:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except zipfile.BadZipFile:
+        raise ImportFileError(f"{name} is not a zip file that can be opened.") from None
+    found = []
+    with archive:
+        for info in archive.infolist():
+            if info.is_dir() or info.filename.startswith("__MACOSX/"):
+                continue
+            if info.file_size > MAX_FILE_BYTES:
+                raise ImportFileError(f"{info.filename} in {name} is larger than 50 MB; split the extract.")
+            extract = _extract_file(f"{name}/{info.filename}", b"")
+            if extract is not None:
+                found.append(ExtractFile(extract.name, extract.table_kind, archive.read(info)))
+    return found
+
+
+def extract_files_collect(path_or_files: str | Path | Sequence[str | Path] | Mapping[str, bytes]) -> list[ExtractFile]:
+    """The people.csv and events.csv files of one or more extracts: folders, zips, the CSVs themselves,
+    or uploaded files as a mapping of name to content."""
+    files: list[ExtractFile] = []
+    if isinstance(path_or_files, Mapping):
+        for name, content in path_or_files.items():
+            if name.lower().endswith(".zip"):
+                files.extend(_zip_files(name, content))
+            elif (extract := _extract_file(name, content)) is not None:
+                files.append(extract)
+            else:
+                raise ImportFileError(f"{name} is not part of an extract: upload people.csv, events.csv or a zip.")
+    else:
+        paths = [path_or_files] if isinstance(path_or_files, str | Path) else list(path_or_files)
+        for path in map(Path, paths):
+            if path.is_dir():
+                for csv_path in sorted(path.rglob("*.csv")):
+                    if (extract := _extract_file(str(csv_path), csv_path.read_bytes())) is not None:
+                        files.append(extract)
+            elif path.suffix.lower() == ".zip" and path.is_file():
+                files.extend(_zip_files(str(path), path.read_bytes()))
+            elif path.is_file() and (extract := _extract_file(str(path), path.read_bytes())) is not None:
+                files.append(extract)
+            else:
+                raise ImportFileError(f"{path} is not an extract folder, a zip, people.csv or events.csv.")
+    if not files:
+        raise ImportFileError("No people.csv or events.csv was found in the extract.")
+    return files
+
+
+class _ExtractContext:
+    """Agencies and people records looked up while importing an extract."""
+
+    def __init__(self, run: _Run, register_agencies: bool) -> None:
+        self.run = run
+        self.register_agencies = register_agencies
+        self.agencies: dict[str, Agency] = {}
+        self.seen: dict[tuple[str, str, str], int] = {}
+
+    def agency(self, row: RawRow) -> Agency:
+        code = _cell(row, "agency").upper()
+        if not code:
+            raise RowError("agency", "agency is blank: give the agency's code, e.g. POL.")
+        agency = self.agencies.get(code) or Agency.objects.filter(code__iexact=code).first()
+        if agency is None:
+            if not self.register_agencies:
+                raise RowError(
+                    "agency",
+                    f"No agency has the code {code}. An administrator registers it first "
+                    "(or a coordinator imports with register agencies).",
+                )
+            agency = Agency.objects.create(
+                code=code, name=code, kind=AGENCY_KIND_BY_CODE.get(code, AgencyKind.VOLUNTARY_SECTOR)
+            )
+        if not permissions.can_import_for_agency(self.run.user, agency):
+            raise RowError("agency", f"You may import only your own agency's records, not {code}'s.")
+        self.agencies[code] = agency
+        return agency
+
+    def once(self, table: str, agency: Agency, key: str, column: str, row: RawRow) -> None:
+        """The same id twice in one import is an error for the second row."""
+        first = self.seen.setdefault((table, agency.code, key), row.number)
+        if first != row.number:
+            raise RowError(column, f"{column} {key} appears twice in this import (first on row {first}).")
+
+
+def _history_update(record: PersonRecord | EventRecord, data: dict[str, str], batch: ImportBatch) -> str:
+    if record.data == data:
+        return UNCHANGED
+    record.history = [
+        *record.history,
+        {"when": timezone.now().isoformat(), "batch": str(record.batch_id or ""), "data": record.data},
+    ]
+    record.data = data
+    record.batch = batch
+    return UPDATED
+
+
+def _child_match(values: dict[str, str], dob: date | None, precision: str) -> Child | None:
+    nhs = nhs_number_normalise(values.get("nhs_number", ""))
+    la_child_id = values.get("la_child_id", "").strip()
+    given, family = values.get("given_name", "").strip(), values.get("family_name", "").strip()
+    steps: list[tuple[str, Q]] = []
+    if nhs:
+        steps.append(("nhs_number", Q(nhs_number=nhs)))
+    if la_child_id:
+        steps.append(("la_child_id", Q(la_child_id=la_child_id)))
+    if given and family and dob is not None and precision == DatePrecision.DAY:
+        steps.append(
+            (
+                "family_name",
+                Q(given_name__iexact=given, family_name__iexact=family, date_of_birth=dob)
+                & Q(date_of_birth_precision=DatePrecision.DAY),
+            )
+        )
+    for column, query in steps:
+        matches = list(Child.objects.filter(query)[:2])
+        if len(matches) > 1:
+            raise RowError(
+                column, f"The record matches more than one child by {column}; the records need linking by hand."
+            )
+        if matches:
+            return matches[0]
+    return None
+
+
+def _child_identifiers_fill(child: Child, values: dict[str, str], agency: Agency) -> None:
+    """Fill the identifiers the child's record lacks from another agency's record of them."""
+    changed = []
+    nhs = nhs_number_normalise(values.get("nhs_number", ""))
+    for name, value in (("nhs_number", nhs), ("upn", values.get("upn", "").strip().upper())):
+        if value and not getattr(child, name):
+            setattr(child, name, value)
+            changed.append(name)
+    la_child_id = values.get("la_child_id", "").strip()
+    if la_child_id and not child.la_child_id:
+        child.la_child_id = la_child_id[:20]
+        changed.append("la_child_id")
+    pnc = values.get("pnc_id", "").strip()
+    if pnc and pnc not in child.police_ids.split(";"):
+        child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
+        changed.append("police_ids")
+    if changed:
+        child.save(update_fields=changed)
+
+
+def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
+    run = ctx.run
+    formula_check(row.values)
+    agency = ctx.agency(row)
+    record_id = _cell(row, "record_id")
+    if not record_id:
+        raise RowError("record_id", "record_id is blank.")
+    ctx.once("people", agency, record_id, "record_id", row)
+    person_type = _cell(row, "person_type").lower()
+    if person_type not in PersonType.values:
+        raise RowError(
+            "person_type", f"person_type must be one of {', '.join(PersonType.values)}, not {person_type!r}."
+        )
+    dob, precision = None, DatePrecision.DAY.value
+    if _cell(row, "date_of_birth"):
+        try:
+            dob, precision = partial_date_parse(_cell(row, "date_of_birth"))
+        except ValueError as error:
+            raise RowError("date_of_birth", f"date_of_birth: {error}.") from None
+        if dob > timezone.localdate():
+            raise RowError("date_of_birth", "date_of_birth is in the future.")
+    sex = _cell(row, "sex").upper()
+    if sex and sex not in Sex.values:
+        raise RowError("sex", f"sex must be F, M, X (other) or U (not known), not {sex!r}.")
+    nhs = _cell(row, "nhs_number")
+    if nhs and not nhs_number_is_valid(nhs):
+        raise RowError("nhs_number", f"{nhs} is not a valid NHS number: 10 digits, the last a check digit.")
+    upn = _cell(row, "upn").upper()
+    if upn:
+        try:
+            validate_upn(upn)
+        except ValidationError as error:
+            raise RowError("upn", error.messages[0]) from None
+    if _cell(row, "recorded_at"):
+        try:
+            iso_moment_parse(_cell(row, "recorded_at"))
+        except ValueError as error:
+            raise RowError("recorded_at", f"recorded_at: {error}.") from None
+    data = dict(row.values)
+    record = PersonRecord.objects.select_for_update().filter(agency=agency, record_id=record_id).first()
+    if record is None:
+        record = PersonRecord(agency=agency, record_id=record_id, person_type=person_type, data=data, batch=run.batch)
+        outcome = CREATED
+    else:
+        outcome = _history_update(record, data, run.batch)
+        record.person_type = person_type
+    if person_type == PersonType.CHILD and record.child_id is None:
+        values = {k: (v or "").strip() for k, v in data.items()}
+        child = _child_match(values, dob, precision)
+        if child is None:
+            child = Child.objects.create(
+                given_name=values.get("given_name", "")[:100] or "Not known",
+                family_name=values.get("family_name", "")[:100] or "Not known",
+                other_names=values.get("other_names", "")[:300],
+                date_of_birth=dob,
+                date_of_birth_precision=precision,
+                sex=sex or Sex.UNKNOWN,
+                ethnicity=values.get("ethnicity", "")[:100],
+                nhs_number=nhs_number_normalise(nhs),
+                upn=upn,
+                police_ids=values.get("pnc_id", "")[:200],
+                la_child_id=values.get("la_child_id", "")[:20],
+                postcode=values.get("postcode", "").upper()[:10],
+                owning_agency=agency,
+                created_by=run.user,
+            )
+            audit_record(
+                actor=run.user,
+                kind=AuditKind.CHILD_CREATED,
+                child_id=child.pk,
+                object_type="child",
+                object_id=str(child.pk),
+                reason=f"From record {record_id} of {agency.code}'s extract",
+            )
+        else:
+            _child_identifiers_fill(child, values, agency)
+        # The agency holds a record of the child, so it is working with them.
+        if not child.involvements.filter(agency=agency, ended_at__isnull=True).exists():
+            Involvement.objects.create(child=child, agency=agency, reason=f"Record {record_id} in its extract"[:300])
+        record.child = child
+        run.children.add(child.pk)
+        if outcome == UNCHANGED:
+            outcome = UPDATED
+    record.save()
+    return outcome
+
+
+def _moment(row: RawRow, column: str, *, required: bool) -> datetime | None:
+    text = _cell(row, column)
+    if not text:
+        if required:
+            raise RowError(column, f"{column} is blank.")
+        return None
+    try:
+        return iso_moment_parse(text)
+    except ValueError as error:
+        raise RowError(column, f"{column}: {error}.") from None
+
+
+def _people(agency: Agency, row: RawRow, column: str) -> list[PersonRecord]:
+    ids = [part.strip() for part in _cell(row, column).split(";") if part.strip()]
+    records = {r.record_id: r for r in PersonRecord.objects.filter(agency=agency, record_id__in=ids)}
+    unknown = [record_id for record_id in ids if record_id not in records]
+    if unknown:
+        raise RowError(
+            column,
+            f"{column} names {', '.join(unknown)}, which is in no people.csv from {agency.code} "
+            "(in this extract or an earlier one).",
+        )
+    return [records[record_id] for record_id in ids]
+
+
+def _subject_child(agency: Agency, row: RawRow, event_type: str) -> Child:
+    subjects = _people(agency, row, "subject_record_id")
+    if not subjects:
+        raise RowError("subject_record_id", f"A {event_type} event needs the subject_record_id of the child.")
+    subject = subjects[0]
+    if subject.child is None:
+        raise RowError("subject_record_id", f"{subject.record_id} is not a child's record, so it has no {event_type}.")
+    return subject.child
+
+
+def _place(row: RawRow) -> str:
+    return ", ".join(
+        part for part in (_cell(row, "place_name"), _cell(row, "place_address"), _cell(row, "place_postcode")) if part
+    )[:300]
+
+
+def _names_of(records: Iterable[PersonRecord]) -> str:
+    return "; ".join(record.display_name for record in records)[:300]
+
+
+def _found_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime) -> str:
+    episode = (
+        MissingEpisode.objects.filter(child=child, started_at__lte=occurred_at)
+        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=occurred_at))
+        .order_by("-started_at")
+        .first()
+    )
+    if episode is None:
+        raise RowError(
+            "occurred_at", f"No missing episode of this child covers {timezone.localtime(occurred_at):%d/%m/%Y %H:%M}."
+        )
+    found = {
+        "found_at": occurred_at,
+        "found_place": _place(row),
+        "found_with": _names_of(_people(agency, row, "other_record_ids")),
+    }
+    if all(getattr(episode, name) == value for name, value in found.items()):
+        return UNCHANGED
+    for name, value in found.items():
+        setattr(episode, name, value)
+    episode.save(update_fields=list(found))
+    run.children.add(child.pk)
+    return UPDATED
+
+
+def _interview_apply(run: _Run, row: RawRow, child: Child, occurred_at: datetime) -> str:
+    words = _cell(row, "summary")
+    if not words:
+        raise RowError("summary", "summary is blank: a return interview needs what the child said.")
+    episode = MissingEpisode.objects.filter(child=child, started_at__lte=occurred_at).order_by("-started_at").first()
+    if episode is None:
+        raise RowError("occurred_at", "The child has no missing episode before this return interview.")
+    if episode.returned_at is None or episode.returned_at > occurred_at:
+        raise RowError(
+            "occurred_at", "The child had not returned from their last episode at the time of this interview."
+        )
+    interview = ReturnInterview.objects.filter(episode=episode).first()
+    if interview is None:
+        interview = ReturnInterview(
+            episode=episode, owner=child.key_worker or run.user, due_at=return_interview_due(episode.returned_at)
+        )
+    wanted = {
+        "response": InterviewResponse.ACCEPTED,
+        "offered_at": interview.offered_at or occurred_at,
+        "completed_at": occurred_at,
+        "childs_words": words,
+    }
+    if interview.pk and all(getattr(interview, name) == value for name, value in wanted.items()):
+        return UNCHANGED
+    for name, value in wanted.items():
+        setattr(interview, name, value)
+    interview.save()
+    run.children.add(child.pk)
+    return UPDATED
+
+
+def _event_row(ctx: _ExtractContext, row: RawRow) -> str:
+    run = ctx.run
+    formula_check(row.values, handle_columns=HANDLE_COLUMNS)
+    agency = ctx.agency(row)
+    event_id = _cell(row, "event_id")
+    if not event_id:
+        raise RowError("event_id", "event_id is blank.")
+    ctx.once("events", agency, event_id, "event_id", row)
+    event_type = _cell(row, "event_type").lower()
+    if event_type not in EVENT_TYPES:
+        raise RowError("event_type", f"event_type {event_type!r} is not one of {', '.join(EVENT_TYPES)}.")
+    occurred_at = _moment(row, "occurred_at", required=True)
+    assert occurred_at is not None  # noqa: S101 - required
+    ended_at = _moment(row, "ended_at", required=False)
+    if ended_at is not None and ended_at < occurred_at:
+        raise RowError("ended_at", "ended_at is before occurred_at: the end must come after the start.")
+    place_type = _cell(row, "place_type").lower()
+    if place_type and place_type not in PLACE_TYPES:
+        raise RowError("place_type", f"place_type {place_type!r} is not one of {', '.join(PLACE_TYPES)}.")
+    for column, limit in (("latitude", 90), ("longitude", 180)):
+        if _cell(row, column):
+            try:
+                number = float(_cell(row, column))
+            except ValueError:
+                raise RowError(column, f"{column} must be a number of decimal degrees.") from None
+            if not -limit <= number <= limit:
+                raise RowError(column, f"{column} must be between -{limit} and {limit}.")
+    _people(agency, row, "subject_record_id")
+    others = _people(agency, row, "other_record_ids")
+    data = dict(row.values)
+    record = EventRecord.objects.select_for_update().filter(agency=agency, event_id=event_id).first()
+    if record is None:
+        record = EventRecord(agency=agency, event_id=event_id, event_type=event_type, data=data, batch=run.batch)
+        outcome = CREATED
+    else:
+        outcome = _history_update(record, data, run.batch)
+        record.event_type = event_type
+
+    if event_type in EPISODE_EVENTS:
+        child = _subject_child(agency, row, event_type)
+        applied = _episode_save(
+            run=run,
+            child=child,
+            agency=agency,
+            source_key=f"{agency.code}:{event_id}",
+            kind=EPISODE_EVENTS[event_type],
+            started_at=occurred_at,
+            returned_at=ended_at,
+            start_column="occurred_at",
+            end_column="ended_at",
+            reported_by_name=f"{agency.name} extract"[:200],
+            extra={"last_seen_place": _place(row), "last_seen_with": _names_of(others)},
+        )
+    elif event_type == "found":
+        applied = _found_apply(run, agency, row, _subject_child(agency, row, event_type), occurred_at)
+    elif event_type == "return_interview":
+        applied = _interview_apply(run, row, _subject_child(agency, row, event_type), occurred_at)
+    else:
+        record.save()
+        return UNCHANGED if outcome == UNCHANGED else event_type
+    record.save()
+    if outcome == CREATED:
+        return CREATED
+    return UNCHANGED if outcome == UNCHANGED and applied == UNCHANGED else UPDATED
+
+
+# Episodes first, then what happens during and after them, so an extract's order of rows does not matter.
+_EVENT_ORDER = {"missing_episode": 0, "absent_episode": 0, "found": 1, "return_interview": 2}
+
+
+def _event_sort_key(item: tuple[ExtractFile, RawRow]) -> tuple[int, str, str, int]:
+    extract, row = item
+    try:
+        moment = iso_moment_parse(_cell(row, "occurred_at")).isoformat()
+    except ValueError:
+        moment = ""
+    return (_EVENT_ORDER.get(_cell(row, "event_type").lower(), 3), moment, extract.name, row.number)
+
+
+def _tables(files: list[ExtractFile]) -> list[tuple[ExtractFile, CsvTable]]:
+    tables = []
+    for extract in files:
+        required = PEOPLE_REQUIRED if extract.table_kind == PEOPLE_FILE else EVENTS_REQUIRED
+        tables.append(
+            (
+                extract,
+                csv_read(
+                    extract.content, file_name=extract.name, required=required, normalise=lambda c: c.strip().lower()
+                ),
+            )
+        )
+    return tables
+
+
+def agency_extract_import(
+    *,
+    user: User,
+    path_or_files: str | Path | Sequence[str | Path] | Mapping[str, bytes],
+    register_agencies: bool = False,
+) -> ImportBatch:
+    """Import one or more agency extracts (see the shared spec): people, then events, in one batch.
+
+    Raises ImportFileError when a file as a whole cannot be read; nothing is written then.
+    """
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    if register_agencies and not permissions.can_register_agencies(user):
+        raise PermissionDenied
+    files = extract_files_collect(path_or_files)
+    tables = _tables(files)
+    digest = hashlib.sha256()
+    for extract in sorted(files, key=lambda f: f.name):
+        digest.update(f"{extract.name}\0{_sha256(extract.content)}\n".encode())
+    people = [(extract, row) for extract, table in tables if extract.table_kind == PEOPLE_FILE for row in table.rows]
+    events = [(extract, row) for extract, table in tables if extract.table_kind == EVENTS_FILE for row in table.rows]
+    events.sort(key=_event_sort_key)
+    with transaction.atomic():
+        codes = {_cell(row, "agency").upper() for _, row in people + events}
+        agency = Agency.objects.filter(code__iexact=codes.pop()).first() if len(codes) == 1 else None
+        batch = _batch_start(
+            user=user,
+            kind=ImportKind.AGENCY_EXTRACT,
+            name=", ".join(extract.name for extract in files),
+            sha256=digest.hexdigest(),
+            agency=agency,
+        )
+        run = _Run(batch=batch, user=user)
+        ctx = _ExtractContext(run, register_agencies)
+        for extract, row in people:
+            _apply_row(run, extract.name, row, lambda r: _person_row(ctx, r))
+        for extract, row in events:
+            _apply_row(run, extract.name, row, lambda r: _event_row(ctx, r))
+        batch = _finish(run, len(people) + len(events))
+    return batch
+
+
+# --- Correcting a rejected row ---------------------------------------------------------------
+
+
+def rejected_row_reimport(*, user: User, rejected: RejectedRow, values: Mapping[str, str]) -> ImportBatch:
+    """Import one kept-aside row again with corrected values, as a batch of its own.
+
+    If it goes in, the row is marked resolved; if not, the new batch keeps it aside with the new reason.
+    """
+    original = rejected.batch
+    if not permissions.can_view_batch(user, original) or not permissions.can_import(user):
+        raise PermissionDenied
+    if rejected.is_resolved:
+        raise ValidationError("This row has already been imported.")
+    values = {column: str(values.get(column, "")) for column in rejected.raw if column != "(extra cells)"}
+    row = RawRow(number=rejected.row_number, values=values)
+    content = json.dumps(values, sort_keys=True).encode()
+    name = f"{rejected.file_name} row {rejected.row_number} (corrected)"
+    with transaction.atomic():
+        batch = _batch_start(user=user, kind=original.kind, name=name, sha256=_sha256(content), agency=original.agency)
+        run = _Run(batch=batch, user=user)
+        if original.kind == ImportKind.SSDA903_MISSING:
+            if user.agency is None:
+                raise PermissionDenied
+            apply: Callable[[RawRow], str] = lambda r: _ssda903_row(run, r)  # noqa: E731
+        else:
+            ctx = _ExtractContext(run, register_agencies=False)
+            is_people = rejected.file_name.replace("\\", "/").rsplit("/", 1)[-1].lower() == PEOPLE_FILE
+            apply = (lambda r: _person_row(ctx, r)) if is_people else (lambda r: _event_row(ctx, r))
+        outcome = _apply_row(run, rejected.file_name, row, apply)
+        if outcome is not None:
+            rejected.resolved_at = timezone.now()
+            rejected.resolved_by_batch = batch
+            rejected.raw = values
+            rejected.save(update_fields=["resolved_at", "resolved_by_batch", "raw"])
+        return _finish(run, 1)
+
+
+# --- Returns: the SSDA903 missing table and Annex A list 8 --------------------------------------
+
+
+def _csv_text(header: list[str], rows: Iterable[list[str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def ssda903_missing_export(*, user: User) -> str:
+    """The SSDA903 missing table of the looked-after children this user may see, as CSV text.
+
+    Rows ordered by CHILD then MIS_START; each child exported is audited.
+    """
+    if not permissions.can_export_missing(user):
+        raise PermissionDenied
+    children = policy.children_visible_to(user).filter(looked_after=True).exclude(la_child_id="")
+    episodes = (
+        MissingEpisode.objects.filter(child__in=children)
+        .select_related("child")
+        .order_by("child__la_child_id", "started_at")
+    )
+    rows = []
+    for episode in episodes:
+        child = episode.child
+        rows.append(
+            [
+                child.la_child_id,
+                ssda903_date_format(child.date_of_birth) if child.date_of_birth else "",
+                episode.kind,
+                ssda903_date_format(london_date(episode.started_at)),
+                ssda903_date_format(london_date(episode.returned_at)) if episode.returned_at else "",
+            ]
+        )
+    rows.sort(key=lambda r: (r[0], ssda903_date_parse(r[3])))
+    audit_record_children(
+        actor=user,
+        kind=AuditKind.CHILD_EXPORTED,
+        child_ids=sorted({episode.child_id for episode in episodes}, key=str),
+        reason="SSDA903 missing table export",
+    )
+    return _csv_text(SSDA903_MISSING_COLUMNS, rows)
+
+
+ANNEX_A_COLUMNS = [
+    "Child unique ID",
+    "Number of missing episodes in the last 12 months",
+    "Number of absent episodes in the last 12 months",
+    "Was the child offered a return interview after the last missing episode?",
+    "Did the child accept the return interview?",
+]
+
+
+def _year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def annex_a_missing_export(*, user: User, period_end: date | None = None) -> str:
+    """Ofsted Annex A list 8, missing columns, for the 12 months to ``period_end`` (England dates).
+
+    One row per looked-after child the user may see. The return interview columns are blank
+    when the child had no missing episode in the period.
+    """
+    if not permissions.can_export_missing(user):
+        raise PermissionDenied
+    period_end = period_end or timezone.localdate()
+    since = london_midnight(_year_before(period_end) + (timedelta(days=1)))
+    until = london_midnight(period_end + (timedelta(days=1)))
+    children = list(policy.children_visible_to(user).filter(looked_after=True).order_by("la_child_id", "pk"))
+    episodes = (
+        MissingEpisode.objects.filter(child__in=children, started_at__gte=since, started_at__lt=until)
+        .select_related("interview")
+        .order_by("started_at")
+    )
+    by_child: dict[Any, list[MissingEpisode]] = {}
+    for episode in episodes:
+        by_child.setdefault(episode.child_id, []).append(episode)
+    rows = []
+    for child in children:
+        mine = by_child.get(child.pk, [])
+        missing = [e for e in mine if e.kind == EpisodeKind.MISSING]
+        offered = accepted = ""
+        if missing:
+            interview = getattr(missing[-1], "interview", None)
+            was_offered = interview is not None and (
+                interview.offered_at is not None or interview.response != InterviewResponse.NOT_OFFERED
+            )
+            offered = "Y" if was_offered else "N"
+            accepted = "Y" if interview is not None and interview.response == InterviewResponse.ACCEPTED else "N"
+        rows.append(
+            [
+                child.la_child_id or str(child.pk),
+                str(len(missing)),
+                str(len([e for e in mine if e.kind == EpisodeKind.AWAY])),
+                offered,
+                accepted,
+            ]
+        )
+    audit_record_children(
+        actor=user,
+        kind=AuditKind.CHILD_EXPORTED,
+        child_ids=[child.pk for child in children],
+        reason=f"Annex A list 8 missing columns, 12 months to {period_end.isoformat()}",
+    )
+    return _csv_text(ANNEX_A_COLUMNS, rows)
