@@ -147,6 +147,8 @@ class DemoSummary:
     entries: int = 0
     shares: int = 0
     break_glass: int = 0
+    missing_episodes: int = 0
+    return_interviews: int = 0
 
 
 def _postcode(rng: random.Random) -> str:
@@ -291,3 +293,11 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
             reason="Out-of-hours call: the child was reported missing by their carer and police asked for background.",
         )
         summary.break_glass += 1
+
+    from joinedup.demo.missing import demo_missing_generate
+
+    missing = demo_missing_generate(
+        users=users, children=[c for c, codes in created if codes[0] == "CSC"], rng=rng, fake=fake
+    )
+    summary.missing_episodes = missing.episodes
+    summary.return_interviews = missing.interviews

@@ -174,7 +174,7 @@ def missing_episode_report(
             rationale=rationale.strip(),
             information_from=information_from.strip(),
             graded_by=user,
-            graded_at=now,
+            graded_at=min(reported_at or now, now),
         )
         _audit(user, episode, AuditKind.MISSING_REPORTED, grade=grade)
         _push_alerts(
@@ -192,14 +192,27 @@ def _require_recorder(user: User, episode: MissingEpisode) -> None:
 
 
 def missing_episode_regrade(
-    *, user: User, episode: MissingEpisode, grade: str, rationale: str, information_from: str = ""
+    *,
+    user: User,
+    episode: MissingEpisode,
+    grade: str,
+    rationale: str,
+    information_from: str = "",
+    graded_at: datetime | None = None,
 ) -> RiskGrading:
-    """Grade the risk again as the case goes on; every earlier grading is kept."""
+    """Grade the risk again as the case goes on; every earlier grading is kept.
+
+    ``graded_at`` records a grading made earlier (e.g. by phone) when it is entered later.
+    """
     _require_recorder(user, episode)
     if grade not in RiskGrade.values:
         raise ValidationError({"grade": "Choose the risk grade."})
     if not rationale.strip():
         raise ValidationError({"rationale": "Enter the reasons for the new grade."})
+    now = timezone.now()
+    graded_at = graded_at or now
+    if not episode.started_at <= graded_at <= now:
+        raise ValidationError({"graded_at": "The grading must be after the child went missing and not in the future."})
     with transaction.atomic():
         grading = RiskGrading.objects.create(
             episode=episode,
@@ -207,6 +220,7 @@ def missing_episode_regrade(
             rationale=rationale.strip(),
             information_from=information_from.strip(),
             graded_by=user,
+            graded_at=graded_at,
         )
         _audit(user, episode, AuditKind.MISSING_REGRADED, grade=grade)
     return grading

@@ -27,7 +27,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Created the demo area: {summary.agencies} agencies, {summary.children} children, "
                 f"{summary.entries} chronology entries, {summary.shares} share decisions, "
-                f"{summary.break_glass} emergency access to review."
+                f"{summary.break_glass} emergency access to review, {summary.missing_episodes} missing episodes, "
+                f"{summary.return_interviews} return home interviews."
             )
         )
         self._accounts()
