@@ -37,6 +37,19 @@ WORDS = [
 ]
 
 
+# Per child: (days ago it started, hours missing, what became of the interview, hours after return it happened).
+EPISODE_PLANS: dict[int, list[tuple[int, int, str | None, int]]] = {
+    0: [(-40, 30, "completed", 30)],
+    1: [(-80, 20, "completed", 40), (-45, 26, "declined", 10), (-6, 12, None, 0)],  # repeat missing, overdue
+    2: [(-10, 18, "completed", 48)],  # on time
+    3: [(-12, 30, "completed", 100)],  # late
+    4: [(-8, 9, "declined", 10)],
+    5: [(-2, 6, "waiting", 5)],
+    6: [(-15, 14, "completed", 60)],  # away from placement
+    7: [(-5, 10, None, 0)],  # overdue, not offered
+}
+
+
 @dataclass
 class MissingSummary:
     episodes: int = 0
@@ -187,17 +200,7 @@ def demo_missing_generate(
                     phone_and_social_media="Mobile 07700 900" + f"{rng.randint(100, 999)}; a gaming handle",
                     medical_needs="Asthma: carries an inhaler.",
                 )
-        plans = {
-            0: [(-40, "return", 30, "completed", 30)],
-            1: [(-80, "return", 20, "completed", 40), (-45, "return", 26, "declined", 10), (-6, "return", 12, None, 0)],
-            2: [(-10, "return", 18, "completed", 48)],
-            3: [(-12, "return", 30, "completed", 100)],
-            4: [(-8, "return", 9, "declined", 10)],
-            5: [(-2, "return", 6, "waiting", 5)],
-            6: [(-15, "return", 14, "completed", 60)],
-            7: [(-5, "return", 10, None, 0)],
-        }[index]
-        for days_ago, _, hours_missing, outcome, hours_after in plans:
+        for days_ago, hours_missing, outcome, hours_after in EPISODE_PLANS[index]:
             started = now + timedelta(days=days_ago, hours=rng.randint(-6, 6))
             kind = EpisodeKind.AWAY if index == 6 else EpisodeKind.MISSING
             episode = _report(

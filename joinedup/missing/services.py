@@ -400,7 +400,7 @@ def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[
         raise PermissionDenied
     if not PhilomenaProfile.objects.filter(child=child).exists():
         raise ValidationError("There is no Philomena profile to share. The carer's agency completes it in advance.")
-    police = Agency.objects.filter(kind=AgencyKind.POLICE).exclude(pk=user.agency_id)
+    police = Agency.objects.filter(kind=AgencyKind.POLICE).exclude(pk=user.agency.pk)
     if not police.exists():
         raise ValidationError("No police agency is registered on the platform.")
     decisions = []

@@ -167,15 +167,14 @@ def philomena_profile(request: AuthenticatedHttpRequest, child_id: UUID) -> Http
 
 
 @login_required
-def philomena_photo(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
+def philomena_photo(request: AuthenticatedHttpRequest, child_id: UUID) -> FileResponse:
     child = child_get(user=request.user, child_id=child_id, reason="Viewed the Philomena photo")
     profile = PhilomenaProfile.objects.filter(child=child).exclude(photo="").first()
     if profile is None:
         raise Http404("No photo")
-    return FileResponse(
-        profile.photo.open("rb"),
-        content_type="image/jpeg" if profile.photo.name.endswith((".jpg", ".jpeg")) else "image/png",
-    )
+    name = profile.photo.name or ""
+    content_type = "image/jpeg" if name.lower().endswith((".jpg", ".jpeg")) else "image/png"
+    return FileResponse(profile.photo.open("rb"), content_type=content_type)
 
 
 @login_required
