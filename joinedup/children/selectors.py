@@ -1,5 +1,8 @@
 """Reads of children's information. Each takes the user, returns only what they may see and audits it."""
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
@@ -67,6 +70,26 @@ def child_page(*, user: User, query: str = "", page_number: str | int = 1) -> Pa
 def chronology_for(*, user: User, child: Child) -> QuerySet[ChronologyEntry]:
     """The chronology entries of a child this user may read (the child's read is audited by child_get)."""
     return policy.chronology_visible_to(user, child).select_related("owning_agency", "recorded_by")
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of a child's chronology, whichever module recorded it."""
+
+    when: datetime
+    agency_code: str
+    heading: str
+    text: str
+    url: str = ""
+
+
+def timeline_for(*, user: User, child: Child, others: Iterable[TimelineItem] = ()) -> list[TimelineItem]:
+    """The chronology entries this user may read, merged with other modules' items, newest first."""
+    items = [
+        TimelineItem(entry.occurred_at, entry.owning_agency.code, entry.get_category_display(), entry.summary)
+        for entry in chronology_for(user=user, child=child)
+    ]
+    return sorted([*items, *others], key=lambda item: item.when, reverse=True)
 
 
 def involvements_for(*, child: Child) -> QuerySet:

@@ -52,7 +52,9 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
         {
             "child": child,
             "involvements": selectors.involvements_for(child=child),
-            "chronology": selectors.chronology_for(user=user, child=child),
+            "chronology": selectors.timeline_for(
+                user=user, child=child, others=missing_selectors.timeline_items(child=child)
+            ),
             "can_record": policy.can_record_about_child(user, child),
             "can_share": policy.can_share_child(user, child),
             "can_see_access_log": policy.can_view_access_log(user, child),

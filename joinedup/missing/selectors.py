@@ -6,12 +6,13 @@ from uuid import UUID
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.children.models import Child
-from joinedup.children.selectors import child_get
+from joinedup.children.selectors import TimelineItem, child_get
 
 from .models import Alert, MissingEpisode, ReturnInterview
 
@@ -19,6 +20,29 @@ from .models import Alert, MissingEpisode, ReturnInterview
 def episodes_of(*, child: Child) -> QuerySet[MissingEpisode]:
     """A child's episodes; the caller has already fetched the child through child_get (audited)."""
     return child.missing_episodes.select_related("owning_agency", "reported_by").prefetch_related("gradings")
+
+
+def timeline_items(*, child: Child) -> list[TimelineItem]:
+    """A child's episodes as chronology lines; every agency that may see the child sees them."""
+    items = []
+    for episode in episodes_of(child=child).select_related("interview"):
+        url = reverse("missing:episode", kwargs={"episode_id": episode.pk})
+        code = episode.owning_agency.code
+        where = f" from {episode.last_seen_place}" if episode.last_seen_place else ""
+        items.append(TimelineItem(episode.started_at, code, episode.get_kind_display(), f"Last seen{where}.", url))
+        if episode.found_at and episode.found_at != episode.returned_at:
+            place = f" at {episode.found_place}" if episode.found_place else ""
+            items.append(TimelineItem(episode.found_at, code, "Found", f"Found{place}.", url))
+        if episode.returned_at:
+            items.append(
+                TimelineItem(episode.returned_at, code, "Returned", "Return home interview due in 72 hours.", url)
+            )
+        interview = getattr(episode, "interview", None)
+        if interview is not None and interview.completed_at:
+            items.append(
+                TimelineItem(interview.completed_at, "RHI", "Return home interview", interview.childs_words, url)
+            )
+    return items
 
 
 def episode_get(*, user: User, episode_id: UUID, reason: str = "Viewed a missing episode") -> MissingEpisode:
