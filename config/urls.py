@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/", include("joinedup.children.urls")),
     path("emergency-access/", include("joinedup.access.urls")),
     path("jobs/", include("joinedup.jobs.urls")),
+    path("imports/", include("joinedup.imports.urls")),
     path("missing/", include("joinedup.missing.urls")),
     path("admin/", admin_site.urls),
 ]

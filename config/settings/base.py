@@ -33,8 +33,8 @@ INSTALLED_APPS = [
     "joinedup.sharing",
     "joinedup.access",
     "joinedup.jobs",
-    "joinedup.imports",
     "joinedup.missing",
+    "joinedup.imports",
     "joinedup.web",
     "joinedup.demo",
 ]

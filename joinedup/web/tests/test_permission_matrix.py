@@ -43,8 +43,8 @@ ANON = "anonymous"
 
 @dataclass
 class World:
-    own_agency: object
-    other_agency: object
+    own_agency: Agency
+    other_agency: Agency
     users: Mapping[str, User]
     children: Mapping[str, Child]
     jobs: dict[str, dict[str, Job]] = field(default_factory=dict)
@@ -398,6 +398,63 @@ def world(db) -> World:
         "otp_totp_totpdevice": TOTPDevice.objects.create(user=own_practitioner, name="Phone", confirmed=True),
     }
     return world
+
+
+# Imports and missing returns (joinedup.imports): coordinators, and managers for their own agency's imports.
+def _import_row(world: World, relation: str) -> object:
+    """A kept-aside row of an import by the user's agency (own) or by another agency (shared, unshared)."""
+    from joinedup.imports.models import ImportBatch, ImportKind, RejectedRow
+
+    key = f"import-{'own' if relation == 'own' else 'other'}"
+    if key not in world.objects:
+        agency = world.own_agency if relation == "own" else world.other_agency
+        importer = UserFactory.create(agency=agency, roles=[RoleCode.MANAGER])
+        batch = ImportBatch.objects.create(
+            kind=ImportKind.SSDA903_MISSING, file_name="m.csv", sha256="0" * 64, agency=agency, imported_by=importer
+        )
+        world.objects[key] = RejectedRow.objects.create(
+            batch=batch, file_name="m.csv", row_number=2, column="CHILD", reason="Unknown", raw={"CHILD": "X"}
+        )
+    return world.objects[key]
+
+
+IMPORTERS = by_role(
+    practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(403), administrator=same(403)
+)
+IMPORTERS_OWN_AGENCY = by_role(
+    practitioner=same(403),
+    manager=(200, 404, 404),
+    coordinator=same(200),
+    leader=same(403),
+    administrator=same(403),
+)
+RETURNS = by_role(
+    practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "imports:list": Row(fixed("imports:list"), IMPORTERS),
+        "imports:ssda903-upload": Row(fixed("imports:ssda903-upload"), IMPORTERS),
+        "imports:extract-upload": Row(fixed("imports:extract-upload"), IMPORTERS),
+        "imports:batch-detail": Row(
+            lambda world, role, relation: reverse(
+                "imports:batch-detail",
+                kwargs={"batch_id": _import_row(world, relation).batch_id},  # type: ignore[attr-defined]
+            ),
+            IMPORTERS_OWN_AGENCY,
+        ),
+        "imports:rejected-fix": Row(
+            lambda world, role, relation: reverse(
+                "imports:rejected-fix",
+                kwargs={"row_id": _import_row(world, relation).pk},  # type: ignore[attr-defined]
+            ),
+            IMPORTERS_OWN_AGENCY,
+        ),
+        "imports:returns": Row(fixed("imports:returns"), RETURNS),
+        "imports:ssda903-download": Row(fixed("imports:ssda903-download"), RETURNS),
+        "imports:annex-a-download": Row(fixed("imports:annex-a-download"), RETURNS),
+    }
+)
 
 
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]

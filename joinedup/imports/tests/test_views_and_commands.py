@@ -1,0 +1,123 @@
+"""The import and returns pages, and the management commands."""
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from joinedup.accounts.models import RoleCode
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.agencies.models import AgencyKind
+from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.children.tests.factories import ChildFactory
+from joinedup.imports.models import ImportBatch, RejectedRow
+from joinedup.missing.models import MissingEpisode
+
+pytestmark = pytest.mark.django_db
+EXAMPLE = Path(__file__).parent / "agency-extract-example"
+HEADER = "CHILD,DOB,MISSING,MIS_START,MIS_END\r\n"
+
+
+@pytest.fixture
+def coordinator():
+    AgencyFactory.create(code="POL", kind=AgencyKind.POLICE)
+    csc = AgencyFactory.create(code="CSC")
+    ChildFactory.create(owning_agency=csc, la_child_id="LA0001", date_of_birth=dt.date(2010, 2, 1), looked_after=True)
+    return UserFactory.create(username="coord", agency=csc, roles=[RoleCode.COORDINATOR])
+
+
+def test_uploading_a_table_shows_the_counts_and_the_rows_kept_aside(coordinator, sign_in, client):
+    sign_in(coordinator)
+    content = (HEADER + "LA0001,01/02/2010,M,01/03/2025,02/03/2025\r\nLA0001,01/02/2010,M,30/02/2025,\r\n").encode()
+    response = client.post(
+        reverse("imports:ssda903-upload"), {"file": SimpleUploadedFile("m.csv", content)}, follow=True
+    )
+    assert response.status_code == 200
+    assert b"not a real date" in response.content
+    row = RejectedRow.objects.get()
+    page = client.get(reverse("imports:rejected-fix", kwargs={"row_id": row.pk}))
+    assert b"30/02/2025" in page.content
+    fixed = client.post(
+        reverse("imports:rejected-fix", kwargs={"row_id": row.pk}), {**row.raw, "MIS_START": "20/03/2025"}, follow=True
+    )
+    assert fixed.status_code == 200
+    row.refresh_from_db()
+    assert row.is_resolved
+    assert MissingEpisode.objects.count() == 2
+
+
+def test_a_file_in_the_wrong_encoding_is_answered_with_the_reason_on_the_page(coordinator, sign_in, client):
+    sign_in(coordinator)
+    content = (HEADER + "Zoë,01/02/2010,M,01/03/2025,\r\n").encode("cp1252")
+    response = client.post(reverse("imports:ssda903-upload"), {"file": SimpleUploadedFile("m.csv", content)})
+    assert response.status_code == 200
+    assert b"not saved as UTF-8" in response.content
+    assert not ImportBatch.objects.exists()
+
+
+def test_uploading_an_extract(coordinator, sign_in, client):
+    sign_in(coordinator)
+    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in (EXAMPLE / "police").iterdir()]
+    response = client.post(reverse("imports:extract-upload"), {"extract": files})
+    assert response.status_code == 302
+    assert ImportBatch.objects.get().rows == 6
+
+
+def test_the_returns_download_as_csv(coordinator, sign_in, client):
+    sign_in(coordinator)
+    call_command(
+        "import_ssda903_missing", _write(HEADER + "LA0001,01/02/2010,M,01/03/2025,02/03/2025\r\n"), "--as", "coord"
+    )
+    ssda903 = client.get(reverse("imports:ssda903-download"))
+    assert ssda903["Content-Type"].startswith("text/csv")
+    assert ssda903.content.decode().splitlines()[1] == "LA0001,01/02/2010,M,01/03/2025,02/03/2025"
+    annex = client.get(reverse("imports:annex-a-download"), {"period_end": "2025-12-31"})
+    assert annex.content.decode().splitlines()[1] == "LA0001,1,0,N,N"
+    bad = client.get(reverse("imports:annex-a-download"), {"period_end": "2025-02-30"})
+    assert bad.status_code == 400
+
+
+_counter = iter(range(1000))
+
+
+def _write(text: str, encoding: str = "utf-8") -> str:
+    path = Path(f"/tmp/joinedup-import-test-{next(_counter)}.csv")  # noqa: S108
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def test_the_import_command_prints_counts_and_each_rejected_row(coordinator, capsys):
+    path = _write(HEADER + "LA0001,01/02/2010,M,01/03/2025,\r\nLA0009,01/02/2010,M,01/03/2025,\r\n")
+    call_command("import_ssda903_missing", path, "--as", "coord")
+    out = capsys.readouterr().out
+    assert "created 1" in out and "rejected 1" in out
+    assert "row 3, column CHILD: No child with local authority child id LA0009" in out
+
+
+def test_the_import_command_fails_with_a_clear_message_on_a_bad_file(coordinator):
+    with pytest.raises(CommandError, match="UTF-8"):
+        call_command("import_ssda903_missing", _write(HEADER + "Zoë,,,,\r\n", "cp1252"), "--as", "coord")
+    with pytest.raises(CommandError, match="No active user"):
+        call_command("import_ssda903_missing", _write(HEADER), "--as", "nobody")
+
+
+def test_the_extract_command_imports_the_example_clean(coordinator, capsys):
+    call_command("import_extract", str(EXAMPLE / "police"), str(EXAMPLE / "social-care"), "--as", "coord")
+    out = capsys.readouterr().out
+    assert "rejected 0" in out and "1 sighting" in out
+
+
+def test_the_export_commands_write_the_returns(coordinator, tmp_path):
+    call_command(
+        "import_ssda903_missing", _write(HEADER + "LA0001,01/02/2010,A,01/03/2025,02/03/2025\r\n"), "--as", "coord"
+    )
+    call_command("export_ssda903_missing", str(tmp_path / "s.csv"), "--as", "coord")
+    assert (tmp_path / "s.csv").read_text().splitlines()[1] == "LA0001,01/02/2010,A,01/03/2025,02/03/2025"
+    call_command("export_annex_a", str(tmp_path / "a.csv"), "--as", "coord", "--period-end", "2025-06-30")
+    assert (tmp_path / "a.csv").read_text().splitlines()[1] == "LA0001,0,1,,"
+    practitioner = UserFactory.create(username="prac", agency=coordinator.agency)
+    with pytest.raises(CommandError, match="may not export"):
+        call_command("export_annex_a", str(tmp_path / "b.csv"), "--as", practitioner.username)
