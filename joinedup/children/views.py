@@ -8,6 +8,8 @@ from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.assessments.selectors import assessments_of
+from joinedup.concerns.selectors import concerns_for
 from joinedup.jobs.services import children_export_request
 from joinedup.missing import selectors as missing_selectors
 from joinedup.sharing.services import share_decision_record
@@ -60,6 +62,8 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "can_see_access_log": policy.can_view_access_log(user, child),
             "episodes": missing_selectors.episodes_of(child=child).select_related("interview"),
             "repeat_missing": missing_selectors.repeat_missing(child=child),
+            "assessments": list(assessments_of(child=child)[:1]),
+            "concerns": concerns_for(user=user, child=child),
         },
     )
 

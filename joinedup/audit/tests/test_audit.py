@@ -11,6 +11,7 @@ from django.utils import timezone
 from joinedup.accounts.models import RoleCode
 from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.assessments.models import Catalogue, RiskAssessment
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
 from joinedup.jobs.services import children_export_build, children_export_request
@@ -25,24 +26,29 @@ CHILD_ROUTES = {
     "missing:report": AuditKind.CHILD_VIEWED,
     "missing:philomena": AuditKind.CHILD_VIEWED,
     "missing:philomena-photo": AuditKind.CHILD_VIEWED,
+    "concerns:create": AuditKind.CHILD_VIEWED,
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [
     "missing:" + name for name in ("episode", "regrade", "found", "return", "offer", "interview", "action")
 ]
-POST_ONLY_ROUTES = {"missing:philomena-share"}
+POST_ONLY_ROUTES = {"missing:philomena-share", "assessments:start"}
+ASSESSMENT_ROUTES = ["assessments:detail", "assessments:edit"]
 
 
 def _child_routes(resolver: URLResolver | None = None, prefix: str = ""):
     for pattern in (resolver or get_resolver()).url_patterns:
         if isinstance(pattern, URLResolver):
             yield from _child_routes(pattern, f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix)
-        elif isinstance(pattern, URLPattern) and {"child_id", "episode_id"} & set(pattern.pattern.regex.groupindex):
+        elif isinstance(pattern, URLPattern) and {"child_id", "episode_id", "assessment_id"} & set(
+            pattern.pattern.regex.groupindex
+        ):
             yield f"{prefix}{pattern.name}"
 
 
 def test_every_route_about_one_child_is_listed_for_the_audit_check():
-    assert set(_child_routes()) == set(CHILD_ROUTES) | set(EPISODE_ROUTES) | POST_ONLY_ROUTES
+    listed = set(CHILD_ROUTES) | set(EPISODE_ROUTES) | set(ASSESSMENT_ROUTES) | POST_ONLY_ROUTES
+    assert set(_child_routes()) == listed
 
 
 @pytest.fixture
@@ -69,7 +75,7 @@ def _returned_episode(child) -> MissingEpisode:
     return episode
 
 
-READS = list(CHILD_ROUTES.items()) + [(name, AuditKind.CHILD_VIEWED) for name in EPISODE_ROUTES]
+READS = list(CHILD_ROUTES.items()) + [(name, AuditKind.CHILD_VIEWED) for name in EPISODE_ROUTES + ASSESSMENT_ROUTES]
 
 
 @pytest.mark.parametrize(("name", "kind"), READS)
@@ -79,6 +85,14 @@ def test_each_read_of_a_child_leaves_exactly_one_audit_row(coordinator, sign_in,
     sign_in(coordinator)
     if name in EPISODE_ROUTES:
         url = reverse(name, kwargs={"episode_id": episode.pk})
+    elif name in ASSESSMENT_ROUTES:
+        assessment = RiskAssessment.objects.create(
+            child=child,
+            catalogue=Catalogue.objects.get(is_current=True),
+            owning_agency=child.owning_agency,
+            assessor=coordinator,
+        )
+        url = reverse(name, kwargs={"assessment_id": assessment.pk})
     else:
         url = reverse(name, kwargs={"child_id": child.pk})
     for reads in (1, 2):

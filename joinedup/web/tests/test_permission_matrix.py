@@ -24,9 +24,11 @@ from joinedup.accounts.models import RoleCode, User
 from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.models import Agency
 from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
+from joinedup.assessments.models import Catalogue, RiskAssessment
 from joinedup.children.models import Child
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.jobs.models import Job, JobKind, JobStatus
+from joinedup.language.models import PhraseGuidance
 from joinedup.missing.models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
 from joinedup.sharing.tests.factories import ShareDecisionFactory
 
@@ -199,6 +201,10 @@ MATRIX: dict[str, Row] = {
 }
 
 
+# The appropriate-language check (joinedup.language): anyone signed in, as they write.
+MATRIX.update({"language:check": Row(fixed("language:check"), EVERY_ROLE_200, method="post")})
+
+
 # Missing episodes, return home interviews, Philomena profiles and alerts (joinedup.missing).
 def _episode(world: World, relation: str) -> MissingEpisode:
     """A returned episode, with its return interview and a Philomena profile, for the relation's child."""
@@ -303,6 +309,43 @@ MATRIX.update(
 )
 
 
+# Concerns and risk assessments (joinedup.concerns, joinedup.assessments).
+def assessment_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        key = f"assessment-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            world.objects[key] = RiskAssessment.objects.create(
+                child=child,
+                catalogue=Catalogue.objects.get(is_current=True),
+                owning_agency=child.owning_agency,
+                assessor=child.created_by,
+            )
+        return reverse(name, kwargs={"assessment_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+MATRIX.update(
+    {
+        "concerns:create": Row(child_url("concerns:create"), RECORDS_ABOUT_CHILD),
+        "assessments:start": Row(
+            child_url("assessments:start"),
+            by_role(
+                practitioner=(302, 302, 404),
+                manager=(302, 302, 404),
+                coordinator=same(302),
+                leader=same(403),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        "assessments:detail": Row(assessment_url("assessments:detail"), NEED_TO_KNOW),
+        "assessments:edit": Row(assessment_url("assessments:edit"), RECORDS_ABOUT_CHILD),
+    }
+)
+
+
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
 # sent to the one sign-in page (302), as the admin never reveals which objects exist.
 def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:
@@ -314,7 +357,7 @@ def admin_object(model: str, action: str) -> Callable[[World, str, str], str]:
     return lambda world, role, relation: reverse(f"admin:{model}_{action}", args=[world.objects[model].pk])  # type: ignore[attr-defined]
 
 
-ADMIN_MODELS = ["agencies_agency", "agencies_team", "accounts_user"]
+ADMIN_MODELS = ["agencies_agency", "agencies_team", "accounts_user", "language_phraseguidance"]
 # Sign-in lockouts and authenticator apps are looked at and deleted (to unlock, or to reset a lost app), never added.
 ADMIN_VIEW_DELETE_MODELS = ["axes_accessattempt", "otp_totp_totpdevice"]
 for _model in ADMIN_MODELS + ADMIN_VIEW_DELETE_MODELS:
@@ -396,6 +439,7 @@ def world(db) -> World:
             username="someone", ip_address="192.0.2.1", user_agent="x", failures_since_start=2, attempt_time=now
         ),
         "otp_totp_totpdevice": TOTPDevice.objects.create(user=own_practitioner, name="Phone", confirmed=True),
+        "language_phraseguidance": PhraseGuidance.objects.create(phrase="a synthetic phrase", why="x", suggestion="y"),
     }
     return world
 
