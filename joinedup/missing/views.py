@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
+from joinedup.assessments.selectors import reviews_for_worklist
 from joinedup.accounts.models import User
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
@@ -187,9 +188,18 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
         child_ids=[i.episode.child_id for i in interviews],
         reason="Return interviews work list",
     )
+    reviews = list(reviews_for_worklist(user=request.user))
+    audit_record_children(
+        actor=request.user,
+        kind=AuditKind.CHILD_LISTED,
+        child_ids=[a.child_id for a in reviews],
+        reason="Risk assessment reviews work list",
+    )
     now = timezone.now()
     rows = [(i, is_overdue(i.due_at, done_at=None, now=now)) for i in interviews]
-    return render(request, "missing/worklist.html", {"rows": rows})
+    today = timezone.localdate()
+    review_rows = [(a, a.review_due is not None and a.review_due < today) for a in reviews]
+    return render(request, "missing/worklist.html", {"rows": rows, "review_rows": review_rows})
 
 
 @login_required
