@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
-from joinedup.assessments.selectors import reviews_for_worklist
 from joinedup.accounts.models import User
 from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.assessments.selectors import reviews_for_worklist
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
 from joinedup.children.selectors import child_find, child_get
