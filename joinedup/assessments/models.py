@@ -95,7 +95,7 @@ class RiskAssessment(models.Model):
         ordering = ["-started_at"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(band=models.F("scored_band")) | ~models.Q(override_reason=""),
+                condition=models.Q(band="") | models.Q(band=models.F("scored_band")) | ~models.Q(override_reason=""),
                 name="assessment_override_has_reason",
             ),
         ]
