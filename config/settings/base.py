@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "joinedup.access",
     "joinedup.jobs",
     "joinedup.missing",
+    "joinedup.concerns",
+    "joinedup.assessments",
     "joinedup.imports",
     "joinedup.web",
     "joinedup.demo",
