@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
-from joinedup.agencies.models import Agency, AgencyKind
+from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
@@ -103,10 +103,11 @@ def _push_alerts(child: Child, episode: MissingEpisode, message: str) -> int:
     Alert.objects.bulk_create(
         [Alert(recipient=user, child=child, episode=episode, message=message) for user in recipients]
     )
+    # Asked of the teams themselves: an exclude() across involvements -> teams would drop an agency's duty
+    # team whenever any other team of that agency has no email address.
+    involved = child.involvements.filter(ended_at__isnull=True).values("agency")
     team_emails = set(
-        child.involvements.filter(ended_at__isnull=True, agency__teams__is_duty_team=True)
-        .exclude(agency__teams__email="")
-        .values_list("agency__teams__email", flat=True)
+        Team.objects.filter(agency__in=involved, is_duty_team=True).exclude(email="").values_list("email", flat=True)
     )
     emails = sorted({user.email for user in recipients if user.email} | team_emails)
 

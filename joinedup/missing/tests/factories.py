@@ -1,0 +1,49 @@
+import datetime as dt
+
+import factory
+from django.utils import timezone
+from factory.django import DjangoModelFactory
+
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.children.tests.factories import ChildFactory
+from joinedup.deadlines import return_interview_due
+from joinedup.missing.models import EpisodeKind, MissingEpisode, ReturnInterview, RiskGrade, RiskGrading
+
+
+class MissingEpisodeFactory(DjangoModelFactory[MissingEpisode]):
+    """An episode straight into the database, bypassing the service's checks (pass returned_at to close it)."""
+
+    class Meta:
+        model = MissingEpisode
+
+    child = factory.SubFactory(ChildFactory)
+    kind = EpisodeKind.MISSING
+    started_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=6))
+    reported_at = factory.SelfAttribute("started_at")
+    owning_agency = factory.SelfAttribute("child.owning_agency")
+    reported_by = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..owning_agency"))
+    returned_at = None
+
+
+class RiskGradingFactory(DjangoModelFactory[RiskGrading]):
+    class Meta:
+        model = RiskGrading
+
+    episode = factory.SubFactory(MissingEpisodeFactory)
+    grade = RiskGrade.MEDIUM
+    rationale = "Known to associate with adults of concern"
+    graded_by = factory.SelfAttribute("episode.reported_by")
+
+
+class ReturnInterviewFactory(DjangoModelFactory[ReturnInterview]):
+    """The interview of a returned episode, due 72 hours after the return."""
+
+    class Meta:
+        model = ReturnInterview
+
+    episode = factory.SubFactory(
+        MissingEpisodeFactory,
+        returned_at=factory.LazyAttribute(lambda episode: episode.started_at + dt.timedelta(hours=12)),
+    )
+    owner = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..episode.owning_agency"))
+    due_at = factory.LazyAttribute(lambda interview: return_interview_due(interview.episode.returned_at))
