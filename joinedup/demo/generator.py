@@ -149,6 +149,7 @@ class DemoSummary:
     break_glass: int = 0
     missing_episodes: int = 0
     return_interviews: int = 0
+    assessments: int = 0
 
 
 def _postcode(rng: random.Random) -> str:
@@ -301,3 +302,9 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     )
     summary.missing_episodes = missing.episodes
     summary.return_interviews = missing.interviews
+
+    from joinedup.demo.assessments import demo_assessments_generate
+
+    summary.assessments = demo_assessments_generate(
+        users=users, children=[c for c, codes in created if codes[0] == "CSC" and "POL" in codes], rng=rng
+    )
