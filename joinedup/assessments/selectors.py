@@ -1,3 +1,4 @@
+from datetime import timedelta
 from uuid import UUID
 
 from django.db.models import QuerySet
@@ -33,7 +34,7 @@ def reviews_for_worklist(*, user: User) -> QuerySet[RiskAssessment]:
     """
     assessments = RiskAssessment.objects.filter(
         completed_at__isnull=False,
-        review_due__lte=timezone.localdate() + timezone.timedelta(days=14),
+        review_due__lte=timezone.localdate() + timedelta(days=14),
         child__in=policy.children_visible_to(user),
     )
     if user.has_role(RoleCode.MANAGER) and user.agency_id is not None:

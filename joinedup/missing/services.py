@@ -232,6 +232,8 @@ def missing_episode_found(
 ) -> MissingEpisode:
     """Record where and with whom the child was found, and alert the same people as the report."""
     _require_recorder(user, episode)
+    if episode.returned_at is not None:
+        raise ValidationError("This episode is closed: the child has returned.")
     if found_at < episode.started_at:
         raise ValidationError({"found_at": "The child must be found after they went missing."})
     if found_at > timezone.now():
@@ -255,11 +257,14 @@ def missing_episode_return(
         raise ValidationError("The return is already recorded for this episode.")
     if returned_at > timezone.now():
         raise ValidationError({"returned_at": "The time of return must be in the past."})
-    clash = episode_clash(child=episode.child, started_at=episode.started_at, returned_at=returned_at, exclude=episode)
-    if clash:
-        raise ValidationError({"returned_at": clash})
     owner = interview_owner or episode.child.key_worker or user
     with transaction.atomic():
+        Child.objects.select_for_update().filter(pk=episode.child_id).first()
+        clash = episode_clash(
+            child=episode.child, started_at=episode.started_at, returned_at=returned_at, exclude=episode
+        )
+        if clash:
+            raise ValidationError({"returned_at": clash})
         episode.returned_at = returned_at
         if episode.found_at is None:
             episode.found_at = returned_at
@@ -407,6 +412,14 @@ def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[
     decisions = []
     with transaction.atomic():
         for agency in police:
+            if (
+                ShareDecision.objects.filter(
+                    child=child, shared_with_agency=agency, entry__isnull=True, purpose__startswith="Philomena protocol"
+                )
+                .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+                .exists()
+            ):
+                continue  # already shared under the protocol: one decision is enough
             decision = ShareDecision.objects.create(
                 child=child,
                 shared_by_agency=user.agency,

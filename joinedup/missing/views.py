@@ -139,7 +139,10 @@ def philomena_share(request: AuthenticatedHttpRequest, episode_id: UUID) -> Http
         messages.error(request, " ".join(error.messages))
     else:
         names = ", ".join(d.shared_with_agency.name for d in decisions if d.shared_with_agency)
-        messages.success(request, f"The Philomena profile is shared with {names}; the decision is recorded.")
+        if names:
+            messages.success(request, f"The Philomena profile is shared with {names}; the decision is recorded.")
+        else:
+            messages.info(request, "The Philomena profile was already shared with police under the protocol.")
     return redirect("missing:episode", episode_id=episode.pk)
 
 
