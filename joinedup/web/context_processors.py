@@ -4,6 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from joinedup.access import policy
+from joinedup.imports import permissions as imports_permissions
 from joinedup.missing.models import Alert
 
 
@@ -18,6 +19,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "break_glass": signed_in and policy.can_request_break_glass(user),
             "review": signed_in and policy.can_review_break_glass(user),
             "admin": signed_in and policy.can_administer(user),
+            "imports": signed_in and imports_permissions.can_import(user),
+            "returns": signed_in and imports_permissions.can_export_missing(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     }
