@@ -10,6 +10,7 @@ urlpatterns = [
     path("jobs/", include("joinedup.jobs.urls")),
     path("imports/", include("joinedup.imports.urls")),
     path("missing/", include("joinedup.missing.urls")),
+    path("language/", include("joinedup.language.urls")),
     path("concerns/", include("joinedup.concerns.urls")),
     path("assessments/", include("joinedup.assessments.urls")),
     path("admin/", admin_site.urls),

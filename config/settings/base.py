@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "joinedup.access",
     "joinedup.jobs",
     "joinedup.missing",
+    "joinedup.language",
     "joinedup.concerns",
     "joinedup.assessments",
     "joinedup.imports",
