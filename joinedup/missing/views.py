@@ -20,6 +20,7 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
 from joinedup.children.selectors import child_find, child_get
 from joinedup.deadlines import is_overdue
+from joinedup.mace.selectors import mace_actions_for_worklist
 
 from . import forms, selectors, services
 from .models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
@@ -202,7 +203,11 @@ def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
     rows = [(i, is_overdue(i.due_at, done_at=None, now=now)) for i in interviews]
     today = timezone.localdate()
     review_rows = [(a, a.review_due is not None and a.review_due < today) for a in reviews]
-    return render(request, "missing/worklist.html", {"rows": rows, "review_rows": review_rows})
+    return render(
+        request,
+        "missing/worklist.html",
+        {"rows": rows, "review_rows": review_rows, "mace_actions": mace_actions_for_worklist(user=request.user)},
+    )
 
 
 @login_required
