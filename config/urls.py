@@ -13,5 +13,9 @@ urlpatterns = [
     path("language/", include("joinedup.language.urls")),
     path("concerns/", include("joinedup.concerns.urls")),
     path("assessments/", include("joinedup.assessments.urls")),
+    path("screening/", include("joinedup.screening.urls")),
+    path("contacts/", include("joinedup.contacts.urls")),
+    path("mace/", include("joinedup.mace.urls")),
+    path("adults/", include("joinedup.disruption.urls")),
     path("admin/", admin_site.urls),
 ]

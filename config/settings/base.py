@@ -37,6 +37,10 @@ INSTALLED_APPS = [
     "joinedup.language",
     "joinedup.concerns",
     "joinedup.assessments",
+    "joinedup.mace",
+    "joinedup.disruption",
+    "joinedup.screening",
+    "joinedup.contacts",
     "joinedup.imports",
     "joinedup.web",
     "joinedup.demo",
@@ -195,3 +199,8 @@ LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # type: ignore[index]
 # Repeat missing: a child missing this many times within this many days is flagged.
 JOINEDUP_REPEAT_MISSING_COUNT = int(env("JOINEDUP_REPEAT_MISSING_COUNT", "3"))
 JOINEDUP_REPEAT_MISSING_DAYS = int(env("JOINEDUP_REPEAT_MISSING_DAYS", "90"))
+
+# Many professionals: a warning when more than this many different professionals have contacted
+# (or tried to contact) a child within this many days, so the child is not overwhelmed.
+JOINEDUP_MANY_PROFESSIONALS = int(env("JOINEDUP_MANY_PROFESSIONALS", "4"))
+JOINEDUP_MANY_PROFESSIONALS_DAYS = int(env("JOINEDUP_MANY_PROFESSIONALS_DAYS", "14"))

@@ -41,6 +41,19 @@ class AuditKind(models.TextChoices):
     ASSESSMENT_STARTED = "assessment_started", "Started a risk assessment"
     ASSESSMENT_UPDATED = "assessment_updated", "Updated a risk assessment"
     ASSESSMENT_COMPLETED = "assessment_completed", "Completed a risk assessment"
+    SCREENING_RECORDED = "screening_recorded", "Recorded a health screening"
+    SCREENING_QUESTIONS_PUBLISHED = "screening_questions_published", "Published a new screening proforma"
+    CONTACT_ATTEMPT_RECORDED = "contact_attempt_recorded", "Recorded a contact attempt with a child"
+    MACE_MEETING_CREATED = "mace_meeting_created", "Created a MACE meeting"
+    MACE_AGENDA_ITEM_ADDED = "mace_agenda_item_added", "Added an item to a MACE agenda"
+    MACE_ATTENDANCE_RECORDED = "mace_attendance_recorded", "Recorded attendance at a MACE meeting"
+    MACE_DECISION_RECORDED = "mace_decision_recorded", "Recorded a MACE decision"
+    MACE_ACTION_ADDED = "mace_action_added", "Added a MACE action"
+    MACE_ACTION_DONE = "mace_action_done", "Marked a MACE action done"
+    MACE_MINUTES_RECORDED = "mace_minutes_recorded", "Recorded the minutes of a MACE meeting"
+    ADULT_OF_CONCERN_RECORDED = "adult_of_concern_recorded", "Recorded an adult of concern"
+    ADULT_OF_CONCERN_VIEWED = "adult_of_concern_viewed", "Viewed an adult of concern"
+    DISRUPTION_RECORDED = "disruption_recorded", "Recorded disruption of an adult of concern"
 
 
 class AuditEvent(models.Model):

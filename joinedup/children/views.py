@@ -10,8 +10,10 @@ from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.assessments.selectors import assessments_of
 from joinedup.concerns.selectors import concerns_for
+from joinedup.contacts.selectors import contact_summary
 from joinedup.jobs.services import children_export_request
 from joinedup.missing import selectors as missing_selectors
+from joinedup.screening.permissions import can_screen
 from joinedup.sharing.services import share_decision_record
 
 from . import selectors, services
@@ -64,6 +66,8 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "repeat_missing": missing_selectors.repeat_missing(child=child),
             "assessments": list(assessments_of(child=child)[:1]),
             "concerns": concerns_for(user=user, child=child),
+            "contacts": contact_summary(user=user, child=child),
+            "can_screen": can_screen(user, child),
         },
     )
 

@@ -150,6 +150,8 @@ class DemoSummary:
     missing_episodes: int = 0
     return_interviews: int = 0
     assessments: int = 0
+    mace_meetings: int = 0
+    contact_attempts: int = 0
 
 
 def _postcode(rng: random.Random) -> str:
@@ -308,3 +310,15 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     summary.assessments = demo_assessments_generate(
         users=users, children=[c for c, codes in created if codes[0] == "CSC" and "POL" in codes], rng=rng
     )
+
+    from joinedup.demo.exploitation import demo_mace_generate
+
+    summary.mace_meetings = demo_mace_generate(
+        users=users, children=[c for c, codes in created if codes[0] == "CSC"], rng=rng
+    ).meetings
+
+    from joinedup.demo.relationships import demo_contacts_generate
+
+    summary.contact_attempts = demo_contacts_generate(
+        users=users, children=[c for c, codes in created if codes[0] == "CSC"], rng=rng
+    ).contact_attempts

@@ -27,6 +27,8 @@ CHILD_ROUTES = {
     "missing:philomena": AuditKind.CHILD_VIEWED,
     "missing:philomena-photo": AuditKind.CHILD_VIEWED,
     "concerns:create": AuditKind.CHILD_VIEWED,
+    "screening:create": AuditKind.CHILD_VIEWED,
+    "contacts:create": AuditKind.CHILD_VIEWED,
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [

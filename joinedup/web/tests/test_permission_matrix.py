@@ -346,6 +346,147 @@ MATRIX.update(
 )
 
 
+# Health screening (joinedup.screening): a health agency's practitioners and managers, and coordinators; the
+# matrix's own agency is social care, so its practitioners and managers are refused. Contact attempts
+# (joinedup.contacts): anyone who may record about the child.
+MATRIX.update(
+    {
+        "screening:create": Row(
+            child_url("screening:create"),
+            by_role(
+                practitioner=(403, 403, 404),
+                manager=(403, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
+        "contacts:create": Row(child_url("contacts:create"), RECORDS_ABOUT_CHILD),
+    }
+)
+
+
+# MACE meetings (joinedup.mace) and adults of concern with their disruption (joinedup.disruption).
+def _meeting(world: World, relation: str) -> object:
+    """A meeting whose agenda names the relation's child: others see it only if they see the child."""
+    from joinedup.mace.models import AgendaItem, Meeting
+
+    key = f"meeting-{relation}"
+    if key not in world.objects:
+        coordinator = world.users[RoleCode.COORDINATOR]
+        meeting = Meeting.objects.create(
+            held_at=timezone.now() + dt.timedelta(days=7),
+            location="Town hall",
+            chair=coordinator,
+            owning_agency=world.own_agency,
+            created_by=coordinator,
+        )
+        AgendaItem.objects.create(meeting=meeting, child=world.children[relation], added_by=coordinator)
+        world.objects[key] = meeting
+    return world.objects[key]
+
+
+def meeting_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={"meeting_id": _meeting(world, relation).pk})  # type: ignore[attr-defined]
+
+
+def mace_action_url(world: World, role: str, relation: str) -> str:
+    # own: an open action the user owns; otherwise someone else's action, about a child they can or cannot see.
+    from joinedup.mace.models import Action, AgendaItem
+
+    item = AgendaItem.objects.get(meeting_id=_meeting(world, relation).pk, child=world.children[relation])  # type: ignore[attr-defined]
+    owner = world.users[role] if relation == "own" else world.children[relation].created_by
+    action = Action.objects.create(
+        meeting=item.meeting,
+        agenda_item=item,
+        description="Synthetic",
+        owner=owner,
+        due_on=dt.date(2030, 1, 1),
+        created_by=owner,
+    )
+    return reverse("mace:action-done", kwargs={"action_id": action.pk})
+
+
+def adult_url(name: str) -> Callable[[World, str, str], str]:
+    """An adult of concern named in a concern about the relation's child."""
+
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.concerns.models import AdultOfConcern, Concern
+
+        key = f"adult-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            adult = AdultOfConcern.objects.create(name="Synthetic Adult", owning_agency=world.other_agency)
+            concern = Concern.objects.create(
+                child=child,
+                category="11A",
+                owning_agency=child.owning_agency,
+                recorded_by=child.created_by,
+                occurred_at=timezone.now() - dt.timedelta(days=2),
+                what_happened="Seen with the adult",
+            )
+            concern.adults.add(adult)
+            world.objects[key] = adult
+        return reverse(name, kwargs={"adult_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+RUNS_MEETING = by_role(
+    practitioner=(403, 403, 404),
+    manager=(403, 403, 404),
+    coordinator=same(200),
+    leader=same(403),
+    administrator=same(404),
+)
+COORDINATOR_ONLY = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(403), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "mace:meeting-list": Row(
+            fixed("mace:meeting-list"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(200),
+                leader=same(200),
+                administrator=same(403),
+            ),
+        ),
+        "mace:meeting-create": Row(fixed("mace:meeting-create"), COORDINATOR_ONLY),
+        "mace:meeting-detail": Row(meeting_url("mace:meeting-detail"), NEED_TO_KNOW),
+        **{
+            f"mace:{name}": Row(meeting_url(f"mace:{name}"), RUNS_MEETING)
+            for name in ["agenda-add", "attendance", "decision", "action", "minutes"]
+        },
+        "mace:agenda-proposals-add": Row(
+            meeting_url("mace:agenda-proposals-add"),
+            {**RUNS_MEETING, RoleCode.COORDINATOR: same(302)},
+            method="post",
+        ),
+        "mace:action-done": Row(
+            mace_action_url,
+            by_role(
+                practitioner=(302, 404, 404),
+                manager=(302, 404, 404),
+                coordinator=same(302),
+                leader=(302, 404, 404),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        # Police practitioners and managers record too; the matrix's own agency is social care.
+        "disruption:adult-list": Row(fixed("disruption:adult-list"), {**COORDINATOR_ONLY, RoleCode.LEADER: same(200)}),
+        "disruption:adult-create": Row(fixed("disruption:adult-create"), COORDINATOR_ONLY),
+        "disruption:adult-detail": Row(
+            adult_url("disruption:adult-detail"), {**EVERY_ROLE_200, RoleCode.ADMINISTRATOR: same(403)}
+        ),
+        "disruption:record": Row(adult_url("disruption:record"), COORDINATOR_ONLY),
+    }
+)
+
+
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
 # sent to the one sign-in page (302), as the admin never reveals which objects exist.
 def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:

@@ -28,7 +28,8 @@ class Command(BaseCommand):
                 f"Created the demo area: {summary.agencies} agencies, {summary.children} children, "
                 f"{summary.entries} chronology entries, {summary.shares} share decisions, "
                 f"{summary.break_glass} emergency access to review, {summary.missing_episodes} missing episodes, "
-                f"{summary.return_interviews} return home interviews, {summary.assessments} risk assessments."
+                f"{summary.return_interviews} return home interviews, {summary.assessments} risk assessments, "
+                f"{summary.mace_meetings} MACE meetings, {summary.contact_attempts} contact attempts."
             )
         )
         self._accounts()
