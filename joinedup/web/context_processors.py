@@ -4,7 +4,9 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from joinedup.access import policy
+from joinedup.disruption import permissions as disruption_permissions
 from joinedup.imports import permissions as imports_permissions
+from joinedup.mace import permissions as mace_permissions
 from joinedup.missing.models import Alert
 
 
@@ -20,6 +22,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "review": signed_in and policy.can_review_break_glass(user),
             "admin": signed_in and policy.can_administer(user),
             "imports": signed_in and imports_permissions.can_import(user),
+            "mace": signed_in and mace_permissions.can_view_meetings(user),
+            "adults": signed_in and disruption_permissions.can_list_adults(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
