@@ -300,11 +300,28 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
     child = _ssda903_child(run.user, child_id, dates["DOB"])
     agency = run.user.agency
     assert agency is not None  # noqa: S101 - can_import needs an agency
+    source_key = f"ssda903:{child_id}:{start.isoformat()}"
+    same_source = MissingEpisode.objects.filter(owning_agency=agency, source_key=source_key).first()
+    # SSDA903 counts in days: an episode already recorded (in the app, or by another import) on the same
+    # dates is the same episode, and any other episode on those days overlaps it.
+    for other in MissingEpisode.objects.filter(child=child, kind=kind).exclude(source_key=source_key):
+        other_end = london_date(other.returned_at) if other.returned_at else None
+        if london_date(other.started_at) == start and other_end == end:
+            return UNCHANGED
+    if end is not None:
+        clash = episode_clash(
+            child=child,
+            started_at=london_midnight(start),
+            returned_at=london_midnight(end + timedelta(days=1)),
+            exclude=same_source,
+        )
+        if clash:
+            raise RowError("MIS_START", clash)
     return _episode_save(
         run=run,
         child=child,
         agency=agency,
-        source_key=f"ssda903:{child_id}:{start.isoformat()}",
+        source_key=source_key,
         kind=kind,
         started_at=london_midnight(start),
         returned_at=london_midnight(end) if end else None,

@@ -284,3 +284,37 @@ def test_annex_a_counts_the_last_12_months_and_the_interview_after_the_last_miss
     assert rows[1:] == ["LA0001,2,1,Y,Y", "LA0002,0,1,,"]
     earlier = annex_a_missing_export(user=coordinator, period_end=dt.date(2025, 3, 15)).splitlines()
     assert earlier[1] == "LA0001,1,1,N,N"  # 01/03/2024 is more than 12 months before
+
+
+def test_reimporting_the_export_of_episodes_recorded_in_the_app_changes_nothing(coordinator, children):
+    child = children["LA0001"]
+    london = dt.timezone(dt.timedelta(hours=0))
+    # Recorded in the app to the minute: one same-day episode and one across two days.
+    for start, end in [
+        (dt.datetime(2025, 6, 10, 9, 30, tzinfo=london), dt.datetime(2025, 6, 10, 21, 0, tzinfo=london)),
+        (dt.datetime(2025, 7, 1, 22, 0, tzinfo=london), dt.datetime(2025, 7, 2, 8, 0, tzinfo=london)),
+    ]:
+        MissingEpisode.objects.create(
+            child=child, started_at=start, reported_at=start, returned_at=end, owning_agency=coordinator.agency
+        )
+    exported = ssda903_missing_export(user=coordinator)
+    batch = ssda903_missing_import(user=coordinator, name="export.csv", content=exported.encode())
+    assert (batch.created, batch.rejected, batch.unchanged) == (0, 0, 2)
+    assert MissingEpisode.objects.filter(child=child).count() == 2
+
+
+def test_a_day_granular_episode_overlapping_one_recorded_in_the_app_is_refused(coordinator, children):
+    child = children["LA0001"]
+    start = dt.datetime(2025, 6, 10, 9, 30, tzinfo=dt.UTC)
+    MissingEpisode.objects.create(
+        child=child,
+        started_at=start,
+        reported_at=start,
+        returned_at=start + dt.timedelta(hours=5),
+        owning_agency=coordinator.agency,
+    )
+    batch = ssda903_missing_import(
+        user=coordinator, name="x.csv", content=csv_of("LA0001,01/02/2010,M,09/06/2025,10/06/2025")
+    )
+    assert (batch.created, batch.rejected) == (0, 1)
+    assert "overlaps" in RejectedRow.objects.get(batch=batch).reason
