@@ -54,6 +54,12 @@ class AuditKind(models.TextChoices):
     ADULT_OF_CONCERN_RECORDED = "adult_of_concern_recorded", "Recorded an adult of concern"
     ADULT_OF_CONCERN_VIEWED = "adult_of_concern_viewed", "Viewed an adult of concern"
     DISRUPTION_RECORDED = "disruption_recorded", "Recorded disruption of an adult of concern"
+    PERSON_RECORD_LISTED = "person_record_listed", "Saw an agency's person record in a list"
+    PERSON_RECORD_VIEWED = "person_record_viewed", "Viewed an agency's person record"
+    LINKAGE_RUN = "linkage_run", "Ran record linkage"
+    LINK_DECIDED = "link_decided", "Decided whether two records are the same person"
+    LINK_DECISION_UNDONE = "link_decision_undone", "Undid a record linkage decision"
+    LINK_UNDONE = "link_undone", "Took a record out of a linked person"
 
 
 class AuditEvent(models.Model):

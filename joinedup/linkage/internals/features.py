@@ -1,0 +1,152 @@
+"""Turning an agency's person row into the columns the model compares.
+
+Pure functions of one row: names normalised (lower case, letters only), nicknames
+expanded into name groups from ``data/nicknames.csv``, dates of birth split by precision,
+postcodes cut into sector and district, phones reduced to UK digits, identifiers cleaned.
+"""
+
+import csv
+import re
+import unicodedata
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+NICKNAMES_CSV = Path(__file__).resolve().parent.parent / "data" / "nicknames.csv"
+
+_NOT_LETTERS = re.compile(r"[^a-z]+")
+_POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)([0-9][A-Z]{2})$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
+
+
+@cache
+def nickname_groups() -> dict[str, frozenset[str]]:
+    """Each name, formal or familiar, mapped to the formal names it may stand for (itself included)."""
+    groups: dict[str, set[str]] = {}
+    with NICKNAMES_CSV.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        for row in rows:
+            name, nickname = name_normalise(row["name"]), name_normalise(row["nickname"])
+            if not name or not nickname:
+                continue
+            groups.setdefault(name, {name})
+            groups.setdefault(nickname, {nickname}).add(name)
+    return {name: frozenset(formal) for name, formal in groups.items()}
+
+
+def name_normalise(value: str | None) -> str:
+    """'  Kayleigh-Ann ' -> 'kayleighann'; accents folded; letters only."""
+    if not value:
+        return ""
+    folded = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
+    return _NOT_LETTERS.sub("", folded)
+
+
+def name_group(given: str) -> list[str]:
+    if not given:
+        return []
+    return sorted(nickname_groups().get(given, frozenset({given})))
+
+
+def soundex(name: str) -> str:
+    """American Soundex of a normalised name, for blocking on how a family name sounds."""
+    if not name:
+        return ""
+    codes = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3")}
+    codes |= {"l": "4", "m": "5", "n": "5", "r": "6"}
+    out, last = name[0].upper(), codes.get(name[0], "")
+    for char in name[1:]:
+        code = codes.get(char, "")
+        if code and code != last:
+            out += code
+        if char not in "hw":
+            last = code
+    return (out + "000")[:4]
+
+
+def postcode_normalise(value: str | None) -> str:
+    """' wb1  2ab' -> 'WB1 2AB'; anything that is not a UK postcode shape -> ''."""
+    compact = re.sub(r"\s+", "", (value or "").upper())
+    match = _POSTCODE.match(compact)
+    return f"{match.group(1)} {match.group(2)}" if match else ""
+
+
+def phone_normalise(value: str | None) -> str:
+    """UK numbers in E.164 digits without the plus: '07700 900123' and '+44 7700 900123' -> '447700900123'."""
+    digits = re.sub(r"\D", "", value or "")
+    if digits.startswith("0044"):
+        digits = digits[2:]
+    if digits.startswith("0") and len(digits) == 11:
+        digits = "44" + digits[1:]
+    return digits if len(digits) >= 10 else ""
+
+
+def date_parts(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """'2011-04-05' -> ('2011-04-05', '2011-04', '2011'); '2011-04' -> (None, '2011-04', '2011')."""
+    match = _DATE.match((value or "").strip())
+    if not match:
+        return None, None, None
+    year, month, day = match.groups()
+    if month is None:
+        return None, None, year
+    ym = f"{year}-{int(month):02d}"
+    if day is None:
+        return None, ym, year
+    return f"{ym}-{int(day):02d}", ym, year
+
+
+def _split(value: str | None) -> list[str]:
+    return [part.strip() for part in (value or "").split(";") if part.strip()]
+
+
+def identifier_normalise(value: str | None) -> str:
+    return re.sub(r"[\s/-]", "", (value or "").upper())
+
+
+def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The comparison columns for one person record (``data`` is its extract row)."""
+    given = name_normalise(data.get("given_name"))
+    family = name_normalise(data.get("family_name"))
+    aliases: set[str] = set()
+    for other in _split(data.get("other_names")):
+        for token in other.split():
+            if name := name_normalise(token):
+                aliases.add(name)
+    names = {n for n in (given, family) if n}
+    dob, dob_ym, dob_y = date_parts(data.get("date_of_birth"))
+    postcode = postcode_normalise(data.get("postcode"))
+    phones = sorted({p for p in (phone_normalise(v) for v in _split(data.get("phones"))) if p})
+    sex = (data.get("sex") or "").strip().upper()
+    return {
+        "unique_id": unique_id,
+        "agency": agency,
+        "given_name": given or None,
+        "given_group": name_group(given) or None,
+        "family_name": family or None,
+        "family_soundex": soundex(family) or None,
+        "names": sorted(names) or None,
+        "aliases": sorted(aliases) or None,
+        "dob": dob,
+        "dob_ym": dob_ym,
+        "dob_y": dob_y,
+        # Day and month swapped ('2011-04-05' <-> '2011-05-04'), only where both could be months.
+        "dob_swapped": f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}" if dob and int(dob[8:10]) <= 12 else None,
+        "postcode": postcode or None,
+        "postcode_sector": postcode[:-2] if postcode else None,
+        "postcode_district": postcode.split(" ")[0] if postcode else None,
+        "phones": phones or None,
+        "phone_1": phones[0] if phones else None,
+        "email": (data.get("email") or "").strip().lower() or None,
+        "sex": sex if sex in {"F", "M", "X"} else None,
+        "nhs_number": identifier_normalise(data.get("nhs_number")) or None,
+        "upn": identifier_normalise(data.get("upn")) or None,
+        "pnc_id": identifier_normalise(data.get("pnc_id")) or None,
+    }
+
+
+HARD_IDENTIFIERS = ("nhs_number", "upn", "pnc_id")
+
+
+def identifier_conflict(left: dict[str, Any], right: dict[str, Any]) -> list[str]:
+    """The hard identifiers both records hold with different values: such a pair is never linked automatically."""
+    return [name for name in HARD_IDENTIFIERS if left.get(name) and right.get(name) and left[name] != right[name]]

@@ -1,0 +1,86 @@
+"""Reads of linkage for a user: only the coordinator sees them, and every record shown is audited."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from joinedup.accounts.models import User
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record
+from joinedup.imports.models import PersonRecord
+
+from .models import LinkDecision, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
+from .permissions import can_link_records
+
+
+def _require(user: User) -> None:
+    if not can_link_records(user):
+        raise PermissionDenied
+
+
+def records_audit(*, user: User, kind: AuditKind, records: Iterable[PersonRecord], reason: str) -> None:
+    """One audit row per record shown, naming the child when the record is linked to one."""
+    for record in records:
+        audit_record(
+            actor=user,
+            kind=kind,
+            child_id=record.child_id,
+            object_type="person_record",
+            object_id=str(record.pk),
+            reason=reason,
+            payload={"agency": record.agency.code, "record_id": record.record_id},
+        )
+
+
+def review_queue(*, user: User) -> QuerySet[ReviewItem]:
+    _require(user)
+    return ReviewItem.objects.filter(status=ReviewStatus.OPEN).select_related("record_a__agency", "record_b__agency")
+
+
+def review_item_get(*, user: User, item_id: int) -> ReviewItem:
+    _require(user)
+    item = get_object_or_404(ReviewItem.objects.select_related("record_a__agency", "record_b__agency"), pk=item_id)
+    records_audit(
+        user=user,
+        kind=AuditKind.PERSON_RECORD_VIEWED,
+        records=[item.record_a, item.record_b],
+        reason="Reviewing a possible match",
+    )
+    return item
+
+
+def item_decisions(*, item: ReviewItem) -> QuerySet[LinkDecision]:
+    return LinkDecision.objects.filter(record_a=item.record_a, record_b=item.record_b).select_related(
+        "decided_by", "undone_by"
+    )
+
+
+def person_get(*, user: User, person_id: object) -> tuple[Person, list[PersonLink]]:
+    _require(user)
+    person = get_object_or_404(Person, pk=person_id)
+    links = list(person.links.select_related("person_record__agency").order_by("person_record__agency__code"))
+    records_audit(
+        user=user,
+        kind=AuditKind.PERSON_RECORD_VIEWED,
+        records=[link.person_record for link in links],
+        reason="Viewed a linked person",
+    )
+    return person, links
+
+
+def person_link_get(*, user: User, link_id: int) -> PersonLink:
+    _require(user)
+    return get_object_or_404(PersonLink.objects.select_related("person_record__agency", "person"), pk=link_id)
+
+
+def last_run() -> LinkRun | None:
+    return LinkRun.objects.filter(finished_at__isnull=False).first()
+
+
+def person_decisions(*, records: Iterable[PersonRecord]) -> QuerySet[LinkDecision]:
+    ids = [r.pk for r in records]
+    return LinkDecision.objects.filter(Q(record_a__in=ids) | Q(record_b__in=ids)).select_related(
+        "record_a__agency", "record_b__agency", "decided_by"
+    )
