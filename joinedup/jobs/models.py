@@ -7,6 +7,7 @@ from django.utils import timezone
 
 class JobKind(models.TextChoices):
     CHILDREN_EXPORT = "children_export", "Export of the children list"
+    MAPPING_REFRESH = "mapping_refresh", "Refresh of the mapping of people, places and things"
 
 
 class JobStatus(models.TextChoices):

@@ -1,0 +1,315 @@
+"""Collecting the graph of people, places and things from every module.
+
+Nodes: persons (one per linked person, whichever agency recorded them), places (a normalised name and
+postcode), vehicles, phones and online handles. Events: each thing that happened (an extract event, a
+missing episode's last-seen and found places, what a return interview names, a concern) with the nodes
+it connects and its evidence: source, record id, date and owning agency. The result is plain JSON so it
+can be kept as a snapshot and read back by the web views.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from .normalise import (
+    handle_normalise,
+    name_normalise,
+    phone_normalise,
+    place_from_text,
+    place_key,
+    postcode_normalise,
+    split_multi,
+    vrm_normalise,
+)
+from .persons import person_ids
+
+PERSON, CHILD, ADULT = "person", "child", "adult"
+PLACE, VEHICLE, PHONE, HANDLE = "place", "vehicle", "phone", "handle"
+# Words too short or too common to stand for an adult when they appear in what a child said.
+MENTION_MIN_LENGTH = 4
+PLACE_MENTION_MIN_LENGTH = 6
+
+
+@dataclass
+class GraphData:
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    # Child pk -> the node of the person the child's record is about.
+    child_nodes: dict[str, str] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"nodes": self.nodes, "events": self.events, "child_nodes": self.child_nodes}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "GraphData":
+        return cls(nodes=data["nodes"], events=data["events"], child_nodes=data["child_nodes"])
+
+
+def _day(value: date | datetime | str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is None:
+            parsed = parse_date(value[:10])
+            return parsed.isoformat() if parsed else None
+        value = moment
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.date().isoformat()
+    return value.isoformat()
+
+
+def _float(text: str | None) -> float | None:
+    try:
+        return float(text) if text not in (None, "") else None
+    except ValueError:
+        return None
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.data = GraphData()
+        # (type, day, child pk, place) of extract events, so the episode an extract made is not counted again.
+        self.from_extracts: set[tuple[str, str, str, str]] = set()
+
+    def node(self, node_id: str, kind: str, label: str, **attrs: Any) -> dict[str, Any]:
+        node = self.data.nodes.get(node_id)
+        if node is None:
+            node = {"id": node_id, "kind": kind, "label": label, "members": [], "child_ids": [], "adult_ids": []}
+            self.data.nodes[node_id] = node
+        if kind == CHILD or (kind == ADULT and node["kind"] == PERSON):
+            node["kind"] = kind
+        for name, value in attrs.items():
+            if value not in (None, "") and node.get(name) in (None, ""):
+                node[name] = value
+        return node
+
+    def place(self, name: str, postcode: str, place_type: str = "", lat: Any = None, lon: Any = None) -> str | None:
+        key = place_key(name, postcode)
+        if not key:
+            return None
+        label = ", ".join(part for part in (name.strip(), postcode_normalise(postcode)) if part)
+        self.node(
+            f"place:{key}",
+            PLACE,
+            label,
+            place_name=name.strip(),
+            postcode=postcode_normalise(postcode),
+            place_type=place_type,
+            lat=_float(lat),
+            lon=_float(lon),
+        )
+        return f"place:{key}"
+
+    def things(self, *, vehicles: str = "", phones: str = "", handles: str = "") -> list[str]:
+        ids = []
+        for vrm in filter(None, map(vrm_normalise, split_multi(vehicles))):
+            ids.append(self.node(f"vehicle:{vrm}", VEHICLE, vrm)["id"])
+        for phone in filter(None, map(phone_normalise, split_multi(phones))):
+            ids.append(self.node(f"phone:{phone}", PHONE, phone)["id"])
+        for handle in filter(None, map(handle_normalise, split_multi(handles))):
+            ids.append(self.node(f"handle:{handle}", HANDLE, f"@{handle}")["id"])
+        return ids
+
+    def event(self, *, source: str, agency: str, record: str, type: str, when: Any, nodes: list[str | None]) -> None:
+        distinct = list(dict.fromkeys(n for n in nodes if n))
+        if not distinct:
+            return
+        day = _day(when) or ""
+        places = [n for n in distinct if n.startswith("place:")]
+        children = [c for n in distinct for c in self.data.nodes[n]["child_ids"]]
+        keys = {(type, day, child, place) for child in children for place in places}
+        if source == "extract":
+            self.from_extracts |= keys
+        elif source == "missing_episode" and keys and keys <= self.from_extracts:
+            return
+        self.data.events.append(
+            {"source": source, "agency": agency, "record": record, "type": type, "date": day or None, "nodes": distinct}
+        )
+
+
+def _merge_places_without_postcode(data: GraphData) -> None:
+    """A place named without a postcode is the same as the one place of that name that has one."""
+    by_name: dict[str, list[str]] = {}
+    for node_id, node in data.nodes.items():
+        if node["kind"] == PLACE and node.get("postcode"):
+            by_name.setdefault(name_normalise(node.get("place_name", "")), []).append(node_id)
+    renames: dict[str, str] = {}
+    for node_id, node in list(data.nodes.items()):
+        if node["kind"] == PLACE and not node.get("postcode"):
+            matches = by_name.get(name_normalise(node.get("place_name", "")), [])
+            if len(matches) == 1:
+                renames[node_id] = matches[0]
+                target = data.nodes[matches[0]]
+                for name in ("place_type", "lat", "lon"):
+                    if target.get(name) in (None, "") and node.get(name) not in (None, ""):
+                        target[name] = node[name]
+                del data.nodes[node_id]
+    if renames:
+        for event in data.events:
+            event["nodes"] = list(dict.fromkeys(renames.get(n, n) for n in event["nodes"]))
+
+
+def _word_in(word: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(word)}\b", text))
+
+
+def graph_data_build() -> GraphData:
+    """Everything every agency has recorded, as one graph; not filtered for any viewer."""
+    from joinedup.children.models import Child
+    from joinedup.concerns.models import AdultOfConcern, Concern
+    from joinedup.imports.models import EventRecord, PersonRecord, PersonType
+    from joinedup.missing.models import MissingEpisode, ReturnInterview
+
+    c = _Collector()
+    data = c.data
+    ids = person_ids()
+    record_nodes: dict[tuple[str, str], str] = {}
+    adult_aliases: dict[str, set[str]] = {}
+
+    for record in PersonRecord.objects.select_related("agency").order_by("agency__code", "record_id").iterator():
+        key = (record.agency.code, record.record_id)
+        node_id = f"person:{ids.get(key) or f'{key[0]}:{key[1]}'}"
+        record_nodes[key] = node_id
+        kind = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}.get(record.person_type, PERSON)
+        label = f"{record.data.get('given_name', '')} {record.data.get('family_name', '')}".strip() or record.record_id
+        node = c.node(node_id, kind, label)
+        node["members"].append([record.agency.code, record.record_id])
+        if record.child_id and str(record.child_id) not in node["child_ids"]:
+            node["child_ids"].append(str(record.child_id))
+            data.child_nodes.setdefault(str(record.child_id), node_id)
+        if kind == ADULT:
+            names = {label, *split_multi(record.data.get("other_names", ""))}
+            adult_aliases.setdefault(node_id, set()).update(names)
+        for thing in c.things(phones=record.data.get("phones", "")):
+            c.event(
+                source="person_record",
+                agency=record.agency.code,
+                record=record.record_id,
+                type="person_phone",
+                when=None,
+                nodes=[node_id, thing],
+            )
+
+    def child_node(child: Child) -> str:
+        node_id = data.child_nodes.get(str(child.pk))
+        if node_id is None:
+            node_id = f"person:child:{child.pk}"
+            data.child_nodes[str(child.pk)] = node_id
+        node = c.node(node_id, CHILD, child.full_name)
+        if str(child.pk) not in node["child_ids"]:
+            node["child_ids"].append(str(child.pk))
+        return node_id
+
+    def adult_node(adult: AdultOfConcern) -> str:
+        node_id = f"person:adult:{adult.pk}"
+        node = c.node(node_id, ADULT, adult.name)
+        if str(adult.pk) not in node["adult_ids"]:
+            node["adult_ids"].append(str(adult.pk))
+        adult_aliases.setdefault(node_id, set()).update({adult.name, *split_multi(adult.other_names)})
+        return node_id
+
+    for event in EventRecord.objects.select_related("agency").order_by("agency__code", "event_id").iterator():
+        row, code = event.data, event.agency.code
+        people = [
+            record_nodes.get((code, rid))
+            for rid in [row.get("subject_record_id", ""), *split_multi(row.get("other_record_ids"))]
+        ]
+        place = c.place(
+            row.get("place_name", ""),
+            row.get("place_postcode", ""),
+            row.get("place_type", ""),
+            row.get("latitude"),
+            row.get("longitude"),
+        )
+        things = c.things(
+            vehicles=row.get("vehicles", ""), phones=row.get("phones", ""), handles=row.get("online_handles", "")
+        )
+        c.event(
+            source="extract",
+            agency=code,
+            record=event.event_id,
+            type=event.event_type,
+            when=row.get("occurred_at"),
+            nodes=[*people, place, *things],
+        )
+
+    episodes = MissingEpisode.objects.select_related("child", "owning_agency").order_by("started_at", "pk")
+    for episode in episodes.iterator():
+        for text, when, kind in (
+            (episode.last_seen_place, episode.started_at, "missing_episode"),
+            (episode.found_place, episode.found_at, "found"),
+        ):
+            if not text:
+                continue
+            name, postcode = place_from_text(text)
+            place = c.place(name, postcode)
+            if place is None:
+                continue
+            c.event(
+                source="missing_episode",
+                agency=episode.owning_agency.code,
+                record=str(episode.pk),
+                type=kind,
+                when=when,
+                nodes=[child_node(episode.child), place],
+            )
+
+    for concern in (
+        Concern.objects.select_related("child", "owning_agency")
+        .prefetch_related("adults")
+        .order_by("occurred_at", "pk")
+    ):
+        c.event(
+            source="concern",
+            agency=concern.owning_agency.code,
+            record=str(concern.pk),
+            type="concern",
+            when=concern.occurred_at,
+            nodes=[
+                child_node(concern.child),
+                c.place(concern.place_name, concern.place_postcode),
+                *(adult_node(adult) for adult in concern.adults.all()),
+                *c.things(vehicles=concern.vehicles, phones=concern.phones, handles=concern.online_handles),
+            ],
+        )
+
+    _merge_places_without_postcode(data)
+
+    # What a child said at a return interview links them only to places and adults already known by name.
+    places = {
+        name_normalise(node.get("place_name", "")): node_id
+        for node_id, node in data.nodes.items()
+        if node["kind"] == PLACE and len(name_normalise(node.get("place_name", ""))) >= PLACE_MENTION_MIN_LENGTH
+    }
+    aliases = [
+        (name_normalise(alias), node_id)
+        for node_id, names in adult_aliases.items()
+        for alias in names
+        if len(name_normalise(alias)) >= MENTION_MIN_LENGTH
+    ]
+    interviews = ReturnInterview.objects.filter(completed_at__isnull=False).select_related(
+        "episode__child", "episode__owning_agency"
+    )
+    for interview in interviews.order_by("completed_at", "pk"):
+        said = name_normalise(
+            " ".join([interview.where_they_were, interview.who_they_were_with, interview.childs_words])
+        )
+        named = [node_id for place_name, node_id in places.items() if _word_in(place_name, said)]
+        named += [node_id for alias, node_id in aliases if _word_in(alias, said)]
+        if named:
+            c.event(
+                source="return_interview",
+                agency=interview.episode.owning_agency.code,
+                record=str(interview.episode_id),
+                type="return_interview",
+                when=interview.completed_at,
+                nodes=[child_node(interview.episode.child), *named],
+            )
+    return data

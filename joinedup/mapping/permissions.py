@@ -1,0 +1,25 @@
+"""Who may use the mapping views.
+
+Practitioners, managers, coordinators and leaders open them; coordinators and leaders see the whole
+partnership's picture, practitioners and managers a picture built only from events about children they
+may see (see selectors). Administrators see none of it. The coordinator refreshes the mapping.
+"""
+
+from joinedup.access import policy
+from joinedup.accounts.models import RoleCode, User
+
+
+def can_use_mapping(user: User) -> bool:
+    return policy.works_with_children(user)
+
+
+def sees_whole_map(user: User) -> bool:
+    return policy.sees_all_children(user)
+
+
+def can_refresh_mapping(user: User) -> bool:
+    return policy.works_with_children(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def sees_refresh_time(user: User) -> bool:
+    return can_refresh_mapping(user)
