@@ -487,6 +487,29 @@ MATRIX.update(
 )
 
 
+# Mapping of people, places and things (joinedup.mapping): everyone who works with children, over what they may
+# see; a child's node, and the panel for the child's page, only within need-to-know. The coordinator refreshes.
+def mapping_child_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: f"{reverse(name)}?node=child:{world.children[relation].pk}"
+
+
+USES_MAPPING = {**EVERY_ROLE_200, RoleCode.ADMINISTRATOR: same(403)}
+MAPPING_NEED_TO_KNOW = {**NEED_TO_KNOW, RoleCode.ADMINISTRATOR: same(403)}
+MATRIX.update(
+    {
+        "mapping:network": Row(fixed("mapping:network"), USES_MAPPING),
+        "mapping:hotspots": Row(fixed("mapping:hotspots"), USES_MAPPING),
+        "mapping:hotspot-list": Row(fixed("mapping:hotspot-list"), USES_MAPPING),
+        "mapping:neighbours": Row(mapping_child_url("mapping:neighbours"), MAPPING_NEED_TO_KNOW),
+        "mapping:evidence": Row(mapping_child_url("mapping:evidence"), MAPPING_NEED_TO_KNOW),
+        "mapping:child-panel": Row(child_url("mapping:child-panel"), MAPPING_NEED_TO_KNOW),
+        "mapping:refresh": Row(
+            fixed("mapping:refresh"), {**{r: same(403) for r in ROLES}, RoleCode.COORDINATOR: same(302)}, method="post"
+        ),
+    }
+)
+
+
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
 # sent to the one sign-in page (302), as the admin never reveals which objects exist.
 def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:

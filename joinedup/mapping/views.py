@@ -1,0 +1,155 @@
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.children.models import Child
+
+from . import permissions, selectors, services
+from .internals.analysis import Period
+
+PERIOD_LENGTHS = [7, 14, 28, 91]
+PERIODS_BACK = 12
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _period(query: QueryDict) -> tuple[Period, int, int]:
+    """The period asked for: ``since``/``until``, or a length in days and how many such periods back."""
+    try:
+        days = int(query.get("days", 28))
+        back = int(query.get("back", 0))
+    except ValueError:
+        days, back = 28, 0
+    days = days if days in PERIOD_LENGTHS else 28
+    back = min(max(back, 0), PERIODS_BACK)
+    try:
+        since, until = date.fromisoformat(query["since"]), date.fromisoformat(query["until"])
+        if since <= until:
+            return Period(since, until), days, back
+    except (KeyError, ValueError):
+        pass
+    until = timezone.localdate() - timedelta(days=days * back)
+    return Period(until - timedelta(days=days - 1), until), days, back
+
+
+def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
+    return {
+        "snapshot": selectors.snapshot_latest() if permissions.sees_refresh_time(request.user) else None,
+        "can_refresh": permissions.can_refresh_mapping(request.user),
+        "whole_map": permissions.sees_whole_map(request.user),
+    }
+
+
+@login_required
+def network(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The network view: starts from a node (``?node=``) or offers a search for one."""
+    _require(permissions.can_use_mapping(request.user))
+    node_id = request.GET.get("node", "")
+    start = selectors.node_start(user=request.user, node_id=node_id) if node_id else None
+    text = request.GET.get("q", "")
+    found = selectors.node_search(user=request.user, text=text) if text and not start else []
+    return render(
+        request,
+        "mapping/network.html",
+        {**_common(request), "start": start, "q": text, "found": found, "cap": selectors.NEIGHBOUR_CAP},
+    )
+
+
+@login_required
+def neighbours(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """JSON: the nodes one step from ``?node=`` not in ``?drawn=`` (repeated), at most the cap."""
+    _require(permissions.can_use_mapping(request.user))
+    step = selectors.network_neighbours(
+        user=request.user, node_id=request.GET.get("node", ""), drawn=request.GET.getlist("drawn")
+    )
+    return JsonResponse(step)
+
+
+@login_required
+def evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The records behind a figure: the events joining a node (and ``?other=`` node), in the period if given."""
+    _require(permissions.can_use_mapping(request.user))
+    period = _period(request.GET)[0] if "since" in request.GET else None
+    node, events = selectors.evidence_for(
+        user=request.user, node_id=request.GET.get("node", ""), other=request.GET.get("other", ""), period=period
+    )
+    return render(request, "mapping/evidence.html", {"node": node, "events": events, "period": period})
+
+
+@login_required
+def hotspots(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(permissions.can_use_mapping(request.user))
+    period, days, back = _period(request.GET)
+    return render(
+        request,
+        "mapping/hotspots.html",
+        {
+            **_common(request),
+            **_hotspot_context(request, period),
+            "days": days,
+            "back": back,
+            "lengths": PERIOD_LENGTHS,
+            "periods_back": PERIODS_BACK,
+            "tiles_url": getattr(settings, "JOINEDUP_MAP_TILES_URL", ""),
+            "networks": selectors.networks_for(user=request.user, period=period),
+        },
+    )
+
+
+def _hotspot_context(request: AuthenticatedHttpRequest, period: Period) -> dict[str, Any]:
+    rows = selectors.hotspots_for(user=request.user, period=period)
+    points = [
+        {
+            "lat": r["lat"],
+            "lon": r["lon"],
+            "name": r["place_name"] or r["place_postcode"],
+            "children": r["children"],
+            "change": r["change"],
+            "url": r["evidence_url"],
+        }
+        for r in rows
+        if r["lat"] is not None and r["lon"] is not None
+    ]
+    return {
+        "period": period,
+        "previous": period.previous(),
+        "rows": rows,
+        "points": points,
+        "adults": selectors.adults_for(user=request.user, period=period)[:20],
+    }
+
+
+@login_required
+def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The fragment the period slider reloads: the hotspot table, the points for the map, adults of concern."""
+    _require(permissions.can_use_mapping(request.user))
+    period = _period(request.GET)[0]
+    return render(request, "mapping/_hotspot_list.html", _hotspot_context(request, period))
+
+
+@login_required
+def child_panel(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
+    """An HTML fragment for the child's page: the places, people and things linked to the child."""
+    _require(permissions.can_use_mapping(request.user))
+    child = get_object_or_404(Child, pk=child_id)
+    panel = selectors.child_places_and_people(user=request.user, child=child)
+    return render(request, "mapping/_child_panel.html", {"panel": panel, "child": child})
+
+
+@login_required
+@require_POST
+def refresh(request: AuthenticatedHttpRequest) -> HttpResponse:
+    job = services.mapping_refresh_request(user=request.user)
+    return redirect("jobs:detail", job_id=job.pk)
