@@ -18,6 +18,8 @@ from splink import comparison_library as cl
 
 # Below this many records EM has too few matches to learn from; the starting m values stand.
 EM_MIN_RECORDS = 1_000
+# Below this many records random sampling sees too few pairs to estimate u; the starting u values stand.
+U_MIN_RECORDS = 200
 U_MAX_PAIRS = 5e6
 SEED = 5
 
@@ -272,9 +274,9 @@ def score(rows: Sequence[dict[str, Any]], *, threshold: float) -> Scored:
     db_api = DuckDBAPI(connection)
     n = len(rows)
     # Each person has around two records in an area: the prior that two random records match.
-    prior = min(0.5, 1.5 / max(n - 1, 1))
+    prior = 1.5 / max(n - 1, U_MIN_RECORDS)
     linker = Linker(db_api.register("records"), settings(prior))
-    if n >= 2:
+    if n >= U_MIN_RECORDS:
         pairs_total = n * (n - 1) / 2
         linker.training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, pairs_total), seed=SEED)
     if n >= EM_MIN_RECORDS:

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "linkage"
+urlpatterns = [
+    path("review/", views.review_list, name="review-list"),
+    path("review/<int:item_id>/", views.review_item, name="review-item"),
+    path("people/<uuid:person_id>/", views.person_detail, name="person"),
+    path("links/<int:link_id>/undo/", views.link_undo, name="link-undo"),
+]

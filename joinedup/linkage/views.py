@@ -1,0 +1,127 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.audit.models import AuditKind
+
+from . import forms, selectors, services
+from .models import PersonLink, ReviewStatus
+
+# The fields shown side by side, in the extract's words.
+FIELDS = [
+    ("given_name", "Given name"),
+    ("family_name", "Family name"),
+    ("other_names", "Other names"),
+    ("date_of_birth", "Date of birth"),
+    ("sex", "Sex"),
+    ("postcode", "Postcode"),
+    ("address", "Address"),
+    ("phones", "Phones"),
+    ("email", "Email"),
+    ("nhs_number", "NHS number"),
+    ("upn", "UPN"),
+    ("pnc_id", "Police national computer id"),
+]
+COMPARISON_NAMES = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "aliases": "Other names and aliases",
+    "date_of_birth": "Date of birth",
+    "postcode": "Postcode",
+    "phones": "Phones",
+    "email": "Email",
+    "sex": "Sex",
+    "identifiers": "NHS number, UPN, police id",
+}
+
+
+def _weights(explanation: dict) -> list[dict]:
+    comparisons = explanation.get("comparisons", {})
+    return [{"name": COMPARISON_NAMES.get(name, name), **value} for name, value in comparisons.items()]
+
+
+@login_required
+def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    items = list(selectors.review_queue(user=request.user)[:200])
+    selectors.records_audit(
+        user=request.user,
+        kind=AuditKind.PERSON_RECORD_LISTED,
+        records=[r for item in items for r in (item.record_a, item.record_b)],
+        reason="Record linkage review queue",
+    )
+    return render(request, "linkage/review_list.html", {"items": items, "last_run": selectors.last_run()})
+
+
+@login_required
+def review_item(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    item = selectors.review_item_get(user=request.user, item_id=item_id)
+    form = forms.DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_item_decide(user=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The decision is recorded.")
+            return redirect("linkage:review-list")
+    rows = [(label, item.record_a.data.get(key, ""), item.record_b.data.get(key, "")) for key, label in FIELDS]
+    return render(
+        request,
+        "linkage/review_item.html",
+        {
+            "item": item,
+            "rows": rows,
+            "weights": _weights(item.explanation),
+            "form": form,
+            "decisions": selectors.item_decisions(item=item),
+            "is_open": item.status == ReviewStatus.OPEN,
+        },
+    )
+
+
+@login_required
+def person_detail(request: AuthenticatedHttpRequest, person_id: UUID) -> HttpResponse:
+    person, links = selectors.person_get(user=request.user, person_id=person_id)
+    records = [link.person_record for link in links]
+    shown = [
+        {
+            "link": link,
+            "weights": _weights(link.explanation),
+            "values": [link.person_record.data.get(k, "") for k, _ in FIELDS],
+        }
+        for link in links
+    ]
+    return render(
+        request,
+        "linkage/person.html",
+        {
+            "person": person,
+            "links": shown,
+            "fields": [label for _, label in FIELDS],
+            "decisions": selectors.person_decisions(records=records),
+        },
+    )
+
+
+@login_required
+def link_undo(request: AuthenticatedHttpRequest, link_id: int) -> HttpResponse:
+    link: PersonLink = selectors.person_link_get(user=request.user, link_id=link_id)
+    form = forms.UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        person_id = link.person_id
+        try:
+            services.person_link_undo(user=request.user, link=link, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The record is taken out of the person; later runs keep it apart.")
+            return redirect("linkage:person", person_id=person_id)
+    selectors.records_audit(
+        user=request.user, kind=AuditKind.PERSON_RECORD_VIEWED, records=[link.person_record], reason="Undoing a link"
+    )
+    return render(request, "linkage/link_undo.html", {"link": link, "form": form})
