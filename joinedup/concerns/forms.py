@@ -1,5 +1,8 @@
 from django import forms
+from django.db.models import Q
 
+from joinedup.access import policy
+from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 
 from .models import AdultOfConcern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
@@ -56,3 +59,11 @@ class ConcernForm(forms.Form):
     sanitised_summary = forms.CharField(
         label="Sanitised wording for wider sharing", required=False, widget=forms.Textarea(attrs=AREA)
     )
+
+    def __init__(self, *args, user: User, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # Offer only adults the user already has reason to know: their agency's, or those named in concerns
+        # about children they may see (and everyone's, for the coordinator).
+        if not policy.sees_all_children(user):
+            known = Q(owning_agency_id=user.agency_id) | Q(concerns__child__in=policy.children_visible_to(user))
+            self.fields["adults"].queryset = AdultOfConcern.objects.filter(known).distinct()  # type: ignore[attr-defined]

@@ -19,7 +19,7 @@ def concern_create(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRes
     if not policy.can_record_about_child(request.user, child):
         raise PermissionDenied
     child = child_get(user=request.user, child_id=child.pk, reason="Recording a concern")
-    form = ConcernForm(request.POST or None)
+    form = ConcernForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

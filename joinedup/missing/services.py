@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.access import policy
-from joinedup.accounts.models import User
+from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
@@ -90,7 +90,13 @@ def _audit(user: User | None, episode: MissingEpisode, kind: AuditKind, **payloa
 def alert_recipients(child: Child) -> list[User]:
     """The child's key worker and the duty teams of every agency with an open involvement."""
     agencies = child.involvements.filter(ended_at__isnull=True).values("agency")
-    duty = User.objects.filter(is_active=True, team__is_duty_team=True, team__agency__in=agencies)
+    # Only staff who work with children: an administrator or leader sitting in a duty team is not alerted.
+    duty = User.objects.filter(
+        is_active=True,
+        team__is_duty_team=True,
+        team__agency__in=agencies,
+        roles__code__in=[RoleCode.PRACTITIONER, RoleCode.MANAGER, RoleCode.COORDINATOR],
+    ).distinct()
     people = {user.pk: user for user in duty}
     if child.key_worker is not None and child.key_worker.is_active:
         people[child.key_worker.pk] = child.key_worker

@@ -15,6 +15,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     signed_in = bool(user is not None and user.is_authenticated)
     return {
         "demo_mode": settings.JOINEDUP_DEMO,
+        "repeat_missing_days": settings.JOINEDUP_REPEAT_MISSING_DAYS,
         "two_factor_off": not settings.JOINEDUP_OTP_REQUIRED,
         "nav": {
             "children": signed_in and policy.works_with_children(user),
