@@ -227,8 +227,8 @@ class EvidenceShown:
     source: str
     record: str
     record_url: str
-    children: list[dict[str, str]]
-    others: list[dict[str, str]]
+    children: list[dict[str, Any]]
+    others: list[dict[str, Any]]
 
 
 def _record_url(event: dict[str, Any], data: GraphData) -> str:
@@ -255,7 +255,8 @@ def evidence_for(
     shown = []
     named: set[str] = set()
     for event in events:
-        children, others = [], []
+        children: list[dict[str, Any]] = []
+        others: list[dict[str, Any]] = []
         for n in event["nodes"]:
             entry = node_json(data, n)
             (children if data.nodes[n]["kind"] == CHILD else others).append(entry)

@@ -35,10 +35,10 @@ def _period(query: QueryDict) -> tuple[Period, int, int]:
     days = days if days in PERIOD_LENGTHS else 28
     back = min(max(back, 0), PERIODS_BACK)
     try:
-        since, until = date.fromisoformat(query["since"]), date.fromisoformat(query["until"])
+        since, until = date.fromisoformat(query.get("since", "")), date.fromisoformat(query.get("until", ""))
         if since <= until:
             return Period(since, until), days, back
-    except (KeyError, ValueError):
+    except ValueError:
         pass
     until = timezone.localdate() - timedelta(days=days * back)
     return Period(until - timedelta(days=days - 1), until), days, back

@@ -177,7 +177,8 @@ def graph_data_build() -> GraphData:
         key = (record.agency.code, record.record_id)
         node_id = f"person:{ids.get(key) or f'{key[0]}:{key[1]}'}"
         record_nodes[key] = node_id
-        kind = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}.get(record.person_type, PERSON)
+        kinds: dict[str, str] = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}
+        kind = kinds.get(record.person_type, PERSON)
         label = f"{record.data.get('given_name', '')} {record.data.get('family_name', '')}".strip() or record.record_id
         node = c.node(node_id, kind, label)
         node["members"].append([record.agency.code, record.record_id])
