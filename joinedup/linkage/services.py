@@ -160,7 +160,7 @@ def link_decision_undo(*, user: User, decision: LinkDecision, reason: str) -> Li
         if decision.decision == DecisionKind.MATCH:
             _take_out(decision.record_b)
         if decision.review_item is not None:
-            ReviewItem.objects.filter(pk=decision.review_item_id).update(status=ReviewStatus.OPEN)
+            ReviewItem.objects.filter(pk=decision.review_item.pk).update(status=ReviewStatus.OPEN)
         audit_record(
             actor=user,
             kind=AuditKind.LINK_DECISION_UNDONE,

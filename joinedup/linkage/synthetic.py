@@ -239,7 +239,7 @@ def pairwise_quality(predicted: dict[tuple[str, str], str], truth: dict[tuple[st
         groups: dict[str, list[tuple[str, str]]] = {}
         for key, person in assignment.items():
             groups.setdefault(person, []).append(key)
-        out = set()
+        out: set[tuple[tuple[str, str], tuple[str, str]]] = set()
         for members in groups.values():
             members.sort()
             out.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])

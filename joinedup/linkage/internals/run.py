@@ -82,10 +82,10 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
     best: dict[int, dict[str, Any]] = {}
     pairs_by_key = {(p["unique_id_l"], p["unique_id_r"]): p for p in scored.pairs}
     for a, b in used:
-        pair = pairs_by_key[(a, b)]
+        joined = pairs_by_key[(a, b)]
         for record, other in ((a, b), (b, a)):
-            if record not in best or pair["match_weight"] > best[record]["match_weight"]:
-                best[record] = {**pair, "other": other}
+            if record not in best or joined["match_weight"] > best[record]["match_weight"]:
+                best[record] = {**joined, "other": other}
     confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
     clusters: dict[int, list[int]] = {}
     for record, root in assignment.items():
@@ -102,24 +102,25 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
         links = []
         for root, members in clusters.items():
             for record in members:
+                strongest = best.get(record) if len(members) > 1 else None
                 if len(members) == 1:
-                    how, pair = LinkHow.SINGLE, None
+                    how = LinkHow.SINGLE
                 elif record in confirmed_records:
-                    how, pair = LinkHow.DECISION, best.get(record)
+                    how = LinkHow.DECISION
                 else:
-                    how, pair = LinkHow.AUTO, best.get(record)
+                    how = LinkHow.AUTO
                 links.append(
                     PersonLink(
                         person_id=chosen[root],
                         person_record_id=record,
                         how=how,
-                        match_weight=pair["match_weight"] if pair else None,
-                        match_probability=pair["match_probability"] if pair else None,
+                        match_weight=strongest["match_weight"] if strongest else None,
+                        match_probability=strongest["match_probability"] if strongest else None,
                         explanation={
-                            "other_record": pair["other"],
-                            "comparisons": model.explanation(pair, scored.labels),
+                            "other_record": strongest["other"],
+                            "comparisons": model.explanation(strongest, scored.labels),
                         }
-                        if pair
+                        if strongest
                         else {},
                         run=run,
                     )

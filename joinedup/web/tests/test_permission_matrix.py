@@ -510,6 +510,42 @@ MATRIX.update(
 )
 
 
+# Record linkage (joinedup.linkage): the coordinator reviews possible matches, linked people and undoes links.
+def _linkage(world: World) -> dict[str, int | str]:
+    """Two records linked as one person, and a pair waiting in the review queue."""
+    from joinedup.imports.models import PersonRecord
+    from joinedup.linkage.models import LinkHow, Person, PersonLink, ReviewItem
+
+    if "linkage" not in world.objects:
+        records = [
+            PersonRecord.objects.create(
+                agency=world.other_agency, record_id=f"L{n}", person_type="child", data={"given_name": f"Synthetic{n}"}
+            )
+            for n in range(3)
+        ]
+        person = Person.objects.create()
+        links = [PersonLink.objects.create(person=person, person_record=r, how=LinkHow.AUTO) for r in records[:2]]
+        item = ReviewItem.objects.create(
+            record_a=records[1], record_b=records[2], match_probability=0.9, match_weight=3.2
+        )
+        world.objects["linkage"] = {"person": str(person.pk), "link": links[0].pk, "item": item.pk}
+    return world.objects["linkage"]  # type: ignore[return-value]
+
+
+def linkage_url(name: str, key: str, kwarg: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={kwarg: _linkage(world)[key]})
+
+
+MATRIX.update(
+    {
+        "linkage:review-list": Row(fixed("linkage:review-list"), COORDINATOR_ONLY),
+        "linkage:review-item": Row(linkage_url("linkage:review-item", "item", "item_id"), COORDINATOR_ONLY),
+        "linkage:person": Row(linkage_url("linkage:person", "person", "person_id"), COORDINATOR_ONLY),
+        "linkage:link-undo": Row(linkage_url("linkage:link-undo", "link", "link_id"), COORDINATOR_ONLY),
+    }
+)
+
+
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
 # sent to the one sign-in page (302), as the admin never reveals which objects exist.
 def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:
