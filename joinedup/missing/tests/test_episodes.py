@@ -575,6 +575,17 @@ def test_the_duty_team_of_an_agency_whose_involvement_has_ended_is_not_alerted(w
     assert alerted(episode) == {"sc.keyworker", "sc.duty"}
 
 
+def test_a_duty_team_member_who_does_not_work_with_children_is_not_alerted(world):
+    UserFactory.create(
+        username="sc.admin", agency=world.sc_duty.agency, team=world.sc_duty.team, roles=[RoleCode.ADMINISTRATOR]
+    )
+    UserFactory.create(
+        username="sc.leader", agency=world.sc_duty.agency, team=world.sc_duty.team, roles=[RoleCode.LEADER]
+    )
+
+    assert alerted(report(world)) == {"sc.keyworker", "sc.duty", "pol.duty"}
+
+
 def test_a_deactivated_duty_team_member_is_not_alerted(world):
     world.sc_duty.is_active = False
     world.sc_duty.save()
