@@ -17,5 +17,6 @@ urlpatterns = [
     path("contacts/", include("joinedup.contacts.urls")),
     path("mace/", include("joinedup.mace.urls")),
     path("adults/", include("joinedup.disruption.urls")),
+    path("mapping/", include("joinedup.mapping.urls")),
     path("admin/", admin_site.urls),
 ]

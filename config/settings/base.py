@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "joinedup.disruption",
     "joinedup.screening",
     "joinedup.contacts",
+    "joinedup.mapping",
     "joinedup.imports",
     "joinedup.web",
     "joinedup.demo",
@@ -204,3 +205,7 @@ JOINEDUP_REPEAT_MISSING_DAYS = int(env("JOINEDUP_REPEAT_MISSING_DAYS", "90"))
 # (or tried to contact) a child within this many days, so the child is not overwhelmed.
 JOINEDUP_MANY_PROFESSIONALS = int(env("JOINEDUP_MANY_PROFESSIONALS", "4"))
 JOINEDUP_MANY_PROFESSIONALS_DAYS = int(env("JOINEDUP_MANY_PROFESSIONALS_DAYS", "14"))
+
+# The hotspot map's tile layer, e.g. "https://tiles.example/{z}/{x}/{y}.png" (add its host to img-src in the CSP).
+# Empty: no tiles, and the map still shows the places on a plain background, offline.
+JOINEDUP_MAP_TILES_URL = env("JOINEDUP_MAP_TILES_URL", "")
