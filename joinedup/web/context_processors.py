@@ -7,6 +7,7 @@ from joinedup.access import policy
 from joinedup.disruption import permissions as disruption_permissions
 from joinedup.imports import permissions as imports_permissions
 from joinedup.mace import permissions as mace_permissions
+from joinedup.mapping import permissions as mapping_permissions
 from joinedup.missing.models import Alert
 
 
@@ -25,6 +26,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "imports": signed_in and imports_permissions.can_import(user),
             "mace": signed_in and mace_permissions.can_view_meetings(user),
             "adults": signed_in and disruption_permissions.can_list_adults(user),
+            "mapping": signed_in and mapping_permissions.can_use_mapping(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
