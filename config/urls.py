@@ -18,5 +18,6 @@ urlpatterns = [
     path("mace/", include("joinedup.mace.urls")),
     path("adults/", include("joinedup.disruption.urls")),
     path("mapping/", include("joinedup.mapping.urls")),
+    path("linkage/", include("joinedup.linkage.urls")),
     path("admin/", admin_site.urls),
 ]

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "joinedup.screening",
     "joinedup.contacts",
     "joinedup.mapping",
+    "joinedup.linkage",
     "joinedup.imports",
     "joinedup.web",
     "joinedup.demo",
