@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-# The synthetic area writes each person into one to four agencies, about 2.05 records a person.
-RECORDS_PER_PERSON = 2.05
+# The synthetic area writes each person into one to four agencies, about 2.05 records a person;
+# ask for a few more people than that and cut to the size.
+RECORDS_PER_PERSON = 1.95
 
 
 def django_setup() -> None:

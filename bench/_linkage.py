@@ -76,7 +76,8 @@ def tuned_people(rows: list[dict[str, Any]], scored: Any) -> dict[int, int]:
     auto = [
         (p["unique_id_l"], p["unique_id_r"], p["match_probability"])
         for p in scored.pairs
-        if p["match_probability"] >= AUTO_THRESHOLD and not identifier_conflict(by_id[p["unique_id_l"]], by_id[p["unique_id_r"]])
+        if p["match_probability"] >= AUTO_THRESHOLD
+        and not identifier_conflict(by_id[p["unique_id_l"]], by_id[p["unique_id_r"]])
     ]
     assignment, _ = cluster(by_id, auto_pairs=auto, confirmed=[], separated=[], identifiers=by_id)
     return assignment

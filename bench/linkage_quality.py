@@ -34,7 +34,8 @@ def main() -> None:
         plain, _ = plain_run(rows, cluster=True)
     clusters = plain["clusters"]
     pp, pr = pairwise_quality({keys[i]: str(clusters.get(i, f"alone-{i}")) for i in range(len(keys))}, truth)
-    progress(f"people: true {len(set(truth.values()))}, tuned {len(set(tuned.values()))}, plain {len(set(clusters.values()))}")
+    true_people, tuned_people_n = len(set(truth.values())), len(set(tuned.values()))
+    progress(f"people: true {true_people}, tuned {tuned_people_n}, plain {len(set(clusters.values()))}")
 
     tf, pf = f1(tp, tr), f1(pp, pr)
     verdict = "met" if tf >= GOAL_F1 else "NOT met"
