@@ -152,6 +152,7 @@ class DemoSummary:
     assessments: int = 0
     mace_meetings: int = 0
     contact_attempts: int = 0
+    extract_records: int = 0
 
 
 def _postcode(rng: random.Random) -> str:
@@ -167,8 +168,10 @@ def demo_area_exists() -> bool:
     return Agency.objects.filter(code="CSC", name=f"{BOROUGH} Children's Social Care").exists()
 
 
-def demo_area_generate(*, seed: int = 2016, children: int = 60) -> DemoSummary:
-    """Create the demo borough, its agencies, teams, staff and children. Run once on an empty database."""
+def demo_area_generate(*, seed: int = 2016, children: int = 60, extracts: bool = True) -> DemoSummary:
+    """Create the demo borough, its agencies, teams, staff and children. Run once on an empty database.
+
+    ``extracts=False`` leaves out the agency extracts with their linkage and mapping (the slow part)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     fake = Faker("en_GB")
     fake.seed_instance(seed)
@@ -179,6 +182,11 @@ def demo_area_generate(*, seed: int = 2016, children: int = 60) -> DemoSummary:
             _agencies(summary)
             users = _accounts(summary)
             _children(summary, rng, fake, users, count=children)
+            if extracts:
+                from joinedup.demo.extracts import demo_extracts_generate
+
+                made = demo_extracts_generate(users=users, rng=rng)
+                summary.extract_records = made.people_records + made.event_records
     finally:
         reset_origin(token)
     return summary

@@ -805,9 +805,12 @@ def agency_extract_import(
     user: User,
     path_or_files: str | Path | Sequence[str | Path] | Mapping[str, bytes],
     register_agencies: bool = False,
+    refresh: bool = True,
 ) -> ImportBatch:
     """Import one or more agency extracts (see the shared spec): people, then events, in one batch.
 
+    Once the import is committed, record linkage and then the mapping refresh run in the worker
+    (``refresh=False`` for a caller that runs them itself, as the demo generator does).
     Raises ImportFileError when a file as a whole cannot be read; nothing is written then.
     """
     if not permissions.can_import(user):
@@ -839,7 +842,19 @@ def agency_extract_import(
         for extract, row in events:
             _apply_row(run, extract.name, row, lambda r: _event_row(ctx, r))
         batch = _finish(run, len(people) + len(events))
+        if refresh and (batch.created or batch.updated):
+            _linkage_and_mapping_enqueue(user)
     return batch
+
+
+def _linkage_and_mapping_enqueue(user: User) -> None:
+    from django.apps import apps
+
+    if not apps.is_installed("joinedup.linkage"):
+        return
+    from joinedup.linkage.tasks import linkage_after_import_task
+
+    transaction.on_commit(lambda: linkage_after_import_task.enqueue(user.pk))
 
 
 # --- Correcting a rejected row ---------------------------------------------------------------

@@ -49,6 +49,16 @@ def linkage_run(*, user: User | None, progress: Callable[[int, int], None] | Non
     return run
 
 
+def linkage_run_after_import(*, user_id: int) -> LinkRun:
+    """The continuous refresh after new records arrive: link everything, then queue the mapping refresh
+    on behalf of the person who imported them."""
+    from joinedup.mapping.services import mapping_refresh_queue
+
+    run = linkage_run(user=None)
+    mapping_refresh_queue(requested_by=User.objects.get(pk=user_id))
+    return run
+
+
 def _person_of(record: PersonRecord) -> PersonLink:
     link = PersonLink.objects.select_for_update().filter(person_record=record).first()
     if link is None:

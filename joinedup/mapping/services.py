@@ -47,6 +47,16 @@ def mapping_refresh_request(*, user: User) -> Job:
     return job
 
 
+def mapping_refresh_queue(*, requested_by: User) -> Job:
+    """Queue a refresh the platform itself asks for (after new records are linked); no permission to check."""
+    from .tasks import mapping_refresh_task
+
+    with transaction.atomic():
+        job = Job.objects.create(kind=JobKind.MAPPING_REFRESH, requested_by=requested_by, progress_total=1)
+        transaction.on_commit(lambda: mapping_refresh_task.enqueue(str(job.pk)))
+    return job
+
+
 def mapping_refresh_run(*, job_id: UUID | str) -> Job:
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, message="Building the mapping")

@@ -33,7 +33,7 @@ REQUIRED = [
 
 @pytest.fixture
 def demo(db):
-    return demo_area_generate(children=20)
+    return demo_area_generate(children=20, extracts=False)
 
 
 def test_the_demo_accounts_the_readme_lists_exist_with_their_roles(demo):

@@ -29,7 +29,8 @@ class Command(BaseCommand):
                 f"{summary.entries} chronology entries, {summary.shares} share decisions, "
                 f"{summary.break_glass} emergency access to review, {summary.missing_episodes} missing episodes, "
                 f"{summary.return_interviews} return home interviews, {summary.assessments} risk assessments, "
-                f"{summary.mace_meetings} MACE meetings, {summary.contact_attempts} contact attempts."
+                f"{summary.mace_meetings} MACE meetings, {summary.contact_attempts} contact attempts, "
+                f"{summary.extract_records} agency extract records (imported, linked and mapped)."
             )
         )
         self._accounts()

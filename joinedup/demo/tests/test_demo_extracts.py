@@ -1,0 +1,52 @@
+"""The demo area's agency extracts go in through the importer and give linkage and the mapping something to find."""
+
+import random
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from joinedup.accounts.models import User
+from joinedup.demo.extracts import DemoExtractsSummary, demo_extracts_generate
+from joinedup.demo.generator import demo_area_generate
+from joinedup.imports.models import ImportBatch, PersonRecord, RejectedRow
+from joinedup.linkage.api import person_ids
+from joinedup.mapping.api import map_patterns
+
+
+@pytest.fixture
+def extracts(db) -> DemoExtractsSummary:
+    demo_area_generate(children=3, extracts=False)
+    users = {user.username: user for user in User.objects.all()}
+    return demo_extracts_generate(users=users, rng=random.Random(7))
+
+
+def test_the_demo_extracts_import_with_no_rejected_rows_and_link_most_planted_duplicates(extracts):
+    batch = ImportBatch.objects.get()
+    assert batch.rejected == 0
+    assert not RejectedRow.objects.exists()
+    assert PersonRecord.objects.values("agency__code").distinct().count() == 4
+    ids = person_ids()
+    together = [len({ids[key] for key in records}) == 1 for records in extracts.planted_duplicates]
+    assert sum(together) / len(together) >= 0.7, f"{sum(together)} of {len(together)} linked"
+
+    # Find both planted networks and their places among the top hotspots of the last six months.
+    today = timezone.localdate()
+    patterns = map_patterns(since=today - timedelta(days=180), until=today)
+    for name, planted in extracts.networks.items():
+        wanted = {ids[key] for key in planted["children"] + planted["adults"]}
+        found = [
+            n for n in patterns["networks"] if wanted <= {ids.get((m["agency"], m["record_id"])) for m in n["members"]}
+        ]
+        assert found, f"network {name} not found"
+    others = [n for n in patterns["networks"] if n is not found[0]]
+    assert others  # the two networks are apart
+    top = {(h["place_name"], h["place_postcode"]) for h in patterns["hotspots"][:6]}
+    for planted in extracts.networks.values():
+        for place in planted["places"]:
+            assert place in top, f"{place} not among {top}"
+
+    # Network A grows over the last three months.
+    recent = map_patterns(since=today - timedelta(days=90), until=today)
+    station = next(h for h in recent["hotspots"] if h["place_name"] == "Station Hotel")
+    assert station["change"] in {"growing", "new"}
