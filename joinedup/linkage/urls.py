@@ -7,5 +7,6 @@ urlpatterns = [
     path("review/", views.review_list, name="review-list"),
     path("review/<int:item_id>/", views.review_item, name="review-item"),
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
+    path("candidates/", views.candidates, name="candidates"),
     path("links/<int:link_id>/undo/", views.link_undo, name="link-undo"),
 ]

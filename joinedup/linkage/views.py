@@ -2,14 +2,15 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
+from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
 
-from . import forms, selectors, services
+from . import forms, search, selectors, services
 from .models import PersonLink, ReviewStatus
 
 # The fields shown side by side, in the extract's words.
@@ -125,3 +126,18 @@ def link_undo(request: AuthenticatedHttpRequest, link_id: int) -> HttpResponse:
         user=request.user, kind=AuditKind.PERSON_RECORD_VIEWED, records=[link.person_record], reason="Undoing a link"
     )
     return render(request, "linkage/link_undo.html", {"link": link, "form": form})
+
+
+@login_required
+def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Find before you create: the fragment of likely matches under the form for a new child."""
+    if not policy.can_record_children(request.user):
+        raise PermissionDenied
+    found = search.candidates_for(
+        user=request.user,
+        given_name=request.GET.get("given_name", "")[:100],
+        family_name=request.GET.get("family_name", "")[:100],
+        date_of_birth=request.GET.get("date_of_birth", "")[:10],
+        postcode=request.GET.get("postcode", "")[:10],
+    )
+    return render(request, "linkage/_candidates.html", {"candidates": found})

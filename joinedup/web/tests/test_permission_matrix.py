@@ -546,6 +546,23 @@ MATRIX.update(
 )
 
 
+# Find before you create: whoever may record a child sees the likely matches as they type.
+MATRIX.update(
+    {
+        "linkage:candidates": Row(
+            fixed("linkage:candidates"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(200),
+                leader=same(403),
+                administrator=same(403),
+            ),
+        )
+    }
+)
+
+
 # The administration pages (Django's admin on joinedup's own site): administrators only. Everyone else is
 # sent to the one sign-in page (302), as the admin never reveals which objects exist.
 def admin_row(url: Callable[[World, str, str], str], admin_code: int = 200, method: str = "get") -> Row:

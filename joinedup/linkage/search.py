@@ -1,0 +1,265 @@
+"""Find before you create: the children already known who may be the one a practitioner is about to record.
+
+``candidates_for`` is a selector: it takes the user, looks only at what they may see (children through
+``policy.children_visible_to``; for the coordinator also imported child records that no child record
+holds yet), scores each against what was typed with linkage's own normalisation and nickname table,
+and audits every candidate it returns.
+
+It scales by blocking in the database before scoring in memory: only children whose family name starts
+with the same letter, or who share a date of birth (either way round) or a postcode, are fetched.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Q
+from rapidfuzz.distance import JaroWinkler
+
+from joinedup.access import policy
+from joinedup.accounts.models import RoleCode, User
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record_children
+from joinedup.children.models import Child, DatePrecision
+from joinedup.imports.models import PersonRecord, PersonType
+
+from .internals.features import date_parts, name_group, name_normalise, postcode_normalise
+from .selectors import records_audit
+
+AUDIT_REASON = "Find before you create"
+# How much each part of what was typed counts towards the match; only the parts typed are weighed.
+WEIGHTS = {"family_name": 0.35, "given_name": 0.25, "date_of_birth": 0.25, "postcode": 0.15}
+MIN_SCORE = 45.0
+# The most rows the blocking query may hand to the scorer.
+POOL_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class _Query:
+    given: str
+    family: str
+    dob: str | None
+    dob_ym: str | None
+    dob_y: str | None
+    dob_swapped: str | None
+    postcode: str
+
+
+@dataclass
+class Candidate:
+    """One possible match: a child record the user may open, or (for the coordinator) an agency's record."""
+
+    name: str
+    date_of_birth: str
+    postcode: str
+    agency: str
+    score: int
+    reasons: list[str] = field(default_factory=list)
+    child: Child | None = None
+    record: PersonRecord | None = None
+
+
+def _query(given_name: str, family_name: str, date_of_birth: str | date | None, postcode: str) -> _Query:
+    dob_text = date_of_birth.isoformat() if isinstance(date_of_birth, date) else (date_of_birth or "").strip()
+    dob, ym, year = date_parts(dob_text)
+    swapped = f"{dob[:4]}-{dob[8:10]}-{dob[5:7]}" if dob and int(dob[8:10]) <= 12 and dob[5:7] != dob[8:10] else None
+    return _Query(
+        given=name_normalise(given_name),
+        family=name_normalise(family_name),
+        dob=dob,
+        dob_ym=ym,
+        dob_y=year,
+        dob_swapped=swapped,
+        postcode=postcode_normalise(postcode) or (postcode or "").strip().upper(),
+    )
+
+
+def _given_score(typed: str, held: str) -> tuple[float, str]:
+    if not held:
+        return 0.0, ""
+    if typed == held:
+        return 1.0, "given name"
+    if set(name_group(typed)) & set(name_group(held)):
+        return 0.95, "given name (familiar form)"
+    if len(typed) >= 2 and held.startswith(typed):
+        return 0.85, "given name (start)"
+    similarity = JaroWinkler.normalized_similarity(typed, held)
+    return similarity, "given name (similar)" if similarity >= 0.85 else ""
+
+
+def _family_score(typed: str, held: str) -> tuple[float, str]:
+    if not held:
+        return 0.0, ""
+    if typed == held:
+        return 1.0, "family name"
+    if len(typed) >= 2 and held.startswith(typed):
+        return 0.85, "family name (start)"
+    similarity = JaroWinkler.normalized_similarity(typed, held)
+    return similarity, "family name (similar)" if similarity >= 0.85 else ""
+
+
+def _dob_score(query: _Query, held: str) -> tuple[float, str]:
+    dob, ym, year = date_parts(held)
+    if query.dob and dob == query.dob:
+        return 1.0, "date of birth"
+    if query.dob_swapped and dob == query.dob_swapped:
+        return 0.8, "date of birth (day and month swapped)"
+    if dob is None and ym and ym == query.dob_ym:
+        return 0.7, "date of birth (month known)"
+    if dob is None and ym is None and year and year == query.dob_y:
+        return 0.5, "date of birth (year known)"
+    if query.dob_ym and ym == query.dob_ym:
+        return 0.4, "date of birth (same month)"
+    if query.dob_y and year == query.dob_y:
+        return 0.2, ""
+    return 0.0, ""
+
+
+def _postcode_score(typed: str, held: str) -> tuple[float, str]:
+    held = postcode_normalise(held)
+    if not held or not typed:
+        return 0.0, ""
+    if held == typed:
+        return 1.0, "postcode"
+    if " " in typed and held[:-2] == typed[:-2]:
+        return 0.6, "postcode sector"
+    if held.split(" ")[0] == typed.split(" ")[0]:
+        return 0.3, "postcode district"
+    return 0.0, ""
+
+
+def _score(query: _Query, given: str, family: str, dob: str, postcode: str) -> tuple[int, list[str]]:
+    parts: list[tuple[str, float, str]] = []
+    if query.given:
+        parts.append(("given_name", *_given_score(query.given, name_normalise(given))))
+    if query.family:
+        parts.append(("family_name", *_family_score(query.family, name_normalise(family))))
+    if query.dob_y:
+        parts.append(("date_of_birth", *_dob_score(query, dob)))
+    if query.postcode:
+        parts.append(("postcode", *_postcode_score(query.postcode, postcode)))
+    total = sum(WEIGHTS[name] for name, _, _ in parts)
+    if not total:
+        return 0, []
+    score = sum(WEIGHTS[name] * value for name, value, _ in parts) / total
+    return round(score * 100), [reason for _, _, reason in parts if reason]
+
+
+def _dob_text(child: Child) -> str:
+    if child.date_of_birth is None:
+        return ""
+    if child.date_of_birth_precision == DatePrecision.YEAR:
+        return f"{child.date_of_birth:%Y}"
+    if child.date_of_birth_precision == DatePrecision.MONTH:
+        return f"{child.date_of_birth:%Y-%m}"
+    return child.date_of_birth.isoformat()
+
+
+def _child_block(query: _Query) -> Q:
+    """The database's part: cheap conditions any likely match meets, so only a small pool is scored."""
+    block = Q(pk__in=[])
+    if query.family:
+        block |= Q(family_name__istartswith=query.family[0])
+    elif query.given:
+        block |= Q(given_name__istartswith=query.given[0])
+    dates = [d for d in (query.dob, query.dob_swapped) if d]
+    if dates:
+        block |= Q(date_of_birth__in=[date.fromisoformat(d) for d in dates])
+    if query.postcode and postcode_normalise(query.postcode):
+        block |= Q(postcode__iexact=query.postcode) | Q(postcode__iexact=query.postcode.replace(" ", ""))
+    return block
+
+
+def _record_block(query: _Query) -> Q:
+    block = Q(pk__in=[])
+    if query.family:
+        block |= Q(data__family_name__istartswith=query.family[0])
+    elif query.given:
+        block |= Q(data__given_name__istartswith=query.given[0])
+    for value in (query.dob, query.dob_swapped):
+        if value:
+            block |= Q(data__date_of_birth=value)
+    if query.dob_ym:
+        block |= Q(data__date_of_birth=query.dob_ym)
+    return block
+
+
+def _enough_typed(query: _Query) -> bool:
+    return len(query.family) >= 2 or len(query.given) >= 2 or query.dob is not None
+
+
+def candidates_for(
+    *,
+    user: User,
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: str | date | None = None,
+    postcode: str = "",
+    limit: int = 10,
+) -> list[Candidate]:
+    """The ``limit`` best candidates the user may see for what they have typed, best first; each audited."""
+    query = _query(given_name, family_name, date_of_birth, postcode)
+    if not _enough_typed(query) or not policy.can_record_children(user):
+        return []
+    found: list[Candidate] = []
+    children = (
+        policy.children_visible_to(user)
+        .filter(_child_block(query))
+        .select_related("owning_agency")
+        .order_by("pk")[:POOL_LIMIT]
+    )
+    for child in children:
+        dob = _dob_text(child)
+        score, reasons = _score(query, child.given_name, child.family_name, dob, child.postcode)
+        if score >= MIN_SCORE:
+            found.append(
+                Candidate(
+                    name=child.full_name,
+                    date_of_birth=dob,
+                    postcode=child.postcode,
+                    agency=child.owning_agency.name,
+                    score=score,
+                    reasons=reasons,
+                    child=child,
+                )
+            )
+    if policy.sees_all_children(user) and user.has_role(RoleCode.COORDINATOR):
+        records = (
+            PersonRecord.objects.filter(person_type=PersonType.CHILD, child__isnull=True)
+            .filter(_record_block(query))
+            .select_related("agency")
+            .order_by("pk")[:POOL_LIMIT]
+        )
+        for record in records:
+            data: dict[str, Any] = record.data or {}
+            dob = str(data.get("date_of_birth") or "")
+            score, reasons = _score(
+                query, data.get("given_name", ""), data.get("family_name", ""), dob, data.get("postcode", "")
+            )
+            if score >= MIN_SCORE:
+                found.append(
+                    Candidate(
+                        name=f"{data.get('given_name', '')} {data.get('family_name', '')}".strip() or record.record_id,
+                        date_of_birth=dob,
+                        postcode=str(data.get("postcode") or ""),
+                        agency=f"{record.agency.name} (record {record.record_id})",
+                        score=score,
+                        reasons=reasons,
+                        record=record,
+                    )
+                )
+    found.sort(key=lambda c: (-c.score, c.name))
+    shown = found[:limit]
+    audit_record_children(
+        actor=user,
+        kind=AuditKind.CHILD_LISTED,
+        child_ids=[c.child.pk for c in shown if c.child is not None],
+        reason=AUDIT_REASON,
+    )
+    records_audit(
+        user=user,
+        kind=AuditKind.PERSON_RECORD_LISTED,
+        records=[c.record for c in shown if c.record is not None],
+        reason=AUDIT_REASON,
+    )
+    return shown

@@ -1,0 +1,115 @@
+"""Find before you create: likely matches as a practitioner types, only what they may see, each audited."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from joinedup.accounts.models import RoleCode
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.audit.models import AuditEvent, AuditKind
+from joinedup.children.tests.factories import ChildFactory
+from joinedup.linkage.search import AUDIT_REASON, candidates_for
+
+from .factories import PersonRecordFactory, person_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def area():
+    social_care, police = AgencyFactory.create(code="CSC"), AgencyFactory.create(code="POL")
+    known = ChildFactory.create(
+        given_name="Rebecca",
+        family_name="Brackenbury",
+        date_of_birth=dt.date(2011, 4, 5),
+        postcode="WB1 2AB",
+        owning_agency=social_care,
+    )
+    decoys = [
+        ChildFactory.create(given_name="Rebecca", family_name="Bradshaw", owning_agency=social_care),
+        ChildFactory.create(
+            given_name="Rachel", family_name="Brackley", date_of_birth=dt.date(2011, 4, 5), owning_agency=social_care
+        ),
+        ChildFactory.create(given_name="Becky", family_name="Holloway", postcode="WB9 9ZZ", owning_agency=social_care),
+    ]
+    hidden = ChildFactory.create(
+        given_name="Rebecca", family_name="Brackenbury", date_of_birth=dt.date(2011, 4, 5), owning_agency=police
+    )
+    practitioner = UserFactory.create(agency=social_care, roles=[RoleCode.PRACTITIONER])
+    return {"known": known, "decoys": decoys, "hidden": hidden, "practitioner": practitioner, "police": police}
+
+
+@pytest.mark.parametrize(
+    ("given", "family", "dob"),
+    [
+        ("Becky", "Brackenbury", "2011-04-05"),  # a nickname
+        ("Rebecca", "Brakenbury", "2011-04-05"),  # a misspelling
+        ("Rebecca", "Brackenbury", "2011-05-04"),  # day and month swapped
+        ("Becca", "Brackenbery", "2011-05-04"),  # all three
+    ],
+)
+def test_the_right_child_ranks_first_despite_nicknames_misspellings_and_swapped_dates(area, given, family, dob):
+    found = candidates_for(
+        user=area["practitioner"], given_name=given, family_name=family, date_of_birth=dob, postcode="wb12ab"
+    )
+    assert found[0].child == area["known"]
+    assert found[0].score > max((c.score for c in found[1:]), default=0)
+
+
+def test_children_the_user_may_not_see_never_appear_nor_are_audited(area):
+    found = candidates_for(
+        user=area["practitioner"], given_name="Rebecca", family_name="Brackenbury", date_of_birth="2011-04-05"
+    )
+    assert area["hidden"] not in [c.child for c in found]
+    assert not AuditEvent.objects.filter(child_id=area["hidden"].pk).exists()
+    police = UserFactory.create(agency=area["police"], roles=[RoleCode.PRACTITIONER])
+    assert [c.child for c in candidates_for(user=police, given_name="Rebecca", family_name="Brackenbury")] == [
+        area["hidden"]
+    ]
+
+
+def test_each_candidate_shown_is_audited_as_find_before_you_create(area):
+    found = candidates_for(user=area["practitioner"], given_name="Rebecca", family_name="Brackenbury")
+    assert found
+    audited = AuditEvent.objects.filter(kind=AuditKind.CHILD_LISTED, reason=AUDIT_REASON, actor=area["practitioner"])
+    assert sorted(str(e.child_id) for e in audited) == sorted(str(c.child.pk) for c in found if c.child)
+
+
+def test_the_coordinator_also_sees_imported_records_no_child_holds_with_their_agency(area):
+    record = PersonRecordFactory.create(
+        agency=area["police"], record_id="P77", data=person_data(given_name="Becky", family_name="Brackenbury")
+    )
+    coordinator = UserFactory.create(agency=area["known"].owning_agency, roles=[RoleCode.COORDINATOR])
+    found = candidates_for(
+        user=coordinator, given_name="Rebecca", family_name="Brackenbury", date_of_birth="2011-04-05"
+    )
+    shown = next(c for c in found if c.record == record)
+    assert "P77" in shown.agency
+    assert AuditEvent.objects.filter(
+        kind=AuditKind.PERSON_RECORD_LISTED, object_id=str(record.pk), reason=AUDIT_REASON
+    ).exists()
+    practitioner_found = candidates_for(user=area["practitioner"], given_name="Rebecca", family_name="Brackenbury")
+    assert all(c.record is None for c in practitioner_found)
+
+
+def test_the_endpoint_returns_a_fragment_for_those_who_record_children(area, sign_in, client):
+    url = reverse("linkage:candidates")
+    assert client.get(url, {"family_name": "Brackenbury"}).status_code == 302
+    sign_in(area["practitioner"])
+    response = client.get(url, {"given_name": "Becky", "family_name": "Brackenbury", "date_of_birth": "2011-04-05"})
+    assert response.status_code == 200
+    assert b"Rebecca Brackenbury" in response.content
+    assert b"<html" not in response.content
+    leader = UserFactory.create(agency=area["police"], roles=[RoleCode.LEADER])
+    client.logout()
+    sign_in(leader)
+    assert client.get(url, {"family_name": "Brackenbury"}).status_code == 403
+
+
+def test_the_create_form_asks_for_candidates_as_the_practitioner_types(area, sign_in, client):
+    sign_in(area["practitioner"])
+    page = client.get(reverse("children:create")).content.decode()
+    assert f'hx-get="{reverse("linkage:candidates")}"' in page
+    assert 'id="candidates"' in page
