@@ -6,12 +6,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
-from joinedup.children.models import Child
+from joinedup.children.selectors import child_get
 
 from . import permissions, selectors, services
 from .internals.analysis import Period
@@ -143,7 +143,7 @@ def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def child_panel(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
     """An HTML fragment for the child's page: the places, people and things linked to the child."""
     _require(permissions.can_use_mapping(request.user))
-    child = get_object_or_404(Child, pk=child_id)
+    child = child_get(user=request.user, child_id=child_id, reason="Viewed the child's places and people")
     panel = selectors.child_places_and_people(user=request.user, child=child)
     return render(request, "mapping/_child_panel.html", {"panel": panel, "child": child})
 

@@ -10,7 +10,7 @@ from tests.live_stack import LiveStack
 
 pytestmark = pytest.mark.browser
 
-EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "spec" / "agency-extract-example"
+EXAMPLE = Path(__file__).resolve().parents[2] / "joinedup" / "imports" / "tests" / "agency-extract-example"
 
 
 def test_the_network_view_expands_a_node_one_step_at_a_time(page: Page, stack: LiveStack):

@@ -27,6 +27,7 @@ CHILD_ROUTES = {
     "missing:philomena": AuditKind.CHILD_VIEWED,
     "missing:philomena-photo": AuditKind.CHILD_VIEWED,
     "concerns:create": AuditKind.CHILD_VIEWED,
+    "mapping:child-panel": AuditKind.CHILD_VIEWED,
     "screening:create": AuditKind.CHILD_VIEWED,
     "contacts:create": AuditKind.CHILD_VIEWED,
 }

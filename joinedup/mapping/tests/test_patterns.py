@@ -90,7 +90,7 @@ def test_the_example_extract_links_the_found_child_the_adult_and_the_car(tmp_pat
     from joinedup.agencies.tests.factories import AgencyFactory
     from joinedup.imports.services import agency_extract_import
 
-    example = Path(__file__).resolve().parents[3].parent / "shared" / "spec" / "agency-extract-example"
+    example = Path(__file__).resolve().parents[2] / "imports" / "tests" / "agency-extract-example"
     police, social_care = AgencyFactory.create(code="POL"), AgencyFactory.create(code="CSC")
     coordinator = UserFactory.create(agency=police, roles=[RoleCode.COORDINATOR])
     agency_extract_import(user=coordinator, path_or_files=[str(example / "police"), str(example / "social-care")])
