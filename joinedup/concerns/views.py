@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.children.selectors import child_find, child_get
+from joinedup.web.forms import form_add_service_errors
 
 from . import services
 from .forms import ConcernForm
@@ -29,11 +30,7 @@ def concern_create(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRes
                 **{**data, "adults": list(data["adults"]), "condition_agencies": list(data["condition_agencies"])},
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             return redirect("children:detail", child_id=child.pk)
     return render(request, "concerns/create.html", {"form": form, "child": child})

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.children.selectors import child_find, child_get
+from joinedup.web.forms import form_add_service_errors
 
 from . import selectors, services
 from .forms import ContactAttemptForm
@@ -25,11 +26,7 @@ def contact_attempt_create(request: AuthenticatedHttpRequest, child_id: UUID) ->
         try:
             services.contact_attempt_record(user=request.user, child=child, **form.cleaned_data)
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             messages.success(request, "The contact attempt is recorded.")
             return redirect("contacts:create", child_id=child.pk)

@@ -3,12 +3,12 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.concerns.models import AdultOfConcern
+from joinedup.web.forms import form_add_service_errors
 
 from . import forms, permissions, selectors, services
 
@@ -16,14 +16,6 @@ from . import forms, permissions, selectors, services
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _errors_to(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -47,7 +39,7 @@ def adult_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         try:
             adult = services.adult_of_concern_record(user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _errors_to(form, error)
+            form_add_service_errors(form, error)
         else:
             return redirect("disruption:adult-detail", adult_id=adult.pk)
     return render(request, "disruption/form.html", {"form": form, "title": "Record an adult of concern", "adult": None})
@@ -81,7 +73,7 @@ def disruption_record(request: AuthenticatedHttpRequest, adult_id: UUID) -> Http
             try:
                 services.disruption_record(user=request.user, adult=adult, children=children, **data)
             except ValidationError as error:
-                _errors_to(form, error)
+                form_add_service_errors(form, error)
             else:
                 messages.success(request, "The disruption is recorded.")
                 return redirect("disruption:adult-detail", adult_id=adult.pk)

@@ -1,15 +1,14 @@
-from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.web.forms import form_save
 
 from . import forms, permissions, selectors, services
 from .models import Action, Meeting
@@ -18,19 +17,6 @@ from .models import Action, Meeting
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def _save(form: Form, action: Callable[[], object]) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _meeting_to_run(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Meeting:
@@ -59,7 +45,7 @@ def meeting_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         def create() -> None:
             created["meeting"] = services.meeting_create(user=request.user, **form.cleaned_data)
 
-        if _save(form, create):
+        if form_save(form, create):
             return redirect("mace:meeting-detail", meeting_id=created["meeting"].pk)
     return render(request, "mace/form.html", {"form": form, "title": "Arrange a MACE meeting", "meeting": None})
 
@@ -91,7 +77,7 @@ def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRespo
         child = selectors.child_by_reference(user=request.user, reference=reference)
         if reference and child is None:
             form.add_error("child_reference", "No child found with that reference.")
-        elif _save(form, lambda: services.agenda_item_add(user=request.user, meeting=meeting, child=child, **data)):
+        elif form_save(form, lambda: services.agenda_item_add(user=request.user, meeting=meeting, child=child, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
     return render(request, "mace/form.html", {"form": form, "title": "Add to the agenda", "meeting": meeting})
 
@@ -118,7 +104,7 @@ def attendance_record(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Ht
     form = forms.AttendanceForm(request.POST or None, staff=selectors.staff_who_work_with_children())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save(form, lambda: services.attendance_record(user=request.user, meeting=meeting, **data)):
+        if form_save(form, lambda: services.attendance_record(user=request.user, meeting=meeting, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
     return render(request, "mace/form.html", {"form": form, "title": "Record attendance", "meeting": meeting})
 
@@ -130,7 +116,7 @@ def decision_record(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Http
     form = forms.DecisionForm(request.POST or None, agenda=agenda)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save(form, lambda: services.decision_record(user=request.user, **data)):
+        if form_save(form, lambda: services.decision_record(user=request.user, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
     return render(request, "mace/form.html", {"form": form, "title": "Record a decision", "meeting": meeting})
 
@@ -142,7 +128,7 @@ def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpRespo
     form = forms.ActionForm(request.POST or None, agenda=agenda, staff=selectors.staff_who_work_with_children())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save(form, lambda: services.action_add(user=request.user, meeting=meeting, **data)):
+        if form_save(form, lambda: services.action_add(user=request.user, meeting=meeting, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
     return render(request, "mace/form.html", {"form": form, "title": "Add an action", "meeting": meeting})
 
@@ -159,7 +145,7 @@ def minutes_record(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpR
     form = forms.MinutesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if _save(form, lambda: services.minutes_record(user=request.user, meeting=meeting, **data)):
+        if form_save(form, lambda: services.minutes_record(user=request.user, meeting=meeting, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
     return render(request, "mace/form.html", {"form": form, "title": "Record the minutes", "meeting": meeting})
 

@@ -21,6 +21,7 @@ from joinedup.audit.services import audit_record_children
 from joinedup.children.selectors import child_find, child_get
 from joinedup.deadlines import is_overdue
 from joinedup.mace.selectors import mace_actions_for_worklist
+from joinedup.web.forms import form_save
 
 from . import forms, selectors, services
 from .models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
@@ -37,19 +38,6 @@ def _colleagues(user: User, episode: MissingEpisode) -> Any:
     return User.objects.filter(is_active=True).filter(Q(agency__in=agencies) | Q(pk=user.pk)).order_by("username")
 
 
-def _save(form: Form, action: Callable[[], object]) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
-
-
 @login_required
 def episode_report(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
     child = child_find(user=request.user, child_id=child_id)
@@ -62,7 +50,7 @@ def episode_report(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRes
         def report() -> None:
             result["episode"] = services.missing_episode_report(user=request.user, child=child, **form.cleaned_data)
 
-        if _save(form, report):
+        if form_save(form, report):
             messages.success(request, "The report is recorded and the child's key worker and duty teams alerted.")
             return redirect("missing:episode", episode_id=result["episode"].pk)
     return render(request, "missing/report.html", {"form": form, "child": child})
@@ -124,7 +112,7 @@ def episode_step(request: AuthenticatedHttpRequest, episode_id: UUID, step: str)
             "interview": lambda: services.return_interview_complete(user=user, interview=interview, **data),  # type: ignore[arg-type]
             "action": lambda: services.interview_action_add(user=user, interview=interview, **data),  # type: ignore[arg-type]
         }
-        if _save(form, actions[step]):
+        if form_save(form, actions[step]):
             return redirect("missing:episode", episode_id=episode.pk)
     return render(request, "missing/step.html", {"form": form, "episode": episode, "title": title})
 

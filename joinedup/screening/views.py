@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.children.selectors import child_find, child_get
+from joinedup.web.forms import form_add_service_errors
 
 from . import selectors, services
 from .forms import ScreeningForm
@@ -46,11 +47,7 @@ def screening_create(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpR
                 question_set=question_set,
             )
         except ValidationError as error:
-            if hasattr(error, "error_dict"):
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, error)
+            form_add_service_errors(form, error)
         else:
             return redirect(f"{reverse('screening:create', kwargs={'child_id': child.pk})}?saved={screening.pk}")
     return render(
