@@ -15,7 +15,8 @@ from joinedup.assessments.models import Catalogue, RiskAssessment
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
 from joinedup.jobs.services import children_export_build, children_export_request
-from joinedup.missing.models import MissingEpisode, PhilomenaProfile, ReturnInterview
+from joinedup.missing.models import MissingEpisode, PhilomenaProfile
+from joinedup.missing.tests.factories import MissingEpisodeFactory, ReturnInterviewFactory
 
 # Every route that shows a child's information, with the audit row each read must leave.
 CHILD_ROUTES = {
@@ -61,14 +62,8 @@ def coordinator(db):
 
 def _returned_episode(child) -> MissingEpisode:
     started = timezone.now() - dt.timedelta(days=2)
-    episode = MissingEpisode.objects.create(
-        child=child,
-        started_at=started,
-        reported_at=started,
-        owning_agency=child.owning_agency,
-        returned_at=started + dt.timedelta(hours=3),
-    )
-    ReturnInterview.objects.create(episode=episode, owner=child.created_by, due_at=started + dt.timedelta(hours=75))
+    episode = MissingEpisodeFactory.create(child=child, started_at=started, returned_at=started + dt.timedelta(hours=3))
+    ReturnInterviewFactory.create(episode=episode, owner=child.created_by)
     PhilomenaProfile.objects.create(
         child=child,
         owning_agency=child.owning_agency,

@@ -29,7 +29,8 @@ from joinedup.children.models import Child
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.language.models import PhraseGuidance
-from joinedup.missing.models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
+from joinedup.missing.models import Alert, MissingEpisode, PhilomenaProfile
+from joinedup.missing.tests.factories import MissingEpisodeFactory, ReturnInterviewFactory
 from joinedup.sharing.tests.factories import ShareDecisionFactory
 
 ROLES: list[str] = [
@@ -107,6 +108,10 @@ def by_role(**cells: tuple[int, int, int]) -> dict[str, tuple[int, int, int]]:
 EVERY_ROLE_200 = by_role(
     practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(200)
 )
+# Every role that works with children's records; administrators have no need to know.
+WORKS_WITH_CHILDREN = by_role(
+    practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
+)
 NEED_TO_KNOW = by_role(
     practitioner=CHILD_VISIBILITY,
     manager=CHILD_VISIBILITY,
@@ -124,9 +129,7 @@ MATRIX: dict[str, Row] = {
     "accounts:two-factor-setup": Row(fixed("accounts:two-factor-setup"), EVERY_ROLE_200),
     "children:list": Row(
         fixed("children:list"),
-        by_role(
-            practitioner=same(200), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
-        ),
+        WORKS_WITH_CHILDREN,
     ),
     "children:create": Row(
         fixed("children:create"),
@@ -212,14 +215,10 @@ def _episode(world: World, relation: str) -> MissingEpisode:
     if key not in world.objects:
         child = world.children[relation]
         started = timezone.now() - dt.timedelta(days=3)
-        episode = MissingEpisode.objects.create(
-            child=child,
-            started_at=started,
-            reported_at=started,
-            owning_agency=child.owning_agency,
-            returned_at=started + dt.timedelta(hours=5),
+        episode = MissingEpisodeFactory.create(
+            child=child, started_at=started, returned_at=started + dt.timedelta(hours=5)
         )
-        ReturnInterview.objects.create(episode=episode, owner=child.created_by, due_at=started + dt.timedelta(hours=77))
+        ReturnInterviewFactory.create(episode=episode, owner=child.created_by)
         PhilomenaProfile.objects.create(
             child=child,
             owning_agency=child.owning_agency,
@@ -294,13 +293,7 @@ MATRIX.update(
         ),
         "missing:worklist": Row(
             fixed("missing:worklist"),
-            by_role(
-                practitioner=same(200),
-                manager=same(200),
-                coordinator=same(200),
-                leader=same(200),
-                administrator=same(403),
-            ),
+            WORKS_WITH_CHILDREN,
         ),
         "missing:alerts": Row(fixed("missing:alerts"), EVERY_ROLE_200),
         "missing:alerts-badge": Row(fixed("missing:alerts-badge"), EVERY_ROLE_200),
@@ -446,13 +439,7 @@ MATRIX.update(
     {
         "mace:meeting-list": Row(
             fixed("mace:meeting-list"),
-            by_role(
-                practitioner=same(200),
-                manager=same(200),
-                coordinator=same(200),
-                leader=same(200),
-                administrator=same(403),
-            ),
+            WORKS_WITH_CHILDREN,
         ),
         "mace:meeting-create": Row(fixed("mace:meeting-create"), COORDINATOR_ONLY),
         "mace:meeting-detail": Row(meeting_url("mace:meeting-detail"), NEED_TO_KNOW),
