@@ -15,8 +15,9 @@ from typing import Any
 
 from _common import progress, quiet_splink
 
-AUTO_THRESHOLD = 0.99
-REVIEW_THRESHOLD = 0.8
+# The thresholds a linkage run uses, for both models.
+from joinedup.linkage.internals.model import AUTO_THRESHOLD, REVIEW_THRESHOLD
+
 U_MAX_PAIRS = 5e6
 SEED = 5
 

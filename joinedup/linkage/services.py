@@ -12,7 +12,7 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.imports.models import PersonRecord
 
-from .internals.run import link_records_run
+from .internals.run import link_new_records_run, link_records_run
 from .models import DecisionKind, LinkDecision, LinkHow, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
 from .permissions import can_link_records
 
@@ -29,11 +29,20 @@ def _reason_required(reason: str) -> str:
     return reason
 
 
-def linkage_run(*, user: User | None, progress: Callable[[int, int], None] | None = None) -> LinkRun:
-    """Run linkage over every imported record; ``user`` None for the scheduled or command-line run."""
+def linkage_run(
+    *, user: User | None, progress: Callable[[int, int], None] | None = None, new_records_only: bool = False
+) -> LinkRun:
+    """Run linkage over every imported record; ``user`` None for the scheduled or command-line run.
+
+    ``new_records_only``: link only the records no person holds yet, against the people already linked
+    (``internals.run.link_new_records_run``), unless a full run is due.
+    """
     if user is not None:
         _require(user)
-    run = link_records_run(progress=progress, user=user)
+    if new_records_only:
+        run = link_new_records_run(progress=progress, user=user)
+    else:
+        run = link_records_run(progress=progress, user=user)
     audit_record(
         actor=user,
         kind=AuditKind.LINKAGE_RUN,
@@ -44,17 +53,18 @@ def linkage_run(*, user: User | None, progress: Callable[[int, int], None] | Non
             "auto_links": run.auto_links,
             "review_items": run.review_items,
             "people": run.people,
+            "incremental": "incremental" in run.model,
         },
     )
     return run
 
 
 def linkage_run_after_import(*, user_id: int) -> LinkRun:
-    """The continuous refresh after new records arrive: link everything, then queue the mapping refresh
-    on behalf of the person who imported them."""
+    """The continuous refresh after new records arrive: link the new records (a full run when one is due),
+    then queue the mapping refresh on behalf of the person who imported them."""
     from joinedup.mapping.services import mapping_refresh_queue
 
-    run = linkage_run(user=None)
+    run = linkage_run(user=None, new_records_only=True)
     mapping_refresh_queue(requested_by=User.objects.get(pk=user_id))
     return run
 

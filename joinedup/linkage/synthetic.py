@@ -88,12 +88,30 @@ def _formal_names() -> tuple[list[str], dict[str, list[str]]]:
     return sorted(nicknames), {k: sorted(v) for k, v in nicknames.items()}
 
 
+# Where each household's family name comes from: Faker's en_GB list holds only 500 family names, so on its
+# own a town of 50,000 would share each name with about 1 person in 230, several times a real English area
+# (where Smith, the most common, is about 1 in 80 and thousands of names are held by a handful of people).
+# Lists from other locales widen it towards a real area's mix; given names stay English, where the nickname
+# table applies.
+FAMILY_NAME_LOCALES = {"en_GB": 70, "en_IE": 12, "en_US": 8, "en_IN": 4, "it_IT": 3, "es_ES": 3}
+
+
+def _family_name(rng: random.Random, fakers: dict[str, Faker]) -> str:
+    locale = rng.choices(list(FAMILY_NAME_LOCALES), weights=list(FAMILY_NAME_LOCALES.values()))[0]
+    return fakers[locale].last_name().split(" ")[-1]
+
+
 def _people(n_people: int, rng: random.Random, fake: Faker) -> list[_Person]:
     formal, _ = _formal_names()
     people: list[_Person] = []
     today = date(2025, 1, 1)
+    fakers = {"en_GB": fake}
+    for locale in FAMILY_NAME_LOCALES:
+        if locale not in fakers:
+            fakers[locale] = Faker(locale)
+            fakers[locale].seed_instance(rng.randrange(2**32))
     while len(people) < n_people:
-        family = fake.last_name()
+        family = _family_name(rng, fakers)
         postcode = _postcode(rng)
         phone = _phone(rng)
         household = rng.choice([1, 1, 1, 2, 2, 3])

@@ -122,6 +122,8 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "agency": agency,
         "given_name": given or None,
         "given_group": name_group(given) or None,
+        # One name for the whole nickname group ('bill', 'will' -> 'william'), for blocking.
+        "given_formal": next(iter(name_group(given)), None),
         "family_name": family or None,
         "family_soundex": soundex(family) or None,
         "names": sorted(names) or None,

@@ -8,7 +8,7 @@ train; with enough records, u is estimated by random sampling and m by expectati
 import logging
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import duckdb
@@ -22,12 +22,21 @@ EM_MIN_RECORDS = 1_000
 U_MIN_RECORDS = 200
 U_MAX_PAIRS = 5e6
 SEED = 5
+# A pair at or above AUTO_THRESHOLD is linked without a person (unless a hard identifier differs); from
+# REVIEW_THRESHOLD up to it, the pair waits in the review queue. The choice is measured in docs/benchmarks.md.
+AUTO_THRESHOLD = 0.95
+REVIEW_THRESHOLD = 0.8
+# Larger areas are trained on a random sample of this many records (see ``score``).
+TRAIN_MAX_RECORDS = 250_000
+# Expectation maximisation runs on the pairs each of these blocks: dates of birth alike, then names alike.
+EM_RULES = (("dob",), ("family_name", "given_name"))
 
 COLUMNS: dict[str, pa.DataType] = {
     "unique_id": pa.int64(),
     "agency": pa.string(),
     "given_name": pa.string(),
     "given_group": pa.list_(pa.string()),
+    "given_formal": pa.string(),
     "family_name": pa.string(),
     "family_soundex": pa.string(),
     "names": pa.list_(pa.string()),
@@ -73,6 +82,9 @@ def comparisons() -> list[cl.CustomComparison]:
         comparison_levels=[
             _null(_either_null("given_name")),
             _level("given_name_l = given_name_r", "Same", 0.55, 0.01),
+            _level(
+                "given_name_l = family_name_r AND family_name_l = given_name_r", "Swapped with family name", 0.02, 1e-5
+            ),
             _level("list_has_any(given_group_l, given_group_r)", "Nickname of the same name", 0.15, 0.001),
             _level(f"{jw}(given_name_l, given_name_r) >= 0.92", "Very similar", 0.12, 0.004),
             _level(
@@ -85,18 +97,40 @@ def comparisons() -> list[cl.CustomComparison]:
             _else(0.1, 0.945),
         ],
     )
+    # Family name, postcode and phone in one comparison: people in one household share all three, so taken
+    # one at a time (as independent evidence) they would add up to a match between siblings. Each level's
+    # u is the chance that two different people agree that far together, which random sampling measures.
+    same = "family_name_l = family_name_r"
+    close = "damerau_levenshtein(family_name_l, family_name_r) <= 1"
+    postcode = "postcode_l = postcode_r"
+    phone = "list_has_any(phones_l, phones_r)"
+    home = f"({postcode} OR {phone})"
     family = cl.CustomComparison(
-        output_column_name="family_name",
-        comparison_description="Family name",
+        output_column_name="family_and_home",
+        comparison_description="Family name, with the postcode and phones a household shares",
         comparison_levels=[
-            _null(_either_null("family_name")),
-            _level("family_name_l = family_name_r", "Same", 0.7, 0.005),
-            _level("damerau_levenshtein(family_name_l, family_name_r) <= 1", "One letter different", 0.12, 0.001),
-            _level(f"{jw}(family_name_l, family_name_r) >= 0.88", "Similar", 0.06, 0.01),
+            _null(f"({_either_null('family_name')}) AND ({_either_null('postcode')}) AND ({_either_null('phones')})"),
+            _level(f"{same} AND {postcode} AND {phone}", "Same family name, postcode and phone", 0.15, 1e-5),
+            _level(f"{same} AND {postcode}", "Same family name and postcode", 0.35, 2e-5),
+            _level(f"{same} AND {phone}", "Same family name and phone", 0.08, 1e-5),
             _level(
-                "family_name_l = given_name_r AND given_name_l = family_name_r", "Swapped with given name", 0.02, 1e-5
+                f"{same} AND postcode_sector_l = postcode_sector_r", "Same family name and postcode sector", 0.08, 1e-4
             ),
-            _else(0.1, 0.984),
+            _level(same, "Same family name", 0.18, 0.004),
+            _level(f"{close} AND {home}", "Family name one letter different, same home", 0.05, 1e-6),
+            _level(close, "Family name one letter different", 0.05, 0.001),
+            # Names swapped between the fields are counted once, under the given name.
+            {
+                "sql_condition": "family_name_l = given_name_r AND given_name_l = family_name_r",
+                "label_for_charts": "Swapped with given name (counted under given name)",
+                "m_probability": 0.5,
+                "u_probability": 0.5,
+                "fix_m_probability": True,
+                "fix_u_probability": True,
+            },
+            _level(f"{jw}(family_name_l, family_name_r) >= 0.88", "Family name similar", 0.01, 0.01),
+            _level(home, "Different family name, same home", 0.01, 1e-4),
+            _else(0.03, 0.98),
         ],
     )
     aliases = cl.CustomComparison(
@@ -123,35 +157,20 @@ def comparisons() -> list[cl.CustomComparison]:
             _level("dob_l = dob_r", "Same", 0.8, 0.0003),
             _level("dob_l = dob_swapped_r", "Day and month swapped", 0.05, 0.00005),
             _level(
-                "(dob_l IS NULL OR dob_r IS NULL) AND (dob_ym_l = dob_ym_r "
-                "OR ((dob_ym_l IS NULL OR dob_ym_r IS NULL) AND dob_y_l = dob_y_r))",
-                "Same as far as both are known",
-                0.06,
-                0.01,
+                "(dob_l IS NULL OR dob_r IS NULL) AND dob_ym_l = dob_ym_r",
+                "Same year and month (the day not known)",
+                0.04,
+                0.004,
+            ),
+            _level(
+                "(dob_ym_l IS NULL OR dob_ym_r IS NULL) AND dob_y_l = dob_y_r",
+                "Same year (the month not known)",
+                0.02,
+                0.05,
             ),
             _level("damerau_levenshtein(dob_l, dob_r) <= 1", "One digit different", 0.05, 0.002),
             _level("dob_y_l = dob_y_r", "Same year", 0.02, 0.05),
             _else(0.02, 0.9377),
-        ],
-    )
-    postcode = cl.CustomComparison(
-        output_column_name="postcode",
-        comparison_description="Postcode: full, sector, district",
-        comparison_levels=[
-            _null(_either_null("postcode")),
-            _level("postcode_l = postcode_r", "Same", 0.6, 0.005),
-            _level("postcode_sector_l = postcode_sector_r", "Same sector", 0.1, 0.05),
-            _level("postcode_district_l = postcode_district_r", "Same district", 0.1, 0.25),
-            _else(0.2, 0.695),
-        ],
-    )
-    phones = cl.CustomComparison(
-        output_column_name="phones",
-        comparison_description="Any phone number in common",
-        comparison_levels=[
-            _null(_either_null("phones")),
-            _level("list_has_any(phones_l, phones_r)", "A number in common", 0.7, 0.0005),
-            _else(0.3, 0.9995),
         ],
     )
     email = cl.CustomComparison(
@@ -187,7 +206,7 @@ def comparisons() -> list[cl.CustomComparison]:
             _else(0.1, 0.999999),
         ],
     )
-    return [given, family, aliases, dob, postcode, phones, email, sex, identifiers]
+    return [given, family, aliases, dob, email, sex, identifiers]
 
 
 def blocking_rules() -> list[Any]:
@@ -205,6 +224,10 @@ def blocking_rules() -> list[Any]:
         block_on("given_name", "family_name"),
         block_on("family_name", "postcode_sector"),
         "l.given_name = r.family_name AND l.family_name = r.given_name",
+        # A nickname with a misspelt family name; a name written in the other field on one side only.
+        block_on("given_formal", "family_soundex"),
+        "l.given_name = r.family_name",
+        "l.family_name = r.given_name",
     ]
 
 
@@ -214,7 +237,7 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
         comparisons=comparisons(),  # type: ignore[arg-type]
         blocking_rules_to_generate_predictions=blocking_rules(),
         probability_two_random_records_match=probability_two_random_records_match,
-        retain_intermediate_calculation_columns=True,
+        retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
         additional_columns_to_retain=["agency"],
         max_iterations=20,
@@ -223,34 +246,26 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
 
 @dataclass
 class Scored:
-    """The scored pairs (``unique_id_l < unique_id_r``) and the model that scored them.
-
-    ``labels`` maps each comparison to (match weight, level label) for its non-null levels, so a
-    pair's per-comparison weight (``mw_<comparison>``) can be named by the level it reached.
-    """
+    """The scored pairs (``unique_id_l < unique_id_r``, with ``match_weight`` and ``match_probability``) and the
+    trained parameters that scored them. Why a pair scored as it did is ``realtime.explanation``."""
 
     pairs: list[dict[str, Any]]
     parameters: dict[str, Any]
-    labels: dict[str, list[tuple[float, str]]] = field(default_factory=dict)
 
 
-def _parameters(linker: Linker) -> tuple[dict[str, Any], dict[str, list[tuple[float, str]]]]:
+def _parameters(linker: Linker) -> dict[str, Any]:
+    """The prior and, per comparison, each non-null level's label, m, u and match weight, in level order."""
     settings_obj = linker._settings_obj
     summary: dict[str, Any] = {
         "probability_two_random_records_match": settings_obj._probability_two_random_records_match,
         "comparisons": {},
     }
-    labels: dict[str, list[tuple[float, str]]] = {}
     for comparison in settings_obj.comparisons:
-        name = comparison.output_column_name
         levels = []
-        labels[name] = []
         for level in comparison.comparison_levels:
             if level.is_null_level:
                 continue
             weight = level._log2_bayes_factor if level.m_probability and level.u_probability else None
-            if weight is not None and not math.isinf(weight):
-                labels[name].append((weight, level.label_for_charts))
             levels.append(
                 {
                     "level": level.label_for_charts,
@@ -259,62 +274,75 @@ def _parameters(linker: Linker) -> tuple[dict[str, Any], dict[str, list[tuple[fl
                     "weight": None if weight is None or math.isinf(weight) else round(weight, 3),
                 }
             )
-        summary["comparisons"][name] = levels
-    return summary, labels
+        summary["comparisons"][comparison.output_column_name] = levels
+    return summary
 
 
-def score(rows: Sequence[dict[str, Any]], *, threshold: float) -> Scored:
-    """Train on the rows (record features) and return every blocked pair scoring at least ``threshold``."""
-    for name in ("splink", "splink.internals"):
-        logging.getLogger(name).setLevel(logging.ERROR)
-    connection = duckdb.connect()
-    table = pa.Table.from_pylist(list(rows), schema=pa.schema(COLUMNS))
-    connection.register("records_arrow", table)
-    connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
-    db_api = DuckDBAPI(connection)
-    n = len(rows)
+def train(db_api: DuckDBAPI, table: str, *, n_records: int, n_area: int | None = None) -> Linker:
+    """A linker on ``table`` (``n_records`` rows) with the model trained: u by random sampling, m by EM.
+
+    ``n_area`` is how many records the area holds, when the table is a sample of them (for the prior).
+    """
+    n = n_records
     # Each person has around two records in an area: the prior that two random records match.
-    prior = 1.5 / max(n - 1, U_MIN_RECORDS)
-    linker = Linker(db_api.register("records"), settings(prior))
+    prior = 1.5 / max((n_area or n) - 1, U_MIN_RECORDS)
+    linker = Linker(db_api.register(table), settings(prior))
     if n >= U_MIN_RECORDS:
         pairs_total = n * (n - 1) / 2
         linker.training.estimate_u_using_random_sampling(max_pairs=min(U_MAX_PAIRS, pairs_total), seed=SEED)
     if n >= EM_MIN_RECORDS:
-        for rule in (block_on("dob"), block_on("family_name", "given_name")):
+        for rule in EM_RULES:
             try:
                 linker.training.estimate_parameters_using_expectation_maximisation(
-                    rule, estimate_without_term_frequencies=True
+                    block_on(*rule), estimate_without_term_frequencies=True
                 )
             except Exception:
                 logging.getLogger(__name__).warning("EM on %s did not converge; keeping starting values", rule)
+    return linker
+
+
+def parameters_of(linker: Linker) -> dict[str, Any]:
+    """The trained parameters as a run keeps them (``LinkRun.model``), which ``realtime.RealTimeMatcher`` reads."""
+    return _parameters(linker)
+
+
+def _load(connection: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
+    table = pa.Table.from_pylist(list(rows), schema=pa.schema(COLUMNS))
+    connection.register("records_arrow", table)
+    connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
+    connection.unregister("records_arrow")
+
+
+def score(rows: Sequence[dict[str, Any]], *, threshold: float) -> Scored:
+    """Train on the rows (record features) and return every blocked pair scoring at least ``threshold``.
+
+    Above ``TRAIN_MAX_RECORDS`` the model is trained on a repeatable random sample of that many records (u
+    and m are proportions, which a random sample estimates without bias; the prior is the whole area's),
+    then every blocked pair of the whole area is scored.
+    """
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    connection = duckdb.connect()
+    _load(connection, rows)
+    db_api = DuckDBAPI(connection)
+    n = len(rows)
+    if n > TRAIN_MAX_RECORDS:
+        connection.execute(
+            f"CREATE TABLE training AS SELECT * FROM records USING SAMPLE reservoir({TRAIN_MAX_RECORDS} ROWS) "  # noqa: S608
+            f"REPEATABLE ({SEED})"
+        )
+        trained = train(db_api, "training", n_records=TRAIN_MAX_RECORDS, n_area=n)
+        linker = Linker(db_api.register("records"), trained.misc.save_model_to_json())
+    else:
+        linker = train(db_api, "records", n_records=n)
     predictions = linker.inference.predict(threshold_match_probability=threshold)
-    columns = ["unique_id_l", "unique_id_r", "match_weight", "match_probability"]
-    names = [c.output_column_name for c in linker._settings_obj.comparisons]
-    keys = columns + [f"mw_{c}" for c in names]
-    select = ", ".join(keys)
-    result = connection.execute(f"SELECT {select} FROM {predictions.physical_name}").fetchall()  # noqa: S608
+    sql = f"SELECT unique_id_l, unique_id_r, match_weight, match_probability FROM {predictions.physical_name}"  # noqa: S608
     pairs = []
-    for values in result:
-        pair = dict(zip(keys, values, strict=True))
-        if pair["unique_id_l"] > pair["unique_id_r"]:
-            pair["unique_id_l"], pair["unique_id_r"] = pair["unique_id_r"], pair["unique_id_l"]
-        pairs.append(pair)
-    parameters, labels = _parameters(linker)
+    for left, right, weight, probability in connection.execute(sql).fetchall():
+        low, high = (left, right) if left < right else (right, left)
+        pairs.append(
+            {"unique_id_l": low, "unique_id_r": high, "match_weight": weight, "match_probability": probability}
+        )
+    parameters = _parameters(linker)
     connection.close()
-    return Scored(pairs=pairs, parameters=parameters, labels=labels)
-
-
-def explanation(pair: dict[str, Any], labels: dict[str, list[tuple[float, str]]]) -> dict[str, dict[str, Any]]:
-    """Per comparison: the level reached and its match weight (log2 of the Bayes factor), e.g.
-    ``{"given_name": {"level": "Nickname of the same name", "weight": 6.9}, "postcode": {"level": "Not known",
-    "weight": 0.0}}``."""
-    out: dict[str, dict[str, Any]] = {}
-    for name, levels in labels.items():
-        weight = float(pair.get(f"mw_{name}") or 0.0)
-        level = "Not known"
-        if weight != 0.0 or not any(abs(w) < 1e-9 for w, _ in levels):
-            closest = min(levels, key=lambda item: abs(item[0] - weight), default=None)
-            if closest is not None and abs(closest[0] - weight) < 0.01:
-                level = closest[1]
-        out[name] = {"level": level, "weight": round(weight, 2)}
-    return out
+    return Scored(pairs=pairs, parameters=parameters)

@@ -6,6 +6,7 @@ scratchpad for the run (docs/adr/0006-linkage-on-duckdb.md).
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -15,12 +16,12 @@ from joinedup.accounts.models import User
 from joinedup.imports.models import PersonRecord
 
 from ..models import DecisionKind, LinkDecision, LinkHow, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
-from . import model
+from . import model, realtime
 from .clustering import cluster
 from .features import identifier_conflict, record_features
 
-AUTO_THRESHOLD = 0.99
-REVIEW_THRESHOLD = 0.8
+AUTO_THRESHOLD = model.AUTO_THRESHOLD
+REVIEW_THRESHOLD = model.REVIEW_THRESHOLD
 STEPS = 5
 
 
@@ -118,7 +119,11 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
                         match_probability=strongest["match_probability"] if strongest else None,
                         explanation={
                             "other_record": strongest["other"],
-                            "comparisons": model.explanation(strongest, scored.labels),
+                            "comparisons": realtime.explanation(
+                                by_id[min(record, strongest["other"])],
+                                by_id[max(record, strongest["other"])],
+                                scored.parameters,
+                            ),
                         }
                         if strongest
                         else {},
@@ -129,7 +134,7 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
         PersonLink.objects.bulk_create(links, batch_size=2000)
         Person.objects.filter(links__isnull=True).delete()
         step(4)
-        review_count = _review_items_refresh(run, review_pairs, assignment, decided_pairs, scored.labels)
+        review_count = _review_items_refresh(run, review_pairs, assignment, decided_pairs, by_id, scored.parameters)
         run.records = len(rows)
         run.pairs_scored = len(scored.pairs)
         run.auto_links = len(used)
@@ -147,9 +152,14 @@ def _review_items_refresh(
     review_pairs: list[dict[str, Any]],
     assignment: dict[int, int],
     decided_pairs: set[tuple[int, int]],
-    labels: dict[str, list[tuple[float, str]]],
+    by_id: dict[int, dict[str, Any]],
+    parameters: dict[str, Any],
+    *,
+    keep_others: bool = False,
 ) -> int:
-    """Open review items for grey-zone pairs still apart and undecided; close open items no longer needed."""
+    """Open review items for grey-zone pairs still apart and undecided; close open items no longer needed
+    (with ``keep_others``, as when only new records were scored, items about other pairs stay as they are,
+    unless their records are now one person)."""
     wanted = {
         (p["unique_id_l"], p["unique_id_r"]): p
         for p in review_pairs
@@ -158,14 +168,22 @@ def _review_items_refresh(
         and (p["unique_id_l"], p["unique_id_r"]) not in decided_pairs
     }
     items = {(i.record_a_id, i.record_b_id): i for i in ReviewItem.objects.all()}
-    stale = [i.pk for key, i in items.items() if i.status == ReviewStatus.OPEN and key not in wanted]
+    stale = [
+        i.pk
+        for key, i in items.items()
+        if i.status == ReviewStatus.OPEN
+        and key not in wanted
+        and (not keep_others or assignment.get(key[0]) == assignment.get(key[1]))
+    ]
     ReviewItem.objects.filter(pk__in=stale).delete()
     creates, updates = [], []
     for key, pair in wanted.items():
         fields = {
             "match_probability": pair["match_probability"],
             "match_weight": pair["match_weight"],
-            "explanation": {"comparisons": model.explanation(pair, labels)},
+            "explanation": {
+                "comparisons": realtime.explanation(by_id[key[0]], by_id[key[1]], parameters),
+            },
             "identifier_conflict": bool(pair.get("identifier_conflict")),
             "run": run,
             # A decided item whose decision was undone comes back to the queue.
@@ -185,3 +203,144 @@ def _review_items_refresh(
         batch_size=2000,
     )
     return len(wanted)
+
+
+# When new records arrive they are matched against the people already linked with the last full run's
+# model (realtime.RealTimeMatcher), unless a full run (retraining the model) is due: no trained model yet,
+# the model older than this, or new records more than this share of the area.
+FULL_RUN_EVERY = timedelta(days=7)
+FULL_RUN_SHARE = 0.2
+
+
+def last_full_run() -> LinkRun | None:
+    return (
+        LinkRun.objects.filter(finished_at__isnull=False, model__has_key="comparisons")
+        .exclude(model__has_key="incremental")
+        .first()
+    )
+
+
+def full_run_due(last: LinkRun | None, total: int, new: int) -> str:
+    """Why new records need a full run rather than matching against the people already linked ('' if not)."""
+    if last is None:
+        return "no trained model yet"
+    if set(last.model["comparisons"]) != set(realtime.LEVELS):
+        return "the model's comparisons have changed"
+    if timezone.now() - last.started_at > FULL_RUN_EVERY:
+        return "the model is more than a week old"
+    if new > FULL_RUN_SHARE * total:
+        return "more than a fifth of the records are new"
+    return ""
+
+
+def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, user: User | None = None) -> LinkRun:
+    """Link the records no person holds yet, keeping every existing link; a full run when one is due.
+
+    Each new record is scored against every record already there (and the new ones before it) with the last
+    full run's model; pairs above the automatic threshold join it to that person (merging two people when
+    it is the missing link between them), under the same rules as a full run (what people decided, hard
+    identifiers); the grey zone goes to the review queue. Records already linked whose details changed are
+    re-linked at the next full run.
+    """
+    rows = records_features()
+    linked = set(PersonLink.objects.values_list("person_record_id", flat=True))
+    new_ids = [row["unique_id"] for row in rows if row["unique_id"] not in linked]
+    last = last_full_run()
+    if last is None or full_run_due(last, len(rows), len(new_ids)):
+        return link_records_run(progress=progress, user=user)
+    parameters = {k: v for k, v in last.model.items() if k != "incremental"}
+    run = LinkRun.objects.create(
+        started_by=user,
+        auto_threshold=AUTO_THRESHOLD,
+        review_threshold=REVIEW_THRESHOLD,
+        model={**parameters, "incremental": {"of_run": last.pk, "new_records": len(new_ids)}},
+    )
+    by_id = {row["unique_id"]: row for row in rows}
+    new_set = set(new_ids)
+    matcher = realtime.RealTimeMatcher((row for row in rows if row["unique_id"] not in new_set), parameters)
+    pairs: list[dict[str, Any]] = []
+    for done, record in enumerate(new_ids, start=1):
+        pairs.extend(matcher.pairs(by_id[record], REVIEW_THRESHOLD))
+        matcher.add(by_id[record])
+        if progress is not None and done % 500 == 0:
+            progress(done, len(new_ids))
+    previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
+    # The people already there stand as they are: each is joined up first, as a confirmed match would be.
+    members: dict[Any, list[int]] = {}
+    for record, person in previous.items():
+        members.setdefault(person, []).append(record)
+    standing = [(group[0], other) for group in members.values() for other in group[1:]]
+    confirmed, separated = active_decisions()
+    decided_pairs = set(LinkDecision.objects.filter(undone_at__isnull=True).values_list("record_a_id", "record_b_id"))
+    auto_pairs, review_pairs = [], []
+    for pair in pairs:
+        a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
+        pair["identifier_conflict"] = identifier_conflict(by_id[a], by_id[b])
+        if probability >= AUTO_THRESHOLD and not pair["identifier_conflict"]:
+            auto_pairs.append((a, b, probability))
+        else:
+            review_pairs.append(pair)
+    assignment, used = cluster(
+        by_id, auto_pairs=auto_pairs, confirmed=standing + confirmed, separated=separated, identifiers=by_id
+    )
+    clusters: dict[int, list[int]] = {}
+    for record, root in assignment.items():
+        clusters.setdefault(root, []).append(record)
+    pairs_by_key = {(p["unique_id_l"], p["unique_id_r"]): p for p in pairs}
+    best: dict[int, dict[str, Any]] = {}
+    for a, b in used:
+        joined = pairs_by_key[(a, b)]
+        for record, other in ((a, b), (b, a)):
+            if record in new_set and (record not in best or joined["match_weight"] > best[record]["match_weight"]):
+                best[record] = {**joined, "other": other}
+    with transaction.atomic():
+        chosen = _persons_for(clusters, previous)
+        new_people = [Person() for root in clusters if root not in chosen]
+        Person.objects.bulk_create(new_people)
+        fresh = iter(new_people)
+        for root in clusters:
+            if root not in chosen:
+                chosen[root] = next(fresh).pk
+        moved = [r for r, person in previous.items() if chosen[assignment[r]] != person]
+        links = PersonLink.objects.in_bulk(moved, field_name="person_record_id")
+        for record, link in links.items():
+            link.person_id = chosen[assignment[record]]
+        PersonLink.objects.bulk_update(list(links.values()), ["person_id"], batch_size=2000)
+        creates = []
+        for record in new_ids:
+            strongest = best.get(record)
+            creates.append(
+                PersonLink(
+                    person_id=chosen[assignment[record]],
+                    person_record_id=record,
+                    how=LinkHow.AUTO if strongest else LinkHow.SINGLE,
+                    match_weight=strongest["match_weight"] if strongest else None,
+                    match_probability=strongest["match_probability"] if strongest else None,
+                    explanation={
+                        "other_record": strongest["other"],
+                        "comparisons": realtime.explanation(
+                            by_id[min(record, strongest["other"])], by_id[max(record, strongest["other"])], parameters
+                        ),
+                    }
+                    if strongest
+                    else {},
+                    run=run,
+                )
+            )
+        PersonLink.objects.bulk_create(creates, batch_size=2000)
+        # A record that was alone and is now joined by a new one is no longer single.
+        PersonLink.objects.filter(how=LinkHow.SINGLE, person_id__in={chosen[assignment[r]] for r in best}).exclude(
+            person_record_id__in=new_set
+        ).update(how=LinkHow.AUTO)
+        Person.objects.filter(links__isnull=True).delete()
+        review_count = _review_items_refresh(
+            run, review_pairs, assignment, decided_pairs, by_id, parameters, keep_others=True
+        )
+        run.records = len(rows)
+        run.pairs_scored = len(pairs)
+        run.auto_links = len(used)
+        run.review_items = review_count
+        run.people = len(clusters)
+        run.finished_at = timezone.now()
+        run.save()
+    return run
