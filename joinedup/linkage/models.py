@@ -42,6 +42,11 @@ class LinkRun(models.Model):
     def __str__(self) -> str:
         return f"Linkage run {self.started_at:%Y-%m-%d %H:%M}"
 
+    @property
+    def incremental(self) -> bool:
+        """True for a run that linked only new records, with an earlier full run's model."""
+        return "incremental" in (self.model or {})
+
 
 class Person(models.Model):
     """One person as linkage sees them: the agency records it joins hang off it as ``links``."""
@@ -152,3 +157,40 @@ class LinkDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_decision_display()}: {self.record_a} / {self.record_b}"
+
+
+class SearchKey(models.Model):
+    """One blocking key of a child's record or an agency's record of a child, for find before you create.
+
+    Keys are short strings built by ``internals.keys.record_keys`` (e.g. ``gf:rebecca:B625``, a given name
+    and the sound of a family name); a search looks its own keys up here instead of scanning names. Each row
+    names either a child or a person record. Written only through ``search.search_keys_refresh`` and
+    ``search.search_keys_rebuild``.
+    """
+
+    key = models.CharField(max_length=100)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    person_record = models.ForeignKey(
+        PersonRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+
+    class Meta:
+        # Key first, so a lookup by key reads the ids from the index alone; the id first, for refreshing one record.
+        indexes = [
+            models.Index(fields=["key", "child"], name="search_key_child"),
+            models.Index(fields=["key", "person_record"], name="search_key_record"),
+            models.Index(fields=["child"], name="search_key_of_child"),
+            models.Index(fields=["person_record"], name="search_key_of_record"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(child__isnull=False, person_record__isnull=True)
+                | models.Q(child__isnull=True, person_record__isnull=False),
+                name="search_key_one_subject",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -3,6 +3,7 @@ real-time matcher scores pairs exactly as the Splink model does."""
 
 import duckdb
 import pytest
+from django.urls import reverse
 from splink import DuckDBAPI
 
 from joinedup.accounts.models import RoleCode
@@ -131,3 +132,15 @@ def test_a_full_run_is_made_when_there_is_no_model_or_many_records_are_new():
     second = services.linkage_run(user=None, new_records_only=True)
     assert "incremental" not in second.model, "more than a fifth new: a full run retrains"
     assert LinkRun.objects.count() == 2
+
+
+def test_the_review_page_says_when_linkage_last_ran_and_whether_only_new_records(sign_in, client):
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR])
+    _area(60, seed=10)
+    link_records()
+    sign_in(coordinator)
+    assert "(a full run, the model retrained)" in client.get(reverse("linkage:review-list")).content.decode()
+    PersonRecordFactory.create(agency=AgencyFactory.create(code="PX"), record_id="N1")
+    services.linkage_run(user=None, new_records_only=True)
+    page = client.get(reverse("linkage:review-list")).content.decode()
+    assert "new records only: 1, with the model of the last full run" in page
