@@ -15,6 +15,7 @@ class AuditKind(models.TextChoices):
     CHILD_EXPORTED = "child_exported", "Exported a child's information"
     CHILD_ACCESS_LOG_VIEWED = "child_access_log_viewed", "Viewed who accessed a child's record"
     CHILD_CREATED = "child_created", "Recorded a child"
+    CHILD_UPDATED = "child_updated", "Corrected a child's details"
     NOTE_CREATED = "note_created", "Recorded a chronology entry"
     INVOLVEMENT_OPENED = "involvement_opened", "Opened an agency's involvement"
     SHARE_RECORDED = "share_recorded", "Recorded a decision to share"

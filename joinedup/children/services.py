@@ -9,6 +9,7 @@ from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
+from joinedup.linkage import api as linkage
 
 from .models import Child, ChronologyEntry, Involvement, NoteCategory, Sex
 
@@ -41,12 +42,53 @@ def child_create(
             created_by=user,
         )
         Involvement.objects.create(child=child, agency=user.agency, team=user.team, reason=involvement_reason)
+        linkage.search_keys_refresh(children=[child])
         audit_record(
             actor=user,
             kind=AuditKind.CHILD_CREATED,
             child_id=child.pk,
             object_type="child",
             object_id=str(child.pk),
+        )
+    return child
+
+
+def child_details_update(
+    *,
+    user: User,
+    child: Child,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    date_of_birth: date | None = None,
+    other_names: str | None = None,
+    postcode: str | None = None,
+) -> Child:
+    """Correct a child's names, date of birth or postcode (None leaves one as it is); find before you
+    create then finds the child by what the record says now."""
+    if not policy.can_record_about_child(user, child):
+        raise PermissionDenied
+    values = {
+        "given_name": given_name.strip() if given_name is not None else None,
+        "family_name": family_name.strip() if family_name is not None else None,
+        "date_of_birth": date_of_birth,
+        "other_names": other_names.strip() if other_names is not None else None,
+        "postcode": postcode.strip().upper() if postcode is not None else None,
+    }
+    changed = [name for name, value in values.items() if value is not None and value != getattr(child, name)]
+    if not changed:
+        return child
+    with transaction.atomic():
+        for name in changed:
+            setattr(child, name, values[name])
+        child.save(update_fields=changed)
+        linkage.search_keys_refresh(children=[child])
+        audit_record(
+            actor=user,
+            kind=AuditKind.CHILD_UPDATED,
+            child_id=child.pk,
+            object_type="child",
+            object_id=str(child.pk),
+            payload={"fields": changed},
         )
     return child
 

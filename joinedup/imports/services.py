@@ -29,6 +29,7 @@ from joinedup.audit.services import audit_record, audit_record_children
 from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
 from joinedup.children.models import Child, DatePrecision, Involvement, Sex
 from joinedup.deadlines import london_date, return_interview_due
+from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode, ReturnInterview
 from joinedup.missing.services import episode_clash
 
@@ -564,9 +565,12 @@ def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
     else:
         outcome = _history_update(record, data, run.batch)
         record.person_type = person_type
+    child: Child | None = None
+    created_child = False
     if person_type == PersonType.CHILD and record.child_id is None:
         values = {k: (v or "").strip() for k, v in data.items()}
         child = _child_match(values, dob, precision)
+        created_child = child is None
         if child is None:
             child = Child.objects.create(
                 given_name=values.get("given_name", "")[:100] or "Not known",
@@ -602,6 +606,8 @@ def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
         if outcome == UNCHANGED:
             outcome = UPDATED
     record.save()
+    if outcome != UNCHANGED:
+        linkage.search_keys_refresh(records=[record], children=[child] if created_child else [])
     return outcome
 
 

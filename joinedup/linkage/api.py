@@ -6,9 +6,10 @@ Everything else in the app, and everything under ``internals``, may change witho
 from collections.abc import Callable
 
 from .models import LinkRun, PersonLink
+from .search import search_keys_rebuild, search_keys_refresh
 from .services import linkage_run
 
-__all__ = ["LinkRun", "link_records", "person_ids"]
+__all__ = ["LinkRun", "link_records", "person_ids", "search_keys_rebuild", "search_keys_refresh"]
 
 
 def person_ids() -> dict[tuple[str, str], str]:

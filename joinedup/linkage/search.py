@@ -5,15 +5,24 @@
 holds yet), scores each against what was typed with linkage's own normalisation and nickname table,
 and audits every candidate it returns.
 
-It scales by blocking in the database before scoring in memory: only children whose family name starts
-with the same letter, or who share a date of birth (either way round) or a postcode, are fetched.
+It scales by blocking in the database before scoring in memory: every child and every agency record of a
+child carries short blocking keys in ``SearchKey`` (``internals.keys``: the sound of the family name with
+the date of birth, month, postcode or given name; given name with date of birth; date of birth with
+postcode district; both names in either order). A search looks up its own keys through the index and
+scores only the children and records sharing one, those sharing most keys first, at most ``POOL_LIMIT``.
+
+The keys are kept current by whatever writes a child or a person record (``children.services``,
+``imports.services``) through ``search_keys_refresh``; rows loaded in bulk get theirs from
+``search_keys_rebuild`` (``manage.py rebuild_search_keys``).
 """
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Count, QuerySet
 from rapidfuzz.distance import JaroWinkler
 
 from joinedup.access import policy
@@ -24,14 +33,16 @@ from joinedup.children.models import Child, DatePrecision
 from joinedup.imports.models import PersonRecord, PersonType
 
 from .internals.features import date_parts, name_group, name_normalise, postcode_normalise
+from .internals.keys import query_keys, record_keys
+from .models import SearchKey
 from .selectors import records_audit
 
 AUDIT_REASON = "Find before you create"
 # How much each part of what was typed counts towards the match; only the parts typed are weighed.
 WEIGHTS = {"family_name": 0.35, "given_name": 0.25, "date_of_birth": 0.25, "postcode": 0.15}
 MIN_SCORE = 45.0
-# The most rows the blocking query may hand to the scorer.
-POOL_LIMIT = 5000
+# The most children, and the most records, the blocking lookup may hand to the scorer.
+POOL_LIMIT = 500
 
 
 @dataclass(frozen=True)
@@ -155,33 +166,87 @@ def _dob_text(child: Child) -> str:
     return child.date_of_birth.isoformat()
 
 
-def _child_block(query: _Query) -> Q:
-    """The database's part: cheap conditions any likely match meets, so only a small pool is scored."""
-    block = Q(pk__in=[])
-    if query.family:
-        block |= Q(family_name__istartswith=query.family[0])
-    elif query.given:
-        block |= Q(given_name__istartswith=query.given[0])
-    dates = [d for d in (query.dob, query.dob_swapped) if d]
-    if dates:
-        block |= Q(date_of_birth__in=[date.fromisoformat(d) for d in dates])
-    if query.postcode and postcode_normalise(query.postcode):
-        block |= Q(postcode__iexact=query.postcode) | Q(postcode__iexact=query.postcode.replace(" ", ""))
-    return block
+def _child_data(child: Child) -> dict[str, str]:
+    """A child's record in the shape of an extract row, for ``internals.keys``."""
+    return {
+        "given_name": child.given_name,
+        "family_name": child.family_name,
+        "date_of_birth": _dob_text(child),
+        "postcode": child.postcode,
+    }
 
 
-def _record_block(query: _Query) -> Q:
-    block = Q(pk__in=[])
-    if query.family:
-        block |= Q(data__family_name__istartswith=query.family[0])
-    elif query.given:
-        block |= Q(data__given_name__istartswith=query.given[0])
-    for value in (query.dob, query.dob_swapped):
-        if value:
-            block |= Q(data__date_of_birth=value)
-    if query.dob_ym:
-        block |= Q(data__date_of_birth=query.dob_ym)
-    return block
+def _keys_of_children(children: Iterable[Child]) -> Iterator[SearchKey]:
+    for child in children:
+        for key in record_keys(_child_data(child)):
+            yield SearchKey(key=key, child_id=child.pk)
+
+
+def _keys_of_records(records: Iterable[tuple[int, str, Any]]) -> Iterator[SearchKey]:
+    """``records``: (pk, person_type, data) of each person record; only records of children are searched."""
+    for pk, person_type, data in records:
+        if person_type == PersonType.CHILD:
+            for key in record_keys(data or {}):
+                yield SearchKey(key=key, person_record_id=pk)
+
+
+def search_keys_refresh(*, children: Iterable[Child] = (), records: Iterable[PersonRecord] = ()) -> None:
+    """Replace the search keys of these children and person records with keys of what they hold now.
+
+    Call it in the same transaction that writes them (``child_create``, an extract import), so a child
+    is found under its new name and not its old one.
+    """
+    children, records = list(children), list(records)
+    with transaction.atomic():
+        if children:
+            SearchKey.objects.filter(child__in=[c.pk for c in children]).delete()
+            SearchKey.objects.bulk_create(_keys_of_children(children))
+        if records:
+            SearchKey.objects.filter(person_record__in=[r.pk for r in records]).delete()
+            SearchKey.objects.bulk_create(_keys_of_records((r.pk, r.person_type, r.data) for r in records))
+
+
+def _batched(keys: Iterator[SearchKey], size: int) -> Iterator[list[SearchKey]]:
+    batch: list[SearchKey] = []
+    for key in keys:
+        batch.append(key)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def search_keys_rebuild(*, batch_size: int = 5000) -> int:
+    """Build every child's and every child's person record's search keys afresh, for rows loaded in bulk
+    (``bulk_create``, a restored database); returns the number of keys written."""
+    written = 0
+    with transaction.atomic():
+        SearchKey.objects.all().delete()
+        children = Child.objects.only(
+            "given_name", "family_name", "date_of_birth", "date_of_birth_precision", "postcode"
+        ).iterator(chunk_size=batch_size)
+        records = (
+            PersonRecord.objects.filter(person_type=PersonType.CHILD)
+            .values_list("pk", "person_type", "data")
+            .iterator(chunk_size=batch_size)
+        )
+        for keys in (_keys_of_children(children), _keys_of_records(records)):
+            for batch in _batched(keys, batch_size):
+                SearchKey.objects.bulk_create(batch)
+                written += len(batch)
+    return written
+
+
+def _pool(keys: set[str], matched: QuerySet[SearchKey], column: str) -> list[int]:
+    """The ids sharing most keys with the query, at most ``POOL_LIMIT``: the database's part of the work."""
+    rows = (
+        matched.filter(key__in=sorted(keys))
+        .values(column)
+        .annotate(shared=Count("pk"))
+        .order_by("-shared", column)[:POOL_LIMIT]
+    )
+    return [row[column] for row in rows]
 
 
 def _enough_typed(query: _Query) -> bool:
@@ -197,16 +262,32 @@ def candidates_for(
     postcode: str = "",
     limit: int = 10,
 ) -> list[Candidate]:
-    """The ``limit`` best candidates the user may see for what they have typed, best first; each audited."""
+    """The ``limit`` best candidates the user may see for what they have typed, best first; each audited.
+
+    Candidates come from the children and records sharing a blocking key with what was typed
+    (``internals.keys``). When what was typed makes no full key (only a family name, only a given name,
+    only a date of birth), the coarser fallback keys are looked up instead: the family name's sound and
+    first three letters, the given name, the date of birth; the pool is then the ``POOL_LIMIT`` sharing
+    most of them.
+    """
     query = _query(given_name, family_name, date_of_birth, postcode)
     if not _enough_typed(query) or not policy.can_record_children(user):
         return []
+    keys = query_keys(
+        {
+            "given_name": given_name,
+            "family_name": family_name,
+            "date_of_birth": query.dob or query.dob_ym or query.dob_y or "",
+            "postcode": postcode,
+        }
+    )
     found: list[Candidate] = []
+    matched = SearchKey.objects.filter(child__isnull=False)
+    if not policy.sees_all_children(user):
+        # Need-to-know in the database: children the user may not see take no place in the pool.
+        matched = matched.filter(child__in=policy.children_visible_to(user))
     children = (
-        policy.children_visible_to(user)
-        .filter(_child_block(query))
-        .select_related("owning_agency")
-        .order_by("pk")[:POOL_LIMIT]
+        policy.children_visible_to(user).filter(pk__in=_pool(keys, matched, "child_id")).select_related("owning_agency")
     )
     for child in children:
         dob = _dob_text(child)
@@ -224,12 +305,10 @@ def candidates_for(
                 )
             )
     if policy.sees_all_children(user) and user.has_role(RoleCode.COORDINATOR):
-        records = (
-            PersonRecord.objects.filter(person_type=PersonType.CHILD, child__isnull=True)
-            .filter(_record_block(query))
-            .select_related("agency")
-            .order_by("pk")[:POOL_LIMIT]
-        )
+        unheld = SearchKey.objects.filter(person_record__isnull=False, person_record__child__isnull=True)
+        records = PersonRecord.objects.filter(
+            person_type=PersonType.CHILD, child__isnull=True, pk__in=_pool(keys, unheld, "person_record_id")
+        ).select_related("agency")
         for record in records:
             data: dict[str, Any] = record.data or {}
             dob = str(data.get("date_of_birth") or "")

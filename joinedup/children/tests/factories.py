@@ -31,6 +31,14 @@ class ChildFactory(DjangoModelFactory[Child]):
             child = cast(Child, self)
             Involvement.objects.create(child=child, agency=child.owning_agency)
 
+    @factory.post_generation
+    def search_keys(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Find before you create's keys, as ``child_create`` writes them."""
+        if create:
+            from joinedup.linkage.api import search_keys_refresh
+
+            search_keys_refresh(children=[cast(Child, self)])
+
 
 class InvolvementFactory(DjangoModelFactory[Involvement]):
     class Meta:

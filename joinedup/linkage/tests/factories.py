@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 import factory
 from factory.django import DjangoModelFactory
@@ -23,8 +23,17 @@ def person_data(**values: str) -> dict[str, Any]:
 class PersonRecordFactory(DjangoModelFactory[PersonRecord]):
     class Meta:
         model = PersonRecord
+        skip_postgeneration_save = True
 
     agency = factory.SubFactory(AgencyFactory)
     record_id = factory.Sequence(lambda n: f"R{n:05d}")
     person_type = PersonType.CHILD
     data = factory.LazyFunction(person_data)
+
+    @factory.post_generation
+    def search_keys(self, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Find before you create's keys, as an extract import writes them."""
+        if create:
+            from joinedup.linkage.api import search_keys_refresh
+
+            search_keys_refresh(records=[cast(PersonRecord, self)])
