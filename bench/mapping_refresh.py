@@ -1,18 +1,28 @@
-"""Full mapping refresh on 1M synthetic events: graph, networks (components and communities), hotspots.
+"""Full mapping refresh on 1M synthetic events: graph, networks (components and communities), adults of
+concern ranked, hotspots.
 
 The events are made in memory as the mapping's own ``GraphData`` (what ``graph_data_build`` hands the
 analyses): children, adults of concern and other people, places, vehicles and phones, grouped into local
 scenes so there are networks to find, spread over two 31-day periods so hotspots have a change to show.
 
 joinedup's side runs the real analyses (``joinedup.mapping.internals.analysis``: ``graph_of``, ``networks``
-with igraph's Leiden, ``hotspots``). The baseline runs the same analysis in networkx: the same weighted
-graph, connected components, and Louvain communities (networkx's Leiden needs a backend). Hotspots use no
-graph library, so both sides time the same code there. Adults ranked by betweenness are left out: exact
-betweenness at this size is a separate question (see docs/benchmarks.md).
+with igraph's Leiden, ``adults_ranked``, ``hotspots``), what the hotspots page and ``map_patterns`` run over
+the refreshed snapshot. The baseline runs the same analysis in networkx: the same weighted graph, connected
+components, and Louvain communities (networkx's Leiden needs a backend); adults ranked by the children they
+reach within two steps, then by betweenness computed per network holding an adult, exactly in a network of
+at most ``BETWEENNESS_SOURCES`` nodes and from that many sampled sources in a larger one
+(``networkx.betweenness_centrality(k=...)``, the estimator igraph's side uses; the samples differ). Hotspots
+use no graph library, so both sides time the same code there.
+
+Checks: the same components as networkx; every adult reaches the same children; where betweenness is exact
+on both sides (networks of at most ``BETWEENNESS_SOURCES`` nodes) the same figures and the same top adults;
+for the estimated part, how far the top adults agree with networkx's estimate, and, while the largest
+network is small enough (``--exact-up-to``), with exact betweenness.
 """
 
 import random
 import time
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -109,8 +119,60 @@ def networkx_networks(data: Any, period: Any) -> list[dict[str, Any]]:
     return sorted(found, key=lambda n: (-len(n["nodes"]), n["nodes"]))
 
 
+def networkx_adults(data: Any, period: Any) -> tuple[list[dict[str, Any]], dict[str, float], set[str]]:
+    """``analysis.adults_ranked`` with networkx: the ranked adults, raw betweenness by node, and the nodes whose
+    betweenness is exact (networks of at most ``BETWEENNESS_SOURCES`` nodes)."""
+    import networkx as nx
+
+    from joinedup.mapping.internals.analysis import BETWEENNESS_SOURCES, THINGS, _pairs, events_in
+    from joinedup.mapping.internals.build import ADULT, CHILD
+
+    graph = nx.Graph()
+    events = events_in(data, period)
+    graph.add_nodes_from({n for event in events for n in event["nodes"]})
+    graph.add_weighted_edges_from((a, b, w) for (a, b), w in _pairs(events).items())
+    kind = {n: data.nodes[n]["kind"] for n in graph}
+    betweenness: dict[str, float] = {}
+    exact: set[str] = set()
+    for component in nx.connected_components(graph):
+        if not any(kind[n] == ADULT for n in component):
+            continue
+        if len(component) <= BETWEENNESS_SOURCES:
+            betweenness |= nx.betweenness_centrality(graph.subgraph(component), normalized=False)
+            exact |= component
+        else:
+            sub = graph.subgraph(component).copy()
+            betweenness |= nx.betweenness_centrality(sub, k=BETWEENNESS_SOURCES, normalized=False, seed=5)
+    largest = max(betweenness.values(), default=0.0) or 1.0
+    ranked = []
+    for adult in (n for n in graph if kind[n] == ADULT):
+        children = set()
+        for neighbour in graph[adult]:
+            if kind[neighbour] == CHILD:
+                children.add(neighbour)
+            elif kind[neighbour] in THINGS:
+                children.update(n for n in graph[neighbour] if kind[n] == CHILD)
+        ranked.append({"node": adult, "children": len(children), "betweenness": round(betweenness[adult] / largest, 4)})
+    ranked.sort(key=lambda a: (-a["children"], -a["betweenness"], a["node"]))
+    return ranked, betweenness, exact
+
+
+def agreement(ours: Iterable[str], theirs: Iterable[str], top: int) -> str:
+    """How the first ``top`` of two rankings agree: adults in common, and the rank to which the order is the same."""
+    first, second = list(ours)[:top], list(theirs)[:top]
+    same_to = next(
+        (i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b), min(len(first), len(second))
+    )
+    return f"{len(set(first) & set(second))}/{len(first)} same adults, same order to rank {same_to}"
+
+
 def main() -> None:
-    args = arguments(__doc__ or "", 1_000_000)
+    args = arguments(
+        __doc__ or "",
+        1_000_000,
+        exact_up_to=(20_000, "compare with exact betweenness while the largest network has at most this many nodes"),
+        top=(20, "how many top adults to compare"),
+    )
     from joinedup.mapping.internals import analysis
 
     times: dict[str, float] = {}
@@ -128,6 +190,10 @@ def main() -> None:
     ig_networks = analysis.networks(data, period)
     ig_times["networks"] = time.perf_counter() - start
     progress(f"igraph networks: {len(ig_networks)}, {ig_times['networks']:.2f}s")
+    start = time.perf_counter()
+    ig_adults = analysis.adults_ranked(data, period)
+    ig_times["adults"] = time.perf_counter() - start
+    progress(f"igraph adults ranked: {len(ig_adults)}, {ig_times['adults']:.2f}s")
     start = time.perf_counter()
     spots = analysis.hotspots(data, period)
     ig_times["hotspots"] = time.perf_counter() - start
@@ -150,20 +216,57 @@ def main() -> None:
     nx_times["networks"] = time.perf_counter() - start
     progress(f"networkx networks: {len(nx_networks)}, {nx_times['networks']:.2f}s")
     start = time.perf_counter()
+    nx_adults, nx_betweenness, exact_nodes = networkx_adults(data, period)
+    nx_times["adults"] = time.perf_counter() - start
+    progress(f"networkx adults ranked: {len(nx_adults)}, {nx_times['adults']:.2f}s")
+    start = time.perf_counter()
     analysis.hotspots(data, period)
     nx_times["hotspots"] = time.perf_counter() - start
+
+    # The checks, untimed. igraph's raw betweenness again: network_betweenness is repeatable.
+    ig_raw = analysis.network_betweenness(graph)
+    ig_betweenness = {graph.vs[v]["name"]: value for v, value in ig_raw.items()}
+    same_children = {a["node"]: a["children"] for a in ig_adults} == {a["node"]: a["children"] for a in nx_adults}
+    same_exact = set(ig_betweenness) == set(nx_betweenness) and all(
+        abs(ig_betweenness[n] - nx_betweenness[n]) <= 1e-6 * max(1.0, abs(nx_betweenness[n])) for n in exact_nodes
+    )
+
+    def exact_order(adults: list[dict[str, Any]], raw: dict[str, float]) -> list[str]:
+        kept = [a for a in adults if a["node"] in exact_nodes]
+        return [a["node"] for a in sorted(kept, key=lambda a: (-a["children"], -round(raw[a["node"]], 6), a["node"]))]
+
+    ig_exact_top = exact_order(ig_adults, ig_betweenness)[: args.top]
+    same_exact_top = ig_exact_top == exact_order(nx_adults, nx_betweenness)[: args.top]
+    estimated = agreement((a["node"] for a in ig_adults), (a["node"] for a in nx_adults), args.top)
+    largest = max(graph.connected_components(mode="weak").sizes(), default=0)
+    if largest <= args.exact_up_to:
+        start = time.perf_counter()
+        exact_adults = analysis.adults_ranked(data, period, sources=None)
+        against_exact = (
+            f"top {args.top} against exact betweenness (igraph, "
+            f"{time.perf_counter() - start:.2f}s): "
+            f"{agreement((a['node'] for a in ig_adults), (a['node'] for a in exact_adults), args.top)}"
+        )
+    else:
+        against_exact = f"exact betweenness not run (largest network {largest} nodes > {args.exact_up_to})"
 
     same = sorted(n["nodes"] for n in ig_networks) == sorted(n["nodes"] for n in nx_networks)
     total_ig, total_nx = sum(ig_times.values()), sum(nx_times.values())
     phases = "; ".join(
         f"{phase} igraph={ig_times[phase]:.2f}s networkx={nx_times[phase]:.2f}s "
         f"ratio={ig_times[phase] / nx_times[phase]:.2f}"
-        for phase in ("graph", "networks", "hotspots")
+        for phase in ("graph", "networks", "adults", "hotspots")
     )
     print(
         f"mapping_refresh: {len(data.events)} events, {len(data.nodes)} nodes, period {SINCE}..{UNTIL}; "
         f"total igraph={total_ig:.2f}s networkx={total_nx:.2f}s ratio igraph/networkx={total_ig / total_nx:.2f}; "
-        f"{phases}; {len(ig_networks)} networks, same components as networkx: {'yes' if same else 'NO'}",
+        f"{phases}; {len(ig_networks)} networks, same components as networkx: {'yes' if same else 'NO'}; "
+        f"{len(ig_adults)} adults, betweenness from at most {analysis.BETWEENNESS_SOURCES} sources a network "
+        f"(largest {largest} nodes), same children reached as networkx: {'yes' if same_children else 'NO'}, "
+        f"same exact betweenness in the {len(exact_nodes)} nodes of networks computed exactly: "
+        f"{'yes' if same_exact else 'NO'}, same top {len(ig_exact_top)} adults there: "
+        f"{'yes' if same_exact_top else 'NO'}; top {args.top} against networkx's estimate: {estimated}; "
+        f"{against_exact}",
         flush=True,
     )
 

@@ -4,6 +4,7 @@ Each takes a GraphData (already filtered for whoever will see the result) and a 
 date (a phone on a person's own record) belongs to every period.
 """
 
+import random
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -101,31 +102,75 @@ def networks(data: GraphData, period: Period | None = None) -> list[dict[str, An
     return sorted(found, key=lambda n: (-len(n["members"]), -n["children"], n["nodes"]))
 
 
-def adults_ranked(data: GraphData, period: Period | None = None) -> list[dict[str, Any]]:
+# A network (connected group) holding an adult of concern with more nodes than this has its betweenness
+# estimated from this many shortest-path trees instead of one from every node (see network_betweenness).
+BETWEENNESS_SOURCES = 100
+
+
+def network_betweenness(graph: ig.Graph, *, sources: int | None = BETWEENNESS_SOURCES) -> dict[int, float]:
+    """Betweenness centrality (unweighted, undirected, each pair of nodes counted once) of every node in a
+    connected group that holds an adult of concern; groups with no adult are left out.
+
+    A shortest path never leaves its group, so each group's figures are those of the whole graph. A group of
+    at most ``sources`` nodes is computed exactly; a larger one is estimated from ``sources`` of its nodes
+    picked at random (the same ones for the same group every time) and scaled by group size / ``sources``
+    (Brandes and Pich's pivot sampling, what networkx's ``betweenness_centrality(k=...)`` does), so the cost
+    is at most ``sources`` shortest-path trees a group, not one from every node. ``sources=None``: exact.
+    """
+    kinds = graph.vs["kind"]
+    chosen: list[int] = []
+    scale: dict[int, float] = {}
+    for component in graph.connected_components(mode="weak"):
+        if not any(kinds[v] == ADULT for v in component):
+            continue
+        if sources is None or len(component) <= sources:
+            chosen += component
+            factor = 1.0
+        else:
+            # Repeatable, not secret: seeded by the group's first node.
+            rng = random.Random(graph.vs[component[0]]["name"])  # noqa: S311
+            chosen += rng.sample(component, sources)
+            factor = len(component) / sources
+        scale |= dict.fromkeys(component, factor)
+    if not chosen:
+        return {}
+    values = graph.betweenness(directed=False, sources=chosen)
+    return {v: values[v] * factor for v, factor in scale.items()}
+
+
+def adults_ranked(
+    data: GraphData, period: Period | None = None, *, sources: int | None = BETWEENNESS_SOURCES
+) -> list[dict[str, Any]]:
     """Adults of concern by how many distinct children they reach within two steps, through an event they
-    shared or a place, vehicle, phone or handle both are linked to; then by betweenness centrality."""
+    shared or a place, vehicle, phone or handle both are linked to; then by betweenness centrality.
+
+    The children counted are exact. Betweenness is exact in every network of at most ``sources`` nodes
+    and estimated in larger ones (see ``network_betweenness``), so only the order of adults reaching the
+    same number of children in a large network can differ from exact betweenness. It is shown relative to
+    the most central node of any network holding an adult (1.0).
+    """
     graph = graph_of(data, events_in(data, period))
     if graph.vcount() == 0:
         return []
-    betweenness = graph.betweenness(directed=False)
-    largest = max(betweenness) or 1.0
+    betweenness = network_betweenness(graph, sources=sources)
+    largest = max(betweenness.values(), default=0.0) or 1.0
+    kinds, names, adjacent = graph.vs["kind"], graph.vs["name"], graph.get_adjlist()
     ranked = []
-    for vertex in graph.vs.select(kind_eq=ADULT):
+    for adult in (v for v, kind in enumerate(kinds) if kind == ADULT):
         children: set[str] = set()
-        for neighbour in graph.neighbors(vertex):
-            kind = graph.vs[neighbour]["kind"]
-            if kind == CHILD:
-                children.add(graph.vs[neighbour]["name"])
-            elif kind in THINGS:
-                children.update(graph.vs[n]["name"] for n in graph.neighbors(neighbour) if graph.vs[n]["kind"] == CHILD)
+        for neighbour in adjacent[adult]:
+            if kinds[neighbour] == CHILD:
+                children.add(names[neighbour])
+            elif kinds[neighbour] in THINGS:
+                children.update(names[n] for n in adjacent[neighbour] if kinds[n] == CHILD)
         ranked.append(
             {
-                "node": vertex["name"],
-                "label": data.nodes[vertex["name"]]["label"],
-                "members": _member_list(data, [vertex["name"]]),
+                "node": names[adult],
+                "label": data.nodes[names[adult]]["label"],
+                "members": _member_list(data, [names[adult]]),
                 "children": len(children),
                 "child_nodes": sorted(children),
-                "betweenness": round(betweenness[vertex.index] / largest, 4),
+                "betweenness": round(betweenness[adult] / largest, 4),
             }
         )
     return sorted(ranked, key=lambda a: (-a["children"], -a["betweenness"], a["node"]))
