@@ -607,7 +607,7 @@ def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
             outcome = UPDATED
     record.save()
     if outcome != UNCHANGED:
-        linkage.search_keys_refresh(records=[record], children=[child] if created_child else [])
+        linkage.search_keys_refresh(records=[record], children=[child] if created_child and child else [])
     return outcome
 
 
