@@ -1,8 +1,10 @@
 """Find before you create: likely matches as a practitioner types, only what they may see, each audited."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from joinedup.accounts.models import RoleCode
@@ -242,3 +244,10 @@ def test_the_bulk_rebuild_gives_rows_loaded_in_bulk_the_keys_the_services_write(
     assert set(SearchKey.objects.filter(child=child).values_list("key", flat=True)) == written
     assert SearchKey.objects.filter(person_record=loaded[0]).exists()
     assert _children_found(social_care_practitioner, family_name="Brackenbury") == [child]
+
+
+def test_the_rebuild_command_says_how_many_keys_it_wrote(area):
+    out = io.StringIO()
+    call_command("rebuild_search_keys", stdout=out)
+    assert out.getvalue() == f"Wrote {SearchKey.objects.count()} search keys.\n"
+    assert SearchKey.objects.filter(child=area["known"]).exists()
