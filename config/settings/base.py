@@ -175,6 +175,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = env("JOINEDUP_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+# Agency extracts larger than this (bytes, all files together) are imported by the worker, with progress;
+# until it reads them they wait in IMPORT_SPOOL_DIR, which nothing serves.
+LARGE_IMPORT_BYTES = int(env("JOINEDUP_LARGE_IMPORT_BYTES", str(512 * 1024)))
+IMPORT_SPOOL_DIR = env("JOINEDUP_IMPORT_SPOOL_DIR", str(BASE_DIR / "var" / "import-spool"))
 
 TASKS = {
     "default": {

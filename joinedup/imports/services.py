@@ -5,17 +5,22 @@ per row: a row that breaks a rule is kept aside (RejectedRow) and never half-app
 and the rest go in. One IMPORT_RUN audit row records the counts.
 """
 
+import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
+import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -29,6 +34,7 @@ from joinedup.audit.services import audit_record, audit_record_children
 from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
 from joinedup.children.models import Child, DatePrecision, Involvement, Sex
 from joinedup.deadlines import london_date, return_interview_due
+from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode, ReturnInterview
 from joinedup.missing.services import episode_clash
@@ -93,6 +99,10 @@ AGENCY_KIND_BY_CODE = {
 }
 
 CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+
+
+# Rows imported between two progress reports (and commits) when an import runs in the worker.
+PROGRESS_CHUNK = 500
 
 
 @dataclass
@@ -812,8 +822,11 @@ def agency_extract_import(
     path_or_files: str | Path | Sequence[str | Path] | Mapping[str, bytes],
     register_agencies: bool = False,
     refresh: bool = True,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportBatch:
     """Import one or more agency extracts (see the shared spec): people, then events, in one batch.
+
+    ``progress(done, total)`` is called after each chunk of rows (and each chunk commits on its own).
 
     Once the import is committed, record linkage and then the mapping refresh run in the worker
     (``refresh=False`` for a caller that runs them itself, as the demo generator does).
@@ -831,26 +844,102 @@ def agency_extract_import(
     people = [(extract, row) for extract, table in tables if extract.table_kind == PEOPLE_FILE for row in table.rows]
     events = [(extract, row) for extract, table in tables if extract.table_kind == EVENTS_FILE for row in table.rows]
     events.sort(key=_event_sort_key)
-    with transaction.atomic():
-        codes = {_cell(row, "agency").upper() for _, row in people + events}
-        agency = Agency.objects.filter(code__iexact=codes.pop()).first() if len(codes) == 1 else None
-        batch = _batch_start(
-            user=user,
-            kind=ImportKind.AGENCY_EXTRACT,
-            name=", ".join(extract.name for extract in files),
-            sha256=digest.hexdigest(),
-            agency=agency,
-        )
-        run = _Run(batch=batch, user=user)
-        ctx = _ExtractContext(run, register_agencies)
-        for extract, row in people:
-            _apply_row(run, extract.name, row, lambda r: _person_row(ctx, r))
-        for extract, row in events:
-            _apply_row(run, extract.name, row, lambda r: _event_row(ctx, r))
-        batch = _finish(run, len(people) + len(events))
-        if refresh and (batch.created or batch.updated):
-            _linkage_and_mapping_enqueue(user)
+    rows = [(extract, row, _person_row) for extract, row in people]
+    rows += [(extract, row, _event_row) for extract, row in events]
+    total = len(rows)
+    # At once, one transaction; in the worker (``progress`` given), a transaction for each chunk of rows, so
+    # the progress shows. Rows are idempotent, so an import stopped half way is finished by importing the
+    # same files again.
+    step = max(1, total) if progress is None else PROGRESS_CHUNK
+    with transaction.atomic() if progress is None else contextlib.nullcontext():
+        with transaction.atomic():
+            codes = {_cell(row, "agency").upper() for _, row, _ in rows}
+            agency = Agency.objects.filter(code__iexact=codes.pop()).first() if len(codes) == 1 else None
+            batch = _batch_start(
+                user=user,
+                kind=ImportKind.AGENCY_EXTRACT,
+                name=", ".join(extract.name for extract in files),
+                sha256=digest.hexdigest(),
+                agency=agency,
+            )
+            run = _Run(batch=batch, user=user)
+            ctx = _ExtractContext(run, register_agencies)
+        for start in range(0, total, step):
+            with transaction.atomic():
+                for extract, row, apply in rows[start : start + step]:
+                    _apply_row(run, extract.name, row, functools.partial(apply, ctx))
+            if progress is not None:
+                progress(min(total, start + step), total)
+        with transaction.atomic():
+            batch = _finish(run, total)
+            if refresh and (batch.created or batch.updated):
+                _linkage_and_mapping_enqueue(user)
     return batch
+
+
+def agency_extract_import_request(*, user: User, files: Mapping[str, bytes], register_agencies: bool = False) -> Job:
+    """Queue a large extract for the worker, which imports it with progress the user can watch.
+
+    The files wait in ``IMPORT_SPOOL_DIR/<job id>/`` (outside anything served) until the worker has read them.
+    Raises ImportFileError now for files that cannot be read as an extract, as the import at once does.
+    """
+    from .tasks import agency_extract_import_task
+
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    if register_agencies and not permissions.can_register_agencies(user):
+        raise PermissionDenied
+    _tables(extract_files_collect(files))
+    with transaction.atomic():
+        job = Job.objects.create(kind=JobKind.EXTRACT_IMPORT, requested_by=user, message="Waiting for the worker")
+        spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
+        spool.mkdir(parents=True, exist_ok=False)
+        for name, content in files.items():
+            (spool / Path(name).name).write_bytes(content)
+        audit_record(
+            actor=user,
+            kind=AuditKind.IMPORT_RUN,
+            object_type="job",
+            object_id=str(job.pk),
+            payload={"queued": sorted(files), "register_agencies": register_agencies},
+        )
+        transaction.on_commit(lambda: agency_extract_import_task.enqueue(str(job.pk), register_agencies))
+    return job
+
+
+def agency_extract_import_job_run(*, job_id: UUID | str, register_agencies: bool = False) -> Job:
+    """The worker's half of ``agency_extract_import_request``: import, report progress, remove the files."""
+    from django.urls import reverse
+
+    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, message="Importing")
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    try:
+        files = {path.name: path.read_bytes() for path in sorted(spool.iterdir())}
+        batch = agency_extract_import(
+            user=job.requested_by, path_or_files=files, register_agencies=register_agencies, progress=progress
+        )
+    except (ImportFileError, PermissionDenied, OSError) as error:
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, message=f"The import failed: {error}"[:500], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        message=f"{batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged, "
+        f"{batch.rejected} kept aside",
+        finished_at=timezone.now(),
+        result_url=reverse("imports:batch-detail", args=[batch.pk]),
+    )
+    job.refresh_from_db()
+    return job
 
 
 def _linkage_and_mapping_enqueue(user: User) -> None:

@@ -1,5 +1,6 @@
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -54,9 +55,11 @@ def extract_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
         register = form.cleaned_data["register_agencies"]
         try:
             _require(not register or permissions.can_register_agencies(request.user))
-            batch = services.agency_extract_import(
-                user=request.user, path_or_files=form.cleaned_data["extract"], register_agencies=register
-            )
+            files = form.cleaned_data["extract"]
+            if sum(len(content) for content in files.values()) > settings.LARGE_IMPORT_BYTES:
+                job = services.agency_extract_import_request(user=request.user, files=files, register_agencies=register)
+                return redirect("jobs:detail", job_id=job.pk)
+            batch = services.agency_extract_import(user=request.user, path_or_files=files, register_agencies=register)
         except ImportFileError as error:
             form.add_error("extract", str(error))
         else:

@@ -8,6 +8,7 @@ from django.utils import timezone
 class JobKind(models.TextChoices):
     CHILDREN_EXPORT = "children_export", "Export of the children list"
     MAPPING_REFRESH = "mapping_refresh", "Refresh of the mapping of people, places and things"
+    EXTRACT_IMPORT = "extract_import", "Import of an agency extract"
 
 
 class JobStatus(models.TextChoices):
@@ -31,6 +32,8 @@ class Job(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     result_name = models.CharField(max_length=200, blank=True)
     result_text = models.TextField(blank=True)
+    # Where the finished work can be seen, e.g. the import batch's page.
+    result_url = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -64,6 +65,68 @@ def test_uploading_an_extract(coordinator, sign_in, client):
     response = client.post(reverse("imports:extract-upload"), {"extract": files})
     assert response.status_code == 302
     assert ImportBatch.objects.get().rows == 6
+
+
+def test_a_large_extract_is_imported_by_the_worker_with_progress_and_a_link_to_the_batch(
+    coordinator, sign_in, client, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from joinedup.imports import services
+    from joinedup.jobs.models import Job, JobStatus
+
+    settings.LARGE_IMPORT_BYTES = 100
+    settings.IMPORT_SPOOL_DIR = str(tmp_path / "spool")
+    sign_in(coordinator)
+    files = [SimpleUploadedFile(p.name, p.read_bytes()) for p in (EXAMPLE / "police").iterdir()]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("imports:extract-upload"), {"extract": files})
+    job = Job.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert not ImportBatch.objects.exists(), "nothing imported until the worker runs"
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("agency_extract_import_task")
+    assert sorted(p.name for p in (tmp_path / "spool" / str(job.pk)).iterdir()) == sorted(str(f.name) for f in files)
+
+    seen: list[tuple[int, int, str]] = []
+    importing = services.agency_extract_import
+
+    def watched(**kwargs: Any) -> ImportBatch:  # what the job's page reads after each chunk
+        report = kwargs["progress"]
+
+        def progress(done: int, total: int) -> None:
+            report(done, total)
+            row = Job.objects.get(pk=job.pk)
+            seen.append((row.progress_done, row.progress_total, row.status))
+
+        return importing(**{**kwargs, "progress": progress})
+
+    monkeypatch.setattr(services, "agency_extract_import", watched)
+    monkeypatch.setattr(services, "PROGRESS_CHUNK", 2)
+    services.agency_extract_import_job_run(job_id=job.pk)
+    job.refresh_from_db()
+    batch = ImportBatch.objects.get()
+    assert job.status == JobStatus.DONE
+    assert seen == [(2, 6, "running"), (4, 6, "running"), (6, 6, "running")]
+    assert job.result_url == reverse("imports:batch-detail", args=[batch.pk])
+    assert batch.rows == 6
+    assert not (tmp_path / "spool" / str(job.pk)).exists(), "the spooled files are removed once read"
+    page = client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    assert "See what was imported" in page and job.result_url in page
+
+
+def test_a_large_upload_that_is_not_an_extract_is_refused_at_once(coordinator, sign_in, client, settings, tmp_path):
+    from joinedup.jobs.models import Job
+
+    settings.LARGE_IMPORT_BYTES = 10
+    settings.IMPORT_SPOOL_DIR = str(tmp_path / "spool")
+    sign_in(coordinator)
+    response = client.post(
+        reverse("imports:extract-upload"), {"extract": [SimpleUploadedFile("notes.txt", b"not an extract at all")]}
+    )
+    assert response.status_code == 200
+    assert not Job.objects.exists()
 
 
 def test_the_returns_download_as_csv(coordinator, sign_in, client):
