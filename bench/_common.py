@@ -78,9 +78,9 @@ def area(n_records: int, seed: int = 5) -> tuple[list[dict[str, Any]], dict[tupl
 
 def features(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The tuned model's comparison columns; ``unique_id`` is the record's position."""
-    from joinedup.linkage.internals.features import record_features
+    from joinedup.linkage.internals.features import family_name_bands, record_features
 
-    return [record_features(i, r["agency"], r) for i, r in enumerate(records)]
+    return family_name_bands([record_features(i, r["agency"], r) for i, r in enumerate(records)])
 
 
 def quiet_splink() -> None:

@@ -8,6 +8,7 @@ postcodes cut into sector and district, phones reduced to UK digits, identifiers
 import csv
 import re
 import unicodedata
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,7 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "given_formal": next(iter(name_group(given)), None),
         "family_name": family or None,
         "family_soundex": soundex(family) or None,
+        "family_band": None,  # set across the area by family_name_bands
         "names": sorted(names) or None,
         "aliases": sorted(aliases) or None,
         "dob": dob,
@@ -144,6 +146,30 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "upn": identifier_normalise(data.get("upn")) or None,
         "pnc_id": identifier_normalise(data.get("pnc_id")) or None,
     }
+
+
+# How common a family name is in the area, as a share of the records holding one: two records agreeing on a
+# name a fiftieth of the area holds say less than two agreeing on a name held by a handful.
+COMMON_NAME_SHARE = 0.004
+RARE_NAME_SHARE = 0.0004
+
+
+def family_name_bands(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Set each row's ``family_band`` ('common', 'usual' or 'rare') from how often its family name occurs in
+    ``rows``, which should be the whole area (a sample's counts would differ). Returns the rows."""
+    counts = Counter(row["family_name"] for row in rows if row["family_name"])
+    total = sum(counts.values()) or 1
+    for row in rows:
+        share = counts.get(row["family_name"], 0) / total
+        if not row["family_name"]:
+            row["family_band"] = None
+        elif share >= COMMON_NAME_SHARE:
+            row["family_band"] = "common"
+        elif share < RARE_NAME_SHARE:
+            row["family_band"] = "rare"
+        else:
+            row["family_band"] = "usual"
+    return rows
 
 
 HARD_IDENTIFIERS = ("nhs_number", "upn", "pnc_id")

@@ -16,6 +16,8 @@ import pyarrow as pa
 from splink import DuckDBAPI, Linker, SettingsCreator, block_on
 from splink import comparison_library as cl
 
+from .features import family_name_bands
+
 # Below this many records EM has too few matches to learn from; the starting m values stand.
 EM_MIN_RECORDS = 1_000
 # Below this many records random sampling sees too few pairs to estimate u; the starting u values stand.
@@ -39,6 +41,7 @@ COLUMNS: dict[str, pa.DataType] = {
     "given_formal": pa.string(),
     "family_name": pa.string(),
     "family_soundex": pa.string(),
+    "family_band": pa.string(),
     "names": pa.list_(pa.string()),
     "aliases": pa.list_(pa.string()),
     "dob": pa.string(),
@@ -116,7 +119,9 @@ def comparisons() -> list[cl.CustomComparison]:
             _level(
                 f"{same} AND postcode_sector_l = postcode_sector_r", "Same family name and postcode sector", 0.08, 1e-4
             ),
-            _level(same, "Same family name", 0.18, 0.004),
+            _level(f"{same} AND family_band_l = 'rare'", "Same family name, a rare one", 0.05, 0.0001),
+            _level(f"{same} AND family_band_l = 'usual'", "Same family name", 0.1, 0.002),
+            _level(same, "Same family name, a common one", 0.03, 0.002),
             _level(f"{close} AND {home}", "Family name one letter different, same home", 0.05, 1e-6),
             _level(close, "Family name one letter different", 0.05, 0.001),
             # Names swapped between the fields are counted once, under the given name.
@@ -307,6 +312,8 @@ def parameters_of(linker: Linker) -> dict[str, Any]:
 
 
 def _load(connection: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
+    if rows and rows[0].get("family_band") is None and not any(row.get("family_band") for row in rows):
+        family_name_bands(list(rows))
     table = pa.Table.from_pylist(list(rows), schema=pa.schema(COLUMNS))
     connection.register("records_arrow", table)
     connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")

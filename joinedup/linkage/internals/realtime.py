@@ -79,20 +79,24 @@ def _family_and_home(left: Row, right: Row) -> int:
         return 3
     if same and _eq(left["postcode_sector"], right["postcode_sector"]):
         return 4
-    if same:
+    if same and left["family_band"] == "rare":
         return 5
+    if same and left["family_band"] == "usual":
+        return 6
+    if same:
+        return 7
     close = a is not None and b is not None and _dl(a, b) <= 1
     if close and (postcode or phone):
-        return 6
-    if close:
-        return 7
-    if _eq(a, right["given_name"]) and _eq(left["given_name"], b):
         return 8
-    if a is not None and b is not None and _jw(a, b) >= 0.88:
+    if close:
         return 9
-    if postcode or phone:
+    if _eq(a, right["given_name"]) and _eq(left["given_name"], b):
         return 10
-    return 11
+    if a is not None and b is not None and _jw(a, b) >= 0.88:
+        return 11
+    if postcode or phone:
+        return 12
+    return 13
 
 
 def _aliases(left: Row, right: Row) -> int:

@@ -18,7 +18,7 @@ from joinedup.imports.models import PersonRecord
 from ..models import DecisionKind, LinkDecision, LinkHow, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
 from . import model, realtime
 from .clustering import cluster
-from .features import identifier_conflict, record_features
+from .features import family_name_bands, identifier_conflict, record_features
 
 AUTO_THRESHOLD = model.AUTO_THRESHOLD
 REVIEW_THRESHOLD = model.REVIEW_THRESHOLD
@@ -27,7 +27,9 @@ STEPS = 5
 
 def records_features() -> list[dict[str, Any]]:
     rows = PersonRecord.objects.values_list("pk", "agency__code", "data").order_by("pk")
-    return [record_features(pk, code, data or {}) for pk, code, data in rows.iterator(chunk_size=5000)]
+    return family_name_bands(
+        [record_features(pk, code, data or {}) for pk, code, data in rows.iterator(chunk_size=5000)]
+    )
 
 
 def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
