@@ -54,6 +54,18 @@ def _persons_for(clusters: dict[int, list[int]], previous: dict[int, Any]) -> di
     return chosen
 
 
+def _persons_choose(clusters: dict[int, list[int]], previous: dict[int, Any]) -> dict[int, Any]:
+    """Each cluster's person: the one most of its records had (``_persons_for``), or a new one."""
+    chosen = _persons_for(clusters, previous)
+    new_people = [Person() for root in clusters if root not in chosen]
+    Person.objects.bulk_create(new_people)
+    fresh = iter(new_people)
+    for root in clusters:
+        if root not in chosen:
+            chosen[root] = next(fresh).pk
+    return chosen
+
+
 def link_records_run(*, progress: Callable[[int, int], None] | None = None, user: User | None = None) -> LinkRun:
     def step(done: int) -> None:
         if progress is not None:
@@ -95,13 +107,7 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
         clusters.setdefault(root, []).append(record)
     with transaction.atomic():
         previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
-        chosen = _persons_for(clusters, previous)
-        new_people = [Person() for root in clusters if root not in chosen]
-        Person.objects.bulk_create(new_people)
-        fresh = iter(new_people)
-        for root in clusters:
-            if root not in chosen:
-                chosen[root] = next(fresh).pk
+        chosen = _persons_choose(clusters, previous)
         links = []
         for root, members in clusters.items():
             for record in members:
@@ -296,13 +302,7 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
             if record in new_set and (record not in best or joined["match_weight"] > best[record]["match_weight"]):
                 best[record] = {**joined, "other": other}
     with transaction.atomic():
-        chosen = _persons_for(clusters, previous)
-        new_people = [Person() for root in clusters if root not in chosen]
-        Person.objects.bulk_create(new_people)
-        fresh = iter(new_people)
-        for root in clusters:
-            if root not in chosen:
-                chosen[root] = next(fresh).pk
+        chosen = _persons_choose(clusters, previous)
         moved = [r for r, person in previous.items() if chosen[assignment[r]] != person]
         links = PersonLink.objects.in_bulk(moved, field_name="person_record_id")
         for record, link in links.items():
