@@ -135,6 +135,8 @@ class DemoExtractsSummary:
     event_records: int = 0
     rejected: int = 0
     planted_duplicates: list[list[tuple[str, str]]] = field(default_factory=list)
+    # Records of one child written so sparsely that linkage cannot be sure: for the coordinator to decide.
+    planted_grey: list[tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=list)
     networks: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
     linked_people: int = 0
     review_items: int = 0
@@ -382,6 +384,27 @@ def demo_extracts_generate(*, users: dict[str, User], rng: random.Random) -> Dem
                 )
         summary.planted_duplicates.append([(a, r) for a, r in child.records.items()])
 
+    # Two children another agency knows only by a mistyped family name and a year of birth, at another
+    # address: the same child, probably, but for a person to decide in the review queue.
+    for child in [c for c in background if "EDU" not in c.records][:2]:
+        record_id = f"EDU-{child.key}-X"
+        writer.people["EDU"].append(
+            {
+                **dict.fromkeys(PEOPLE_COLUMNS, ""),
+                "record_id": record_id,
+                "agency": "EDU",
+                "person_type": "child",
+                "given_name": child.given,
+                # The last letter doubled: one letter different, the same sound.
+                "family_name": child.family + child.family[-1],
+                "date_of_birth": f"{child.dob.year}",
+                "sex": "U",
+                "postcode": _postcode(rng),
+            }
+        )
+        summary.planted_grey.append((("CSC", child.records["CSC"]), ("EDU", record_id)))
+
+    street_names = list(STREET_NAMES)  # each adult of concern known by a different one
     for name, spec in NETWORKS.items():
         children = [_child(rng, fake, f"{name}{index}", today) for index in range(spec["children"])]
         adults = []
@@ -396,7 +419,7 @@ def demo_extracts_generate(*, users: dict[str, User], rng: random.Random) -> Dem
                 postcode=_postcode(rng),
                 person_type="adult_of_concern",
                 pnc=f"{rng.randint(5, 24):02d}/{rng.randint(100000, 999999)}Y",
-                aliases=[STREET_NAMES.pop(rng.randrange(len(STREET_NAMES)))],
+                aliases=[street_names.pop(rng.randrange(len(street_names)))],
                 network=name,
             )
             writer.record(rng, adult, ["POL", "CSC"])

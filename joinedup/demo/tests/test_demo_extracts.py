@@ -21,6 +21,20 @@ def extracts(db) -> DemoExtractsSummary:
     return demo_extracts_generate(users=users, rng=random.Random(7))
 
 
+def test_the_demo_plants_grey_zone_pairs_for_the_coordinator_to_review(extracts):
+    from joinedup.linkage.models import ReviewItem, ReviewStatus
+
+    waiting = {
+        frozenset({(i.record_a.agency.code, i.record_a.record_id), (i.record_b.agency.code, i.record_b.record_id)})
+        for i in ReviewItem.objects.filter(status=ReviewStatus.OPEN).select_related(
+            "record_a__agency", "record_b__agency"
+        )
+    }
+    assert len(extracts.planted_grey) == 2
+    for pair in extracts.planted_grey:
+        assert frozenset(pair) in waiting, f"{pair} is not in the review queue"
+
+
 def test_the_demo_extracts_import_with_no_rejected_rows_and_link_most_planted_duplicates(extracts):
     batch = ImportBatch.objects.get()
     assert batch.rejected == 0
