@@ -929,6 +929,12 @@ def agency_extract_import_job_run(*, job_id: UUID | str, register_agencies: bool
         )
         job.refresh_from_db()
         return job
+    except Exception as error:
+        # Anything else is a fault to see in the worker's log; the page still says the import stopped.
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, message=f"The import stopped: {error}"[:500], finished_at=timezone.now()
+        )
+        raise
     finally:
         shutil.rmtree(spool, ignore_errors=True)
     Job.objects.filter(pk=job.pk).update(

@@ -184,3 +184,19 @@ def test_the_export_commands_write_the_returns(coordinator, tmp_path):
     practitioner = UserFactory.create(username="prac", agency=coordinator.agency)
     with pytest.raises(CommandError, match="may not export"):
         call_command("export_annex_a", str(tmp_path / "b.csv"), "--as", practitioner.username)
+
+
+def test_a_queued_import_whose_files_are_gone_fails_with_the_reason_on_its_page(coordinator, settings, tmp_path):
+    import shutil
+
+    from joinedup.imports import services
+    from joinedup.jobs.models import JobStatus
+
+    settings.IMPORT_SPOOL_DIR = str(tmp_path / "spool")
+    files = {p.name: p.read_bytes() for p in (EXAMPLE / "police").iterdir()}
+    job = services.agency_extract_import_request(user=coordinator, files=files)
+    shutil.rmtree(tmp_path / "spool" / str(job.pk))
+    job = services.agency_extract_import_job_run(job_id=job.pk)
+    assert job.status == JobStatus.FAILED
+    assert job.message.startswith("The import failed:")
+    assert not ImportBatch.objects.exists()
