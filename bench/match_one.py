@@ -87,7 +87,10 @@ def main() -> None:
         new_df.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
 
         start = time.perf_counter()
-        by_matcher = matcher.match(new, 0.0)
+        by_matcher = {
+            p["unique_id_l"] if p["unique_id_r"] == new["unique_id"] else p["unique_id_r"]: p["match_probability"]
+            for p in matcher.pairs(new, 0.0)
+        }
         matcher_ms.append((time.perf_counter() - start) * 1000)
 
         # Every blocked pair is scored by both (no threshold), so the candidates and their scores are compared

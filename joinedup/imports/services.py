@@ -816,6 +816,13 @@ def _tables(files: list[ExtractFile]) -> list[tuple[ExtractFile, CsvTable]]:
     return tables
 
 
+def _extract_import_require(user: User, register_agencies: bool) -> None:
+    if not permissions.can_import(user):
+        raise PermissionDenied
+    if register_agencies and not permissions.can_register_agencies(user):
+        raise PermissionDenied
+
+
 def agency_extract_import(
     *,
     user: User,
@@ -832,10 +839,7 @@ def agency_extract_import(
     (``refresh=False`` for a caller that runs them itself, as the demo generator does).
     Raises ImportFileError when a file as a whole cannot be read; nothing is written then.
     """
-    if not permissions.can_import(user):
-        raise PermissionDenied
-    if register_agencies and not permissions.can_register_agencies(user):
-        raise PermissionDenied
+    _extract_import_require(user, register_agencies)
     files = extract_files_collect(path_or_files)
     tables = _tables(files)
     digest = hashlib.sha256()
@@ -885,10 +889,7 @@ def agency_extract_import_request(*, user: User, files: Mapping[str, bytes], reg
     """
     from .tasks import agency_extract_import_task
 
-    if not permissions.can_import(user):
-        raise PermissionDenied
-    if register_agencies and not permissions.can_register_agencies(user):
-        raise PermissionDenied
+    _extract_import_require(user, register_agencies)
     _tables(extract_files_collect(files))
     with transaction.atomic():
         job = Job.objects.create(kind=JobKind.EXTRACT_IMPORT, requested_by=user, message="Waiting for the worker")

@@ -107,6 +107,7 @@ def identifier_normalise(value: str | None) -> str:
 def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[str, Any]:
     """The comparison columns for one person record (``data`` is its extract row)."""
     given = name_normalise(data.get("given_name"))
+    group = name_group(given)
     family = name_normalise(data.get("family_name"))
     aliases: set[str] = set()
     for other in _split(data.get("other_names")):
@@ -122,9 +123,9 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "unique_id": unique_id,
         "agency": agency,
         "given_name": given or None,
-        "given_group": name_group(given) or None,
+        "given_group": group or None,
         # One name for the whole nickname group ('bill', 'will' -> 'william'), for blocking.
-        "given_formal": next(iter(name_group(given)), None),
+        "given_formal": group[0] if group else None,
         "family_name": family or None,
         "family_soundex": soundex(family) or None,
         "family_band": None,  # set across the area by family_name_bands

@@ -312,7 +312,7 @@ def parameters_of(linker: Linker) -> dict[str, Any]:
 
 
 def _load(connection: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
-    if rows and rows[0].get("family_band") is None and not any(row.get("family_band") for row in rows):
+    if not any(row.get("family_band") for row in rows):
         family_name_bands(list(rows))
     table = pa.Table.from_pylist(list(rows), schema=pa.schema(COLUMNS))
     connection.register("records_arrow", table)

@@ -225,30 +225,16 @@ class RealTimeMatcher:
         found.discard(new["unique_id"])
         return found
 
-    def levels(self, existing: Row, new: Row) -> dict[str, int]:
-        return {name: level(existing, new) for name, level in LEVELS.items()}
-
-    def score(self, existing: Row, new: Row) -> tuple[float, float, dict[str, float]]:
-        """(match weight, match probability, weight by comparison) of one pair."""
-        by_comparison = {name: self.weights[name][level] for name, level in self.levels(existing, new).items()}
-        weight = self.prior_weight + sum(by_comparison.values())
-        probability = 1.0 if weight > 1000 else 2**weight / (1 + 2**weight)
-        return weight, probability, by_comparison
-
-    def match(self, new: Row, threshold: float = model.REVIEW_THRESHOLD) -> dict[int, float]:
-        """Existing record -> match probability, for those at or above ``threshold``."""
-        found = {}
-        for candidate in self.candidates(new):
-            _, probability, _ = self.score(self.rows[candidate], new)
-            if probability >= threshold:
-                found[candidate] = probability
-        return found
+    def score(self, existing: Row, new: Row) -> tuple[float, float]:
+        """(match weight, match probability) of one pair."""
+        weight = self.prior_weight + sum(self.weights[name][level(existing, new)] for name, level in LEVELS.items())
+        return weight, 1.0 if weight > 1000 else 2**weight / (1 + 2**weight)
 
     def pairs(self, new: Row, threshold: float = model.REVIEW_THRESHOLD) -> list[dict[str, Any]]:
         """The scored pairs at or above ``threshold`` in the shape ``model.score`` gives them."""
         out = []
         for candidate in self.candidates(new):
-            weight, probability, _ = self.score(self.rows[candidate], new)
+            weight, probability = self.score(self.rows[candidate], new)
             if probability >= threshold:
                 low, high = sorted((candidate, new["unique_id"]))
                 out.append(

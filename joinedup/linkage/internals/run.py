@@ -32,12 +32,67 @@ def records_features() -> list[dict[str, Any]]:
     )
 
 
-def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """(confirmed matches, separated pairs) from every decision not undone."""
-    rows = LinkDecision.objects.filter(undone_at__isnull=True).values_list("record_a_id", "record_b_id", "decision")
+def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[tuple[int, int]]]:
+    """(confirmed matches, separated pairs, every decided pair) from every decision not undone."""
+    rows = list(
+        LinkDecision.objects.filter(undone_at__isnull=True).values_list("record_a_id", "record_b_id", "decision")
+    )
     confirmed = [(a, b) for a, b, d in rows if d == DecisionKind.MATCH]
     separated = [(a, b) for a, b, d in rows if d == DecisionKind.NOT_A_MATCH]
-    return confirmed, separated
+    return confirmed, separated, {(a, b) for a, b, _ in rows}
+
+
+def _pairs_split(
+    pairs: list[dict[str, Any]], by_id: dict[int, dict[str, Any]]
+) -> tuple[list[tuple[int, int, float]], list[dict[str, Any]]]:
+    """(automatic pairs, pairs for the review queue). The hard-identifier rule: a pair holding different NHS
+    numbers, UPNs or police ids is never linked automatically; at most a person decides it in the queue."""
+    auto_pairs, review_pairs = [], []
+    for pair in pairs:
+        a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
+        pair["identifier_conflict"] = identifier_conflict(by_id[a], by_id[b])
+        if probability >= AUTO_THRESHOLD and not pair["identifier_conflict"]:
+            auto_pairs.append((a, b, probability))
+        else:
+            review_pairs.append(pair)
+    return auto_pairs, review_pairs
+
+
+def _clusters_of(assignment: dict[int, int]) -> dict[int, list[int]]:
+    clusters: dict[int, list[int]] = {}
+    for record, root in assignment.items():
+        clusters.setdefault(root, []).append(record)
+    return clusters
+
+
+def _strongest(
+    used: list[tuple[int, int]], pairs: list[dict[str, Any]], records: set[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """For each record (of ``records``, or all) joined by an automatic pair, the strongest such pair and the
+    record at its other end (``"other"``)."""
+    pairs_by_key = {(p["unique_id_l"], p["unique_id_r"]): p for p in pairs}
+    best: dict[int, dict[str, Any]] = {}
+    for a, b in used:
+        joined = pairs_by_key[(a, b)]
+        for record, other in ((a, b), (b, a)):
+            if records is not None and record not in records:
+                continue
+            if record not in best or joined["match_weight"] > best[record]["match_weight"]:
+                best[record] = {**joined, "other": other}
+    return best
+
+
+def _link_explanation(
+    record: int, strongest: dict[str, Any] | None, by_id: dict[int, dict[str, Any]], parameters: dict[str, Any]
+) -> dict[str, Any]:
+    """What a PersonLink keeps of the pair that joined its record in: the other record and each comparison."""
+    if strongest is None:
+        return {}
+    low, high = sorted((record, strongest["other"]))
+    return {
+        "other_record": strongest["other"],
+        "comparisons": realtime.explanation(by_id[low], by_id[high], parameters),
+    }
 
 
 def _persons_for(clusters: dict[int, list[int]], previous: dict[int, Any]) -> dict[int, Any]:
@@ -77,34 +132,15 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
     step(1)
     scored = model.score(rows, threshold=REVIEW_THRESHOLD) if len(rows) >= 2 else model.Scored([], {})
     step(2)
-    confirmed, separated = active_decisions()
-    decided_pairs = set(LinkDecision.objects.filter(undone_at__isnull=True).values_list("record_a_id", "record_b_id"))
-    auto_pairs, review_pairs = [], []
-    for pair in scored.pairs:
-        a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
-        conflict = identifier_conflict(by_id[a], by_id[b])
-        pair["identifier_conflict"] = conflict
-        # The hard-identifier rule: a pair holding different NHS numbers, UPNs or police ids is never
-        # linked automatically; at most it goes to the review queue for a person to decide.
-        if probability >= AUTO_THRESHOLD and not conflict:
-            auto_pairs.append((a, b, probability))
-        else:
-            review_pairs.append(pair)
+    confirmed, separated, decided_pairs = active_decisions()
+    auto_pairs, review_pairs = _pairs_split(scored.pairs, by_id)
     assignment, used = cluster(
         by_id, auto_pairs=auto_pairs, confirmed=confirmed, separated=separated, identifiers=by_id
     )
     step(3)
-    best: dict[int, dict[str, Any]] = {}
-    pairs_by_key = {(p["unique_id_l"], p["unique_id_r"]): p for p in scored.pairs}
-    for a, b in used:
-        joined = pairs_by_key[(a, b)]
-        for record, other in ((a, b), (b, a)):
-            if record not in best or joined["match_weight"] > best[record]["match_weight"]:
-                best[record] = {**joined, "other": other}
+    best = _strongest(used, scored.pairs)
     confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
-    clusters: dict[int, list[int]] = {}
-    for record, root in assignment.items():
-        clusters.setdefault(root, []).append(record)
+    clusters = _clusters_of(assignment)
     with transaction.atomic():
         previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
         chosen = _persons_choose(clusters, previous)
@@ -125,16 +161,7 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
                         how=how,
                         match_weight=strongest["match_weight"] if strongest else None,
                         match_probability=strongest["match_probability"] if strongest else None,
-                        explanation={
-                            "other_record": strongest["other"],
-                            "comparisons": realtime.explanation(
-                                by_id[min(record, strongest["other"])],
-                                by_id[max(record, strongest["other"])],
-                                scored.parameters,
-                            ),
-                        }
-                        if strongest
-                        else {},
+                        explanation=_link_explanation(record, strongest, by_id, scored.parameters),
                         run=run,
                     )
                 )
@@ -251,8 +278,8 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
     re-linked at the next full run.
     """
     rows = records_features()
-    linked = set(PersonLink.objects.values_list("person_record_id", flat=True))
-    new_ids = [row["unique_id"] for row in rows if row["unique_id"] not in linked]
+    previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
+    new_ids = [row["unique_id"] for row in rows if row["unique_id"] not in previous]
     last = last_full_run()
     if last is None or full_run_due(last, len(rows), len(new_ids)):
         return link_records_run(progress=progress, user=user)
@@ -272,35 +299,18 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
         matcher.add(by_id[record])
         if progress is not None and done % 500 == 0:
             progress(done, len(new_ids))
-    previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
     # The people already there stand as they are: each is joined up first, as a confirmed match would be.
     members: dict[Any, list[int]] = {}
     for record, person in previous.items():
         members.setdefault(person, []).append(record)
     standing = [(group[0], other) for group in members.values() for other in group[1:]]
-    confirmed, separated = active_decisions()
-    decided_pairs = set(LinkDecision.objects.filter(undone_at__isnull=True).values_list("record_a_id", "record_b_id"))
-    auto_pairs, review_pairs = [], []
-    for pair in pairs:
-        a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
-        pair["identifier_conflict"] = identifier_conflict(by_id[a], by_id[b])
-        if probability >= AUTO_THRESHOLD and not pair["identifier_conflict"]:
-            auto_pairs.append((a, b, probability))
-        else:
-            review_pairs.append(pair)
+    confirmed, separated, decided_pairs = active_decisions()
+    auto_pairs, review_pairs = _pairs_split(pairs, by_id)
     assignment, used = cluster(
         by_id, auto_pairs=auto_pairs, confirmed=standing + confirmed, separated=separated, identifiers=by_id
     )
-    clusters: dict[int, list[int]] = {}
-    for record, root in assignment.items():
-        clusters.setdefault(root, []).append(record)
-    pairs_by_key = {(p["unique_id_l"], p["unique_id_r"]): p for p in pairs}
-    best: dict[int, dict[str, Any]] = {}
-    for a, b in used:
-        joined = pairs_by_key[(a, b)]
-        for record, other in ((a, b), (b, a)):
-            if record in new_set and (record not in best or joined["match_weight"] > best[record]["match_weight"]):
-                best[record] = {**joined, "other": other}
+    clusters = _clusters_of(assignment)
+    best = _strongest(used, pairs, new_set)
     with transaction.atomic():
         chosen = _persons_choose(clusters, previous)
         moved = [r for r, person in previous.items() if chosen[assignment[r]] != person]
@@ -318,14 +328,7 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
                     how=LinkHow.AUTO if strongest else LinkHow.SINGLE,
                     match_weight=strongest["match_weight"] if strongest else None,
                     match_probability=strongest["match_probability"] if strongest else None,
-                    explanation={
-                        "other_record": strongest["other"],
-                        "comparisons": realtime.explanation(
-                            by_id[min(record, strongest["other"])], by_id[max(record, strongest["other"])], parameters
-                        ),
-                    }
-                    if strongest
-                    else {},
+                    explanation=_link_explanation(record, strongest, by_id, parameters),
                     run=run,
                 )
             )
