@@ -22,6 +22,52 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", "Year known"
 
 
+class LegalStatus(models.TextChoices):
+    """SSDA903 legal status codes of a looked-after child."""
+
+    C1 = "C1", "C1: interim care order"
+    C2 = "C2", "C2: full care order"
+    D1 = "D1", "D1: freeing order granted"
+    E1 = "E1", "E1: placement order granted"
+    J1 = "J1", "J1: remanded to local authority accommodation or youth detention"
+    J2 = "J2", "J2: placed in local authority accommodation under PACE"
+    J3 = "J3", "J3: sentenced to a youth rehabilitation order with residence or fostering"
+    L1 = "L1", "L1: under police protection and in local authority accommodation"
+    L2 = "L2", "L2: emergency protection order"
+    L3 = "L3", "L3: under child assessment order and in local authority accommodation"
+    V2 = "V2", "V2: single period of accommodation under section 20"
+    V3 = "V3", "V3: accommodated under an agreed series of short-term breaks (single placements)"
+    V4 = "V4", "V4: accommodated under an agreed series of short-term breaks (multiple placements)"
+
+
+class PlacementType(models.TextChoices):
+    """SSDA903 placement type codes."""
+
+    A3 = "A3", "A3: placed for adoption with parental consent, with a current foster carer"
+    A4 = "A4", "A4: placed for adoption with parental consent, not with a current foster carer"
+    A5 = "A5", "A5: placed for adoption with a placement order, with a current foster carer"
+    A6 = "A6", "A6: placed for adoption with a placement order, not with a current foster carer"
+    H5 = "H5", "H5: semi-independent living accommodation not subject to children's homes regulations"
+    K1 = "K1", "K1: secure children's home"
+    K2 = "K2", "K2: children's home"
+    P1 = "P1", "P1: placed with own parent or person with parental responsibility"
+    P2 = "P2", "P2: independent living, e.g. a flat or lodgings"
+    P3 = "P3", "P3: residential employment"
+    R1 = "R1", "R1: residential care home"
+    R2 = "R2", "R2: NHS or health trust residential establishment"
+    R3 = "R3", "R3: family centre or mother and baby unit"
+    R5 = "R5", "R5: young offender institution or prison"
+    S1 = "S1", "S1: residential school (not a children's home)"
+    T0 = "T0", "T0: temporary placement"
+    U1 = "U1", "U1: foster placement with a relative or friend, long term"
+    U2 = "U2", "U2: foster placement with a relative or friend who is also an approved adopter"
+    U3 = "U3", "U3: foster placement with a relative or friend, not long term"
+    U4 = "U4", "U4: foster placement with another carer, long term"
+    U5 = "U5", "U5: foster placement with another carer who is also an approved adopter"
+    U6 = "U6", "U6: foster placement with another carer, not long term"
+    Z1 = "Z1", "Z1: other placement"
+
+
 class Child(models.Model):
     """The person at the centre of everything: a child known to one or more agencies."""
 
@@ -63,12 +109,28 @@ class Child(models.Model):
         related_name="key_children",
         help_text="The trusted professional who keeps the relationship with the child.",
     )
+    key_worker_chosen_by_child = models.BooleanField(
+        "the child chose their key worker", default=False, help_text="The child's own choice of trusted professional."
+    )
+    legal_status = models.CharField(max_length=2, choices=LegalStatus.choices, blank=True)
+    placement_type = models.CharField(max_length=2, choices=PlacementType.choices, blank=True)
+    placement_started = models.DateField(null=True, blank=True)
+    placement_ended = models.DateField(null=True, blank=True)
+    joined_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set when this record was found to be another child's: its links lead there.",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "children"
+        indexes = [models.Index(fields=["joined_into"], name="child_joined_into")]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -159,3 +221,148 @@ class ChronologyEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} on {self.occurred_at:%Y-%m-%d}"
+
+
+class RelativeKind(models.TextChoices):
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer"
+    SIBLING = "sibling", "Brother or sister"
+    OTHER = "other", "Other family or friend"
+
+
+class Relative(models.Model):
+    """A parent, carer or brother or sister of a child, with how to reach them."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="relatives")
+    kind = models.CharField(max_length=10, choices=RelativeKind.choices)
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(
+        max_length=100, blank=True, help_text="For example mother, foster carer, half-brother."
+    )
+    parental_responsibility = models.BooleanField(default=False)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    sibling = models.ForeignKey(
+        Child,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="A brother or sister's own record.",
+    )
+    recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.name}"
+
+
+class DetailChange(models.Model):
+    """One change to a detail of a child's record: who, when, the old and new value, and why.
+
+    Nothing is lost by editing: the old value is kept here. ``field`` names the detail
+    (``given_name``, ``key_worker``, ``address``...); values are shown text.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="detail_changes")
+    field = models.CharField(max_length=50)
+    old_value = models.TextField(blank=True)
+    new_value = models.TextField(blank=True)
+    reason = models.TextField(blank=True)
+    settled_disagreement = models.BooleanField(
+        default=False, help_text="The change settled a disagreement between agencies' records."
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.field} changed on {self.changed_at:%Y-%m-%d}"
+
+
+class JoinSource(models.TextChoices):
+    AUTO = "auto", "Record linkage, above the automatic threshold"
+    DECISION = "decision", "A person's decision in the review queue"
+    CONNECTION = "connection", "The coordinator's answer to a connection request"
+
+
+class ChildJoin(models.Model):
+    """Two children found to be one person: everything recorded under ``joined`` moved under ``child``.
+
+    ``moved`` lists exactly what moved, ``{"app_label.Model": [pk, ...]}``, and ``changed`` the
+    fields the join set, ``[{"model": ..., "pk": ..., "field": ..., "old": ..., "new": ...}]``, so an
+    undo puts back exactly what the join moved and nothing else. The joined child's row stays, with
+    ``joined_into`` set, so old links to it lead to the child it joined.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="joins")
+    joined = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=12, choices=JoinSource.choices)
+    reason = models.TextField(blank=True)
+    moved = models.JSONField(default=dict, blank=True)
+    changed = models.JSONField(default=list, blank=True)
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    joined_at = models.DateTimeField(default=timezone.now)
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    undo_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-joined_at", "-pk"]
+        indexes = [models.Index(fields=["child", "undone_at"], name="child_join_open")]
+
+    def __str__(self) -> str:
+        return f"{self.joined_id} joined into {self.child_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.undone_at is None
+
+
+class ConnectionStatus(models.TextChoices):
+    WAITING = "waiting", "Waiting for the coordinator"
+    ATTACHED = "attached", "Attached to the known child"
+    STANDS = "stands", "Recorded as a new child"
+
+
+class ConnectionRequest(models.Model):
+    """A practitioner's request to be connected to a child who may already be known to the partnership.
+
+    The practitioner never learns which child or agency: ``candidates`` (child ids) is for the
+    coordinator alone. No child is created while the request waits; ``details`` holds what the
+    practitioner entered, and the coordinator's answer creates or attaches it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    details = models.JSONField(default=dict)
+    candidates = models.JSONField(default=list)
+    reason = models.TextField()
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=10, choices=ConnectionStatus.choices, default=ConnectionStatus.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Connection request {self.pk}"

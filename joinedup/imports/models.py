@@ -16,7 +16,7 @@ class ImportKind(models.TextChoices):
 class ImportBatch(models.Model):
     """One import of one file (or one extract), with what it did to each row.
 
-    ``rows`` = ``created`` + ``updated`` + ``unchanged`` + ``unhandled`` + ``rejected``:
+    ``rows`` = ``created`` + ``updated`` + ``unchanged`` + ``unhandled`` + ``waiting`` + ``rejected``:
     no row is lost, and importing the same file again counts every row unchanged.
     """
 
@@ -33,6 +33,8 @@ class ImportBatch(models.Model):
     updated = models.PositiveIntegerField(default=0)
     unchanged = models.PositiveIntegerField(default=0)
     rejected = models.PositiveIntegerField(default=0)
+    # Events kept, waiting for linkage to join the records they name (see EventRecord.waiting).
+    waiting = models.PositiveIntegerField(default=0)
     # Rows of event types this importer does not act on yet, by type: kept, and counted here, not errors.
     unhandled = models.JSONField(default=dict, blank=True)
 
@@ -54,6 +56,7 @@ class ImportBatch(models.Model):
             "updated": self.updated,
             "unchanged": self.unchanged,
             "unhandled": self.unhandled_count,
+            "waiting": self.waiting,
             "rejected": self.rejected,
         }
 
@@ -133,9 +136,16 @@ class EventRecord(models.Model):
     data = models.JSONField(default=dict)
     history = models.JSONField(default=list, blank=True)
     batch = models.ForeignKey(ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Why the event waits: it names a record the platform cannot yet place with an episode or child
+    # (a return interview about an episode known only from another agency's extract). Blank once applied.
+    waiting = models.TextField(blank=True)
+    waiting_column = models.CharField(max_length=100, blank=True)
+    waiting_row = models.PositiveIntegerField(null=True, blank=True)
+    waiting_file = models.CharField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["agency", "event_id"]
+        indexes = [models.Index(fields=["waiting"], name="event_waiting", condition=~models.Q(waiting=""))]
         constraints = [
             models.UniqueConstraint(fields=["agency", "event_id"], name="event_record_unique_in_agency"),
         ]
