@@ -53,7 +53,7 @@ def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[
     if not works_with_children(user):
         return Child.objects.none()
     if sees_all_children(user):
-        return Child.objects.all()
+        return Child.objects.filter(joined_into__isnull=True)
     now = now or timezone.now()
     from joinedup.sharing.models import ShareDecision
 
@@ -61,7 +61,7 @@ def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[
     shared = Exists(ShareDecision.objects.filter(_active_share(user, now), child=OuterRef("pk"), entry__isnull=True))
     break_glass = Exists(BreakGlassGrant.objects.filter(user=user, child=OuterRef("pk"), expires_at__gt=now))
     visible_ids = Child.objects.filter(involved | Q(shared) | Q(break_glass)).values("pk")
-    return Child.objects.filter(pk__in=visible_ids)
+    return Child.objects.filter(pk__in=visible_ids, joined_into__isnull=True)
 
 
 def can_view_child(user: User, child: Child) -> bool:
@@ -95,6 +95,40 @@ def can_record_about_child(user: User, child: Child) -> bool:
 
 def agency_is_involved(user: User, child: Child) -> bool:
     return child.involvements.filter(agency=user.agency, ended_at__isnull=True).exists()
+
+
+def can_change_child_details(user: User, child: Child) -> bool:
+    """Keeping the record (names, date of birth, identifiers, addresses, placement, key worker, family):
+    practitioners and managers of an involved agency, and the coordinator."""
+    if not can_record_about_child(user, child):
+        return False
+    return user.has_role(RoleCode.COORDINATOR) or agency_is_involved(user, child)
+
+
+def can_open_involvement(user: User, child: Child, agency_id: int) -> bool:
+    """Opening an agency's involvement is a need-to-know decision: a practitioner or manager opens their
+    own agency's, on a child they may already see (a share or break-glass grant); the coordinator any
+    agency's. Anyone else reaches a child they cannot see through a connection request."""
+    if not can_record_about_child(user, child):
+        return False
+    return user.has_role(RoleCode.COORDINATOR) or user.agency_id == agency_id
+
+
+def can_end_involvement(user: User, child: Child, agency_id: int) -> bool:
+    """A practitioner or manager ends their own agency's involvement; the coordinator any agency's."""
+    return can_open_involvement(user, child, agency_id)
+
+
+def can_correct_item(user: User, child: Child, owning_agency_id: int) -> bool:
+    """The owning agency corrects (or marks entered in error) what it recorded; the coordinator too."""
+    if not can_record_about_child(user, child):
+        return False
+    return user.has_role(RoleCode.COORDINATOR) or user.agency_id == owning_agency_id
+
+
+def can_join_children(user: User) -> bool:
+    """Joining two children's records as one person, and undoing it: the coordinator."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
 
 
 def can_share_child(user: User, child: Child) -> bool:

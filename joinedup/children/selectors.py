@@ -24,10 +24,22 @@ def child_find(*, user: User, child_id: UUID) -> Child:
 
     Does not audit: use it only where the caller does not show the child's information.
     """
+    child_id = child_id_current(child_id)
     try:
         return policy.children_visible_to(user).select_related("owning_agency", "key_worker").get(pk=child_id)
     except Child.DoesNotExist:
         raise Http404("No child found") from None
+
+
+def child_id_current(child_id: UUID) -> UUID:
+    """The child a record id now belongs to: a record joined into another child leads there (old links keep
+    working); any other id is returned as it is."""
+    for _ in range(50):
+        joined_into = Child.objects.filter(pk=child_id).values_list("joined_into_id", flat=True).first()
+        if joined_into is None:
+            return child_id
+        child_id = joined_into
+    return child_id
 
 
 def child_get(*, user: User, child_id: UUID, reason: str = "Viewed the child's record") -> Child:

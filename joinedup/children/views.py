@@ -50,6 +50,9 @@ def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
     user = request.user
     child = selectors.child_get(user=user, child_id=child_id)
+    if child.pk != child_id:
+        # This record was joined into another child's: the old link leads to the one record.
+        return redirect("children:detail", child_id=child.pk)
     return render(
         request,
         "children/detail.html",
