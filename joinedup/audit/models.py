@@ -61,6 +61,21 @@ class AuditKind(models.TextChoices):
     LINK_DECIDED = "link_decided", "Decided whether two records are the same person"
     LINK_DECISION_UNDONE = "link_decision_undone", "Undid a record linkage decision"
     LINK_UNDONE = "link_undone", "Took a record out of a linked person"
+    CHILDREN_JOINED = "children_joined", "Joined two records of one child"
+    CHILDREN_JOIN_UNDONE = "children_join_undone", "Undid the joining of two records of a child"
+    INVOLVEMENT_ENDED = "involvement_ended", "Ended an agency's involvement"
+    RELATIVE_RECORDED = "relative_recorded", "Recorded a parent, carer or brother or sister"
+    RELATIVE_UPDATED = "relative_updated", "Changed a parent, carer or brother or sister's details"
+    ADDRESS_RECORDED = "address_recorded", "Recorded an address"
+    ADDRESS_UPDATED = "address_updated", "Changed an address"
+    ITEM_CORRECTED = "item_corrected", "Corrected an item"
+    ITEM_ENTERED_IN_ERROR = "item_entered_in_error", "Marked an item entered in error"
+    DOCUMENT_ADDED = "document_added", "Attached a document"
+    DOCUMENT_VIEWED = "document_viewed", "Opened a document"
+    CONNECTION_REQUESTED = "connection_requested", "Asked to be connected to a child who may be known"
+    CONNECTION_DECIDED = "connection_decided", "Answered a connection request"
+    EVENT_WAITING = "event_waiting", "An imported event waits for linkage"
+    EVENT_APPLIED = "event_applied", "Applied an imported event that was waiting"
 
 
 class AuditEvent(models.Model):
