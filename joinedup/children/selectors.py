@@ -124,3 +124,10 @@ def access_log_for(*, user: User, child_id: UUID) -> tuple[Child, QuerySet[Audit
         reason="Oversight of access to the record",
     )
     return child, AuditEvent.objects.filter(child_id=child.pk)
+
+
+def joins_of(*, child: Child) -> list["ChildJoin"]:
+    """The joins standing on a child's record, newest first (for its page)."""
+    from .models import ChildJoin
+
+    return list(ChildJoin.objects.filter(child=child, undone_at__isnull=True).select_related("joined", "joined_by"))
