@@ -119,8 +119,7 @@ def _conflicts(keep: Child, joined: Child) -> None:
     open_episodes = MissingEpisode.objects.filter(child__in=[keep, joined], returned_at__isnull=True)
     if open_episodes.values("child").distinct().count() > 1:
         raise JoinConflict(
-            "Both records have a missing episode open. Record the return on the one reported in error, "
-            "then join them."
+            "Both records have a missing episode open. Record the return on the one reported in error, then join them."
         )
     if PhilomenaProfile.objects.filter(child__in=[keep, joined]).count() > 1:
         raise JoinConflict("Both records have a Philomena profile. Keep one up to date, then join them.")
@@ -152,9 +151,7 @@ def children_join(
         # with the join (and opens again if the join is undone).
         keep_agencies = set(keep.involvements.filter(ended_at__isnull=True).values_list("agency_id", flat=True))
         now = timezone.now()
-        for involvement in Involvement.objects.filter(
-            child=joined, ended_at__isnull=True, agency_id__in=keep_agencies
-        ):
+        for involvement in Involvement.objects.filter(child=joined, ended_at__isnull=True, agency_id__in=keep_agencies):
             _set(changed, involvement, "ended_at", now)
             involvement.save(update_fields=["ended_at"])
         moved: dict[str, list[str]] = {}
@@ -193,9 +190,13 @@ def children_join(
         join = ChildJoin.objects.create(
             child=keep, joined=joined, source=source, reason=reason, moved=moved, changed=changed, joined_by=actor
         )
-        payload = {"join": join.pk, "kept": str(keep.pk), "joined": str(joined.pk), "source": source, "moved": {
-            key: len(pks) for key, pks in moved.items()
-        }}
+        payload = {
+            "join": join.pk,
+            "kept": str(keep.pk),
+            "joined": str(joined.pk),
+            "source": source,
+            "moved": {key: len(pks) for key, pks in moved.items()},
+        }
         for child_id in (keep.pk, joined.pk):
             audit_record(
                 actor=actor,
@@ -251,4 +252,3 @@ def child_join_undo(*, actor: User | None, join: ChildJoin, reason: str) -> Chil
                 payload={"join": join.pk, "kept": str(keep_id), "joined": str(joined_id)},
             )
     return join
-

@@ -14,7 +14,7 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.audit.services import audit_record, audit_record_children
 
-from .models import Child, ChronologyEntry
+from .models import Child, ChildJoin, ChronologyEntry
 
 PAGE_SIZE = 25
 
@@ -126,8 +126,6 @@ def access_log_for(*, user: User, child_id: UUID) -> tuple[Child, QuerySet[Audit
     return child, AuditEvent.objects.filter(child_id=child.pk)
 
 
-def joins_of(*, child: Child) -> list["ChildJoin"]:
+def joins_of(*, child: Child) -> list[ChildJoin]:
     """The joins standing on a child's record, newest first (for its page)."""
-    from .models import ChildJoin
-
     return list(ChildJoin.objects.filter(child=child, undone_at__isnull=True).select_related("joined", "joined_by"))

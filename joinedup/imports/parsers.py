@@ -77,8 +77,12 @@ def csv_read(
     required: Sequence[str],
     allowed: Sequence[str] | None = None,
     normalise: Callable[[str], str] = str.strip,
+    allow_empty: bool = False,
 ) -> CsvTable:
     """Read a CSV file with a header row into rows of column -> cell.
+
+    ``allow_empty``: a header with no rows is a table with no rows (an extract's events file of a quiet
+    period), not an error.
 
     ``allowed`` None keeps unknown columns; otherwise any other column refuses the file.
     Column names are passed through ``normalise`` (e.g. upper case for SSDA903).
@@ -126,7 +130,7 @@ def csv_read(
         else:
             values = {column: (line[i] if i < len(line) else "") for i, column in enumerate(columns)}
         rows.append(RawRow(number=index, values=values, problem=problem))
-    if not rows:
+    if not rows and not allow_empty:
         raise ImportFileError(f"{file_name} has a header row but no rows of data.")
     return CsvTable(file_name=file_name, columns=columns, rows=rows)
 

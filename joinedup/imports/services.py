@@ -98,7 +98,12 @@ AGENCY_KIND_BY_CODE = {
     "PRO": AgencyKind.PROBATION,
 }
 
-CREATED, UPDATED, UNCHANGED = "created", "updated", "unchanged"
+CREATED, UPDATED, UNCHANGED, WAITING = "created", "updated", "unchanged", "waiting"
+
+
+class EventWaits(RowError):
+    """The event names a child or episode the platform cannot place yet (another agency's record of the child
+    holds it): the event is kept, waiting, and applied when linkage joins the records."""
 
 
 # Rows imported between two progress reports (and commits) when an import runs in the worker.
@@ -111,7 +116,7 @@ class _Run:
 
     batch: ImportBatch
     user: User
-    outcomes: dict[str, int] = field(default_factory=lambda: {CREATED: 0, UPDATED: 0, UNCHANGED: 0})
+    outcomes: dict[str, int] = field(default_factory=lambda: {CREATED: 0, UPDATED: 0, UNCHANGED: 0, WAITING: 0})
     unhandled: dict[str, int] = field(default_factory=dict)
     rejected: list[RejectedRow] = field(default_factory=list)
     children: set[Any] = field(default_factory=set)
@@ -164,6 +169,7 @@ def _finish(run: _Run, rows: int) -> ImportBatch:
     batch.updated = run.outcomes[UPDATED]
     batch.unchanged = run.outcomes[UNCHANGED]
     batch.unhandled = run.unhandled
+    batch.waiting = run.outcomes[WAITING]
     batch.rejected = len(run.rejected)
     batch.finished_at = timezone.now()
     batch.save()
@@ -441,6 +447,7 @@ class _ExtractContext:
         self.register_agencies = register_agencies
         self.agencies: dict[str, Agency] = {}
         self.seen: dict[tuple[str, str, str], int] = {}
+        self.file_name = ""
 
     def agency(self, row: RawRow) -> Agency:
         code = _cell(row, "agency").upper()
@@ -481,25 +488,33 @@ def _history_update(record: PersonRecord | EventRecord, data: dict[str, str], ba
     return UPDATED
 
 
-def _child_match(values: dict[str, str], dob: date | None, precision: str) -> Child | None:
+def _child_match(values: dict[str, str]) -> Child | None:
+    """The child an agency's record of a child joins at import: only where a hard identifier agrees (NHS number,
+    UPN, local authority child id, police id), never on name and date of birth alone; record linkage may join
+    the records later, with its evidence and a person's review."""
     nhs = nhs_number_normalise(values.get("nhs_number", ""))
+    upn = values.get("upn", "").strip().upper()
     la_child_id = values.get("la_child_id", "").strip()
-    given, family = values.get("given_name", "").strip(), values.get("family_name", "").strip()
+    pnc = values.get("pnc_id", "").strip()
     steps: list[tuple[str, Q]] = []
     if nhs:
         steps.append(("nhs_number", Q(nhs_number=nhs)))
+    if upn:
+        steps.append(("upn", Q(upn=upn)))
     if la_child_id:
         steps.append(("la_child_id", Q(la_child_id=la_child_id)))
-    if given and family and dob is not None and precision == DatePrecision.DAY:
+    if pnc and ";" not in pnc:
         steps.append(
             (
-                "family_name",
-                Q(given_name__iexact=given, family_name__iexact=family, date_of_birth=dob)
-                & Q(date_of_birth_precision=DatePrecision.DAY),
+                "pnc_id",
+                Q(police_ids=pnc)
+                | Q(police_ids__startswith=f"{pnc};")
+                | Q(police_ids__endswith=f";{pnc}")
+                | Q(police_ids__contains=f";{pnc};"),
             )
         )
     for column, query in steps:
-        matches = list(Child.objects.filter(query)[:2])
+        matches = list(Child.objects.filter(query, joined_into__isnull=True)[:2])
         if len(matches) > 1:
             raise RowError(
                 column, f"The record matches more than one child by {column}; the records need linking by hand."
@@ -579,7 +594,7 @@ def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
     created_child = False
     if person_type == PersonType.CHILD and record.child_id is None:
         values = {k: (v or "").strip() for k, v in data.items()}
-        child = _child_match(values, dob, precision)
+        child = _child_match(values)
         created_child = child is None
         if child is None:
             child = Child.objects.create(
@@ -674,7 +689,7 @@ def _found_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_
         .first()
     )
     if episode is None:
-        raise RowError(
+        raise EventWaits(
             "occurred_at", f"No missing episode of this child covers {timezone.localtime(occurred_at):%d/%m/%Y %H:%M}."
         )
     found = {
@@ -691,13 +706,13 @@ def _found_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_
     return UPDATED
 
 
-def _interview_apply(run: _Run, row: RawRow, child: Child, occurred_at: datetime) -> str:
+def _interview_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime) -> str:
     words = _cell(row, "summary")
     if not words:
         raise RowError("summary", "summary is blank: a return interview needs what the child said.")
     episode = MissingEpisode.objects.filter(child=child, started_at__lte=occurred_at).order_by("-started_at").first()
     if episode is None:
-        raise RowError("occurred_at", "The child has no missing episode before this return interview.")
+        raise EventWaits("occurred_at", "The child has no missing episode before this return interview.")
     if episode.returned_at is None or episode.returned_at > occurred_at:
         raise RowError(
             "occurred_at", "The child had not returned from their last episode at the time of this interview."
@@ -775,10 +790,16 @@ def _event_row(ctx: _ExtractContext, row: RawRow) -> str:
             reported_by_name=f"{agency.name} extract"[:200],
             extra={"last_seen_place": _place(row), "last_seen_with": _names_of(others)},
         )
-    elif event_type == "found":
-        applied = _found_apply(run, agency, row, _subject_child(agency, row, event_type), occurred_at)
-    elif event_type == "return_interview":
-        applied = _interview_apply(run, row, _subject_child(agency, row, event_type), occurred_at)
+    elif event_type in ("found", "return_interview"):
+        apply_event = _found_apply if event_type == "found" else _interview_apply
+        try:
+            applied = apply_event(run, agency, row, _subject_child(agency, row, event_type), occurred_at)
+        except EventWaits as waits:
+            record.waiting, record.waiting_column, record.waiting_row = waits.reason, waits.column, row.number
+            record.waiting_file = ctx.file_name[:500]
+            record.save()
+            return WAITING
+        record.waiting = ""
     else:
         record.save()
         return UNCHANGED if outcome == UNCHANGED else event_type
@@ -809,7 +830,11 @@ def _tables(files: list[ExtractFile]) -> list[tuple[ExtractFile, CsvTable]]:
             (
                 extract,
                 csv_read(
-                    extract.content, file_name=extract.name, required=required, normalise=lambda c: c.strip().lower()
+                    extract.content,
+                    file_name=extract.name,
+                    required=required,
+                    normalise=lambda c: c.strip().lower(),
+                    allow_empty=extract.table_kind == EVENTS_FILE,
                 ),
             )
         )
@@ -871,6 +896,7 @@ def agency_extract_import(
         for start in range(0, total, step):
             with transaction.atomic():
                 for extract, row, apply in rows[start : start + step]:
+                    ctx.file_name = extract.name
                     _apply_row(run, extract.name, row, functools.partial(apply, ctx))
             if progress is not None:
                 progress(min(total, start + step), total)
@@ -959,6 +985,73 @@ def _linkage_and_mapping_enqueue(user: User) -> None:
     transaction.on_commit(lambda: linkage_after_import_task.enqueue(user.pk))
 
 
+# --- Events that wait for linkage -------------------------------------------------------------
+
+
+def waiting_events_apply(*, child_ids: Iterable[UUID], actor: User | None = None) -> int:
+    """Apply the imported events that were waiting for these children's records to meet (after a join).
+
+    Each is applied as its importer would have, in its own savepoint; one that still cannot be placed keeps
+    waiting; one that is now found wrong in itself is kept aside in its batch with the reason. Returns how
+    many were applied.
+    """
+    subjects = {
+        (agency_id, record_id): child_id
+        for agency_id, record_id, child_id in PersonRecord.objects.filter(child_id__in=list(child_ids)).values_list(
+            "agency_id", "record_id", "child_id"
+        )
+    }
+    if not subjects:
+        return 0
+    waiting = []
+    for event in EventRecord.objects.exclude(waiting="").select_related("agency", "batch__imported_by"):
+        first = next((p.strip() for p in str(event.data.get("subject_record_id", "")).split(";") if p.strip()), "")
+        if (event.agency_id, first) in subjects and event.batch is not None:
+            waiting.append((event, subjects[(event.agency_id, first)]))
+    waiting.sort(
+        key=lambda item: _event_sort_key((ExtractFile(item[0].waiting_file, EVENTS_FILE, b""), _raw_of(item[0])))
+    )
+    applied = 0
+    for event, child_id in waiting:
+        batch = event.batch
+        assert batch is not None  # noqa: S101 - filtered above
+        run = _Run(batch=batch, user=batch.imported_by)
+        ctx = _ExtractContext(run, register_agencies=False)
+        ctx.file_name = event.waiting_file
+        try:
+            with transaction.atomic():
+                outcome = _event_row(ctx, _raw_of(event))
+        except RowError as error:
+            with transaction.atomic():
+                RejectedRow.objects.create(
+                    batch=batch,
+                    file_name=event.waiting_file,
+                    row_number=event.waiting_row or 0,
+                    column=error.column,
+                    reason=error.reason,
+                    raw=event.data,
+                )
+                EventRecord.objects.filter(pk=event.pk).update(waiting="")
+            continue
+        if outcome == WAITING:
+            continue
+        applied += 1
+        audit_record(
+            actor=actor or batch.imported_by,
+            kind=AuditKind.EVENT_APPLIED,
+            child_id=child_id,
+            object_type="event_record",
+            object_id=str(event.pk),
+            reason=f"{event.agency.code} event {event.event_id}, waiting since its import, applied once linkage "
+            "joined the records",
+        )
+    return applied
+
+
+def _raw_of(event: EventRecord) -> RawRow:
+    return RawRow(number=event.waiting_row or 0, values={k: str(v) for k, v in event.data.items()})
+
+
 # --- Correcting a rejected row ---------------------------------------------------------------
 
 
@@ -985,6 +1078,7 @@ def rejected_row_reimport(*, user: User, rejected: RejectedRow, values: Mapping[
             apply: Callable[[RawRow], str] = lambda r: _ssda903_row(run, r)  # noqa: E731
         else:
             ctx = _ExtractContext(run, register_agencies=False)
+            ctx.file_name = rejected.file_name
             is_people = rejected.file_name.replace("\\", "/").rsplit("/", 1)[-1].lower() == PEOPLE_FILE
             apply = (lambda r: _person_row(ctx, r)) if is_people else (lambda r: _event_row(ctx, r))
         outcome = _apply_row(run, rejected.file_name, row, apply)

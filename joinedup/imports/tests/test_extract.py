@@ -18,6 +18,7 @@ from joinedup.children.tests.factories import ChildFactory
 from joinedup.imports.models import EventRecord, PersonRecord, RejectedRow
 from joinedup.imports.parsers import ImportFileError
 from joinedup.imports.services import agency_extract_import, rejected_row_reimport
+from joinedup.linkage.api import link_records
 from joinedup.missing.models import InterviewResponse, MissingEpisode
 
 pytestmark = pytest.mark.django_db
@@ -51,29 +52,41 @@ def write_extract(folder: Path, people: str, events: str = "") -> Path:
 
 
 def test_the_example_extract_imports_with_no_rejected_rows(coordinator):
-    batch = agency_extract_import(user=coordinator, path_or_files=EXAMPLE)
+    batch = agency_extract_import(user=coordinator, path_or_files=EXAMPLE, refresh=False)
     assert batch.rejected == 0, list(batch.rejected_rows.values_list("file_name", "row_number", "reason"))
     assert batch.rows == 9
     assert batch.unhandled == {"sighting": 1}
+    # Social care's return interview is about an episode only the police extract holds: it waits.
+    assert batch.waiting == 1
+    assert EventRecord.objects.get(event_id="R-301").waiting.startswith("The child has no missing episode")
     assert PersonRecord.objects.count() == 5
     assert EventRecord.objects.count() == 4
-    kayleigh = Child.objects.get(given_name="Kayleigh")
-    # The police and social care records of Kayleigh are one child: same name and date of birth.
+    # Same name and date of birth, but no hard identifier in common: two children until linkage joins them.
+    assert Child.objects.filter(given_name="Kayleigh").count() == 2
+    assert Child.objects.filter(given_name="Tyler").count() == 2
+
+    link_records()
+
+    kayleigh = Child.objects.get(given_name="Kayleigh", joined_into__isnull=True)
     assert set(kayleigh.person_records.values_list("record_id", flat=True)) == {"P-1001", "C-77"}
     assert kayleigh.la_child_id == "LA0077" and kayleigh.upn == "H801200001234"
-    assert set(kayleigh.involvements.values_list("agency__code", flat=True)) == {"POL", "CSC"}
+    assert set(kayleigh.involvements.filter(ended_at__isnull=True).values_list("agency__code", flat=True)) == {
+        "POL",
+        "CSC",
+    }
     episode = MissingEpisode.objects.get(child=kayleigh)
     assert episode.source_key == "POL:E-5001"
     assert episode.started_at == dt.datetime(2026, 10, 1, 17, 30, tzinfo=dt.UTC)
     assert episode.returned_at == dt.datetime(2026, 10, 2, 6, 10, tzinfo=dt.UTC)
     assert episode.found_place == "Station Hotel, 2 Station Approach, NB1 1AA"
     assert episode.found_with == "Dean Coulter (P-1002)"
+    # The waiting interview met the police's episode once the records were joined.
+    assert EventRecord.objects.get(event_id="R-301").waiting == ""
     interview = episode.interview
     assert interview.response == InterviewResponse.ACCEPTED
     assert interview.childs_words.startswith("Said she was with friends")
     assert interview.completed_at == dt.datetime(2026, 10, 3, 14, 0, tzinfo=dt.UTC)
-    # Tyler's dates of birth differ between the agencies, so they are not linked automatically.
-    assert Child.objects.filter(given_name="Tyler").count() == 2
+    assert not RejectedRow.objects.exists()
     assert not Child.objects.filter(given_name="Dean").exists()
     assert PersonRecord.objects.get(record_id="P-1002").data["pnc_id"] == "19/0012345Z"
 
@@ -90,14 +103,24 @@ def test_the_example_as_a_zip_imports_the_same(coordinator, tmp_path):
 def test_the_same_extract_twice_changes_nothing(coordinator):
     agency_extract_import(user=coordinator, path_or_files=EXAMPLE)
     again = agency_extract_import(user=coordinator, path_or_files=EXAMPLE)
-    assert again.counts() == {"rows": 9, "created": 0, "updated": 0, "unchanged": 9, "unhandled": 0, "rejected": 0}
-    assert (Child.objects.count(), MissingEpisode.objects.count(), PersonRecord.objects.count()) == (3, 1, 5)
+    # The interview that waits for linkage keeps waiting; nothing else changes.
+    assert again.counts() == {
+        "rows": 9,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 8,
+        "unhandled": 0,
+        "waiting": 1,
+        "rejected": 0,
+    }
+    assert (Child.objects.count(), MissingEpisode.objects.count(), PersonRecord.objects.count()) == (4, 1, 5)
 
 
 def test_agencies_imported_one_at_a_time_link_the_same(coordinator):
     first = agency_extract_import(user=coordinator, path_or_files=EXAMPLE / "police")
     second = agency_extract_import(user=coordinator, path_or_files=EXAMPLE / "social-care")
     assert first.rejected == second.rejected == 0
+    link_records()
     assert MissingEpisode.objects.get().interview.completed_at is not None
 
 
@@ -157,7 +180,6 @@ BAD_EVENTS = [
     ("E-4,CSC,sighting,2026-10-01,,C-1,C-1;Z-9,\n", "other_record_ids", "Z-9"),
     ("E-5,CSC,party,2026-10-01,,C-1,,\n", "event_type", "not one of"),
     ("E-6,CSC,return_interview,2026-10-01,,C-1,,\n", "summary", "blank"),
-    ("E-7,CSC,found,2026-10-01,,C-1,,\n", "occurred_at", "No missing episode"),
     ("E-8,CSC,concern,2026-10-01,,C-1,,+cmd|' /C calc'!A0\n", "summary", "formula"),
     ("E-9,XXX,concern,2026-10-01,,C-1,,\n", "agency", "No agency"),
 ]
@@ -173,6 +195,39 @@ def test_a_bad_event_row_is_kept_aside(coordinator, tmp_path, row, column, reaso
     rejected = RejectedRow.objects.get()
     assert (rejected.file_name.endswith("events.csv"), rejected.row_number, rejected.column) == (True, 3, column)
     assert reason in rejected.reason
+
+
+def test_an_event_about_an_episode_no_record_of_the_child_holds_yet_waits_instead_of_being_kept_aside(
+    coordinator, tmp_path
+):
+    folder = write_extract(tmp_path, "C-1,CSC,child,Amy,Lee,2012-01-02,,\n", "E-7,CSC,found,2026-10-01,,C-1,,\n")
+    batch = agency_extract_import(user=coordinator, path_or_files=folder, refresh=False)
+    assert (batch.rows, batch.waiting, batch.rejected) == (2, 1, 0)
+    event = EventRecord.objects.get(event_id="E-7")
+    assert event.waiting.startswith("No missing episode of this child covers")
+    assert (event.waiting_column, event.waiting_row) == ("occurred_at", 2)
+    assert event.waiting_file.endswith("events.csv")
+
+
+def test_an_events_file_with_a_header_and_no_rows_is_an_extract_with_no_events(coordinator, tmp_path):
+    folder = write_extract(tmp_path, "C-1,CSC,child,Amy,Lee,2012-01-02,,\n")
+    (folder / "events.csv").write_text(EVENTS_HEADER, encoding="utf-8")
+    batch = agency_extract_import(user=coordinator, path_or_files=folder, refresh=False)
+    assert (batch.rows, batch.created, batch.rejected) == (1, 1, 0)
+
+
+def test_a_name_and_date_of_birth_match_alone_never_attaches_an_import_to_a_known_child(
+    coordinator, agencies, tmp_path
+):
+    known = ChildFactory.create(
+        owning_agency=agencies["CSC"], given_name="Amy", family_name="Lee", date_of_birth=dt.date(2012, 1, 2)
+    )
+    agency_extract_import(
+        user=coordinator, path_or_files=write_extract(tmp_path, "P-1,POL,child,Amy,Lee,2012-01-02,,\n"), refresh=False
+    )
+    record = PersonRecord.objects.get(record_id="P-1")
+    assert record.child is not None and record.child != known
+    assert known.person_records.count() == 0
 
 
 def test_a_subject_from_an_earlier_extract_of_the_same_agency_is_known(coordinator, tmp_path):

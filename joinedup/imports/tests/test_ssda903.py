@@ -56,7 +56,15 @@ VALID = csv_of(
 
 def test_a_valid_file_creates_episodes_with_return_interviews_due_72_hours_after_return(coordinator, children):
     batch = ssda903_missing_import(user=coordinator, name="missing.csv", content=VALID)
-    assert batch.counts() == {"rows": 4, "created": 4, "updated": 0, "unchanged": 0, "unhandled": 0, "rejected": 0}
+    assert batch.counts() == {
+        "rows": 4,
+        "created": 4,
+        "updated": 0,
+        "unchanged": 0,
+        "unhandled": 0,
+        "waiting": 0,
+        "rejected": 0,
+    }
     first = MissingEpisode.objects.get(source_key="ssda903:LA0001:2025-03-01")
     assert first.child == children["LA0001"]
     assert first.started_at == dt.datetime(2025, 3, 1, 0, 0, tzinfo=dt.UTC)
@@ -83,7 +91,15 @@ def test_the_interview_owner_is_the_childs_key_worker(coordinator, children):
 def test_the_same_file_twice_changes_nothing(coordinator, children):
     ssda903_missing_import(user=coordinator, name="missing.csv", content=VALID)
     again = ssda903_missing_import(user=coordinator, name="missing.csv", content=VALID)
-    assert again.counts() == {"rows": 4, "created": 0, "updated": 0, "unchanged": 4, "unhandled": 0, "rejected": 0}
+    assert again.counts() == {
+        "rows": 4,
+        "created": 0,
+        "updated": 0,
+        "unchanged": 4,
+        "unhandled": 0,
+        "waiting": 0,
+        "rejected": 0,
+    }
     assert MissingEpisode.objects.count() == 4
     assert ReturnInterview.objects.count() == 3
 
