@@ -194,3 +194,13 @@ class SearchKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class LinkageLock(models.Model):
+    """One row, locked (SELECT ... FOR UPDATE) by a run while it writes its links and by each person's decision,
+    so a decision made while a run is scoring is read by that run before it writes, never overwritten by it."""
+
+    name = models.CharField(max_length=20, primary_key=True)
+
+    def __str__(self) -> str:
+        return self.name

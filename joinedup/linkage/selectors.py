@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
+from joinedup.children.models import ChildJoin
 from joinedup.imports.models import PersonRecord
 
 from .models import LinkDecision, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
@@ -84,3 +85,31 @@ def person_decisions(*, records: Iterable[PersonRecord]) -> QuerySet[LinkDecisio
     return LinkDecision.objects.filter(Q(record_a__in=ids) | Q(record_b__in=ids)).select_related(
         "record_a__agency", "record_b__agency", "decided_by"
     )
+
+
+def join_get(*, user: User, join_id: int) -> ChildJoin:
+    """A join of two children's records, for the coordinator (the read of both children is audited)."""
+    _require(user)
+    join = get_object_or_404(ChildJoin.objects.select_related("child", "joined", "joined_by"), pk=join_id)
+    for child_id in (join.child_id, join.joined_id):
+        audit_record(
+            actor=user,
+            kind=AuditKind.CHILD_VIEWED,
+            child_id=child_id,
+            object_type="child_join",
+            object_id=str(join.pk),
+            reason="Reviewing a join of two records of a child",
+        )
+    return join
+
+
+def item_join(*, item: ReviewItem) -> ChildJoin | None:
+    """The join standing between the children of a reviewed pair's records, if a match joined them."""
+    ids = [item.record_a.child_id, item.record_b.child_id]
+    if None in ids or ids[0] != ids[1]:
+        return None
+    moved = [str(item.record_a.pk), str(item.record_b.pk)]
+    for join in ChildJoin.objects.filter(child_id=ids[0], undone_at__isnull=True):
+        if set(join.moved.get("imports.PersonRecord:child", [])) & set(moved):
+            return join
+    return None

@@ -16,7 +16,7 @@ from joinedup.children.joins import JoinConflict, child_join_undo, children_join
 from joinedup.children.models import Child, ChildJoin, JoinSource
 from joinedup.imports.models import PersonRecord
 
-from .internals.run import link_new_records_run, link_records_run
+from .internals.run import link_new_records_run, link_records_run, linkage_lock
 from .models import DecisionKind, LinkDecision, LinkHow, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
 from .permissions import can_link_records
 
@@ -237,6 +237,7 @@ def link_decide(
         raise ValidationError({"decision": "Choose match, not a match or unsure."})
     record_a, record_b = _ordered(record_a, record_b)
     with transaction.atomic():
+        linkage_lock()
         # Only one decision on a pair stands at a time: a new one replaces the last.
         LinkDecision.objects.filter(record_a=record_a, record_b=record_b, undone_at__isnull=True).update(
             undone_at=timezone.now(), undone_by=user, undo_reason="Replaced by a later decision"
@@ -281,6 +282,7 @@ def link_decision_undo(*, user: User, decision: LinkDecision, reason: str) -> Li
     _require(user)
     reason = _reason_required(reason)
     with transaction.atomic():
+        linkage_lock()
         decision = LinkDecision.objects.select_for_update().get(pk=decision.pk)
         if decision.undone_at is not None:
             raise ValidationError("That decision is already undone.")
@@ -308,6 +310,7 @@ def person_link_undo(*, user: User, link: PersonLink, reason: str) -> list[LinkD
     _require(user)
     reason = _reason_required(reason)
     with transaction.atomic():
+        linkage_lock()
         others = [
             other.person_record
             for other in PersonLink.objects.filter(person_id=link.person_id)
@@ -353,6 +356,7 @@ def child_join_separate(*, user: User, join: ChildJoin, reason: str) -> ChildJoi
     _require(user)
     reason = _reason_required(reason)
     with transaction.atomic():
+        linkage_lock()
         join = ChildJoin.objects.select_for_update().get(pk=join.pk)
         if join.undone_at is not None:
             raise ValidationError("These records have already been separated.")

@@ -9,4 +9,6 @@ urlpatterns = [
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("candidates/", views.candidates, name="candidates"),
     path("links/<int:link_id>/undo/", views.link_undo, name="link-undo"),
+    path("review/<int:item_id>/separate/", views.review_item_separate, name="review-item-separate"),
+    path("joins/<int:join_id>/undo/", views.join_undo, name="join-undo"),
 ]

@@ -5,13 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
 
 from . import forms, search, selectors, services
-from .models import PersonLink, ReviewStatus
+from .models import DecisionKind, PersonLink, ReviewStatus
 
 # The fields shown side by side, in the extract's words.
 FIELDS = [
@@ -81,6 +82,7 @@ def review_item(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse
             "form": form,
             "decisions": selectors.item_decisions(item=item),
             "is_open": item.status == ReviewStatus.OPEN,
+            "join": selectors.item_join(item=item),
         },
     )
 
@@ -126,6 +128,57 @@ def link_undo(request: AuthenticatedHttpRequest, link_id: int) -> HttpResponse:
         user=request.user, kind=AuditKind.PERSON_RECORD_VIEWED, records=[link.person_record], reason="Undoing a link"
     )
     return render(request, "linkage/link_undo.html", {"link": link, "form": form})
+
+
+@login_required
+def review_item_separate(request: AuthenticatedHttpRequest, item_id: int) -> HttpResponse:
+    """Undo on the pair's page: the two records are not the same child after all, so the join is undone and no
+    later run joins them again."""
+    item = selectors.review_item_get(user=request.user, item_id=item_id)
+    form = forms.UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.review_item_decide(
+                user=request.user, item=item, decision=DecisionKind.NOT_A_MATCH, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The records are separated; later runs keep them apart.")
+            return redirect("linkage:review-item", item_id=item.pk)
+    return render(
+        request,
+        "linkage/separate.html",
+        {
+            "form": form,
+            "what": f"{item.record_a} and {item.record_b}",
+            "back": reverse("linkage:review-item", args=[item.pk]),
+        },
+    )
+
+
+@login_required
+def join_undo(request: AuthenticatedHttpRequest, join_id: int) -> HttpResponse:
+    """Undo on the child's page: split what the join moved back to the record it came from."""
+    join = selectors.join_get(user=request.user, join_id=join_id)
+    form = forms.UndoForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.child_join_separate(user=request.user, join=join, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The records are separated again; later runs keep them apart.")
+            return redirect("children:detail", child_id=join.child_id)
+    return render(
+        request,
+        "linkage/separate.html",
+        {
+            "form": form,
+            "what": f"{join.joined.full_name}'s record, joined into {join.child.full_name}'s",
+            "back": reverse("children:detail", args=[join.child_id]),
+        },
+    )
 
 
 @login_required

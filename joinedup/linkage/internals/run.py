@@ -15,7 +15,17 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.imports.models import PersonRecord
 
-from ..models import DecisionKind, LinkDecision, LinkHow, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
+from ..models import (
+    DecisionKind,
+    LinkageLock,
+    LinkDecision,
+    LinkHow,
+    LinkRun,
+    Person,
+    PersonLink,
+    ReviewItem,
+    ReviewStatus,
+)
 from . import model, realtime
 from .clustering import cluster
 from .features import family_name_bands, identifier_conflict, record_features
@@ -30,6 +40,32 @@ def records_features() -> list[dict[str, Any]]:
     return family_name_bands(
         [record_features(pk, code, data or {}) for pk, code, data in rows.iterator(chunk_size=5000)]
     )
+
+
+class LinkageBusy(Exception):
+    """Another linkage run is under way: runs go one at a time."""
+
+
+# A run that has not finished after this long is taken to have stopped (a worker killed mid-run).
+RUN_STALE_AFTER = timedelta(hours=6)
+
+
+def linkage_lock() -> None:
+    """Take the linkage lock until the end of the current transaction (see LinkageLock)."""
+    LinkageLock.objects.get_or_create(name="linkage")
+    LinkageLock.objects.select_for_update().get(name="linkage")
+
+
+def run_start(*, user: User | None, model: dict[str, Any] | None = None) -> LinkRun:
+    """Start a run unless another is under way (LinkageBusy)."""
+    with transaction.atomic():
+        linkage_lock()
+        busy = LinkRun.objects.filter(finished_at__isnull=True, started_at__gt=timezone.now() - RUN_STALE_AFTER)
+        if busy.exists():
+            raise LinkageBusy("A linkage run is under way; this one waits for it to finish.")
+        return LinkRun.objects.create(
+            started_by=user, auto_threshold=AUTO_THRESHOLD, review_threshold=REVIEW_THRESHOLD, model=model or {}
+        )
 
 
 def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]], set[tuple[int, int]]]:
@@ -126,22 +162,40 @@ def link_records_run(*, progress: Callable[[int, int], None] | None = None, user
         if progress is not None:
             progress(done, STEPS)
 
-    run = LinkRun.objects.create(started_by=user, auto_threshold=AUTO_THRESHOLD, review_threshold=REVIEW_THRESHOLD)
+    run = run_start(user=user)
+    try:
+        return _link_records(run, step)
+    finally:
+        LinkRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now())
+
+
+def _link_records(run: LinkRun, step: Callable[[int], None]) -> LinkRun:
     rows = records_features()
     by_id = {row["unique_id"]: row for row in rows}
     step(1)
     scored = model.score(rows, threshold=REVIEW_THRESHOLD) if len(rows) >= 2 else model.Scored([], {})
     step(2)
-    confirmed, separated, decided_pairs = active_decisions()
+    decisions = active_decisions()
     auto_pairs, review_pairs = _pairs_split(scored.pairs, by_id)
-    assignment, used = cluster(
-        by_id, auto_pairs=auto_pairs, confirmed=confirmed, separated=separated, identifiers=by_id
-    )
+
+    def clustered(decisions: tuple[list[tuple[int, int]], list[tuple[int, int]], set[tuple[int, int]]]) -> Any:
+        confirmed, separated, _ = decisions
+        assignment, used = cluster(
+            by_id, auto_pairs=auto_pairs, confirmed=confirmed, separated=separated, identifiers=by_id
+        )
+        best = _strongest(used, scored.pairs)
+        confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
+        return assignment, used, best, confirmed_records, _clusters_of(assignment)
+
+    assignment, used, best, confirmed_records, clusters = clustered(decisions)
     step(3)
-    best = _strongest(used, scored.pairs)
-    confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
-    clusters = _clusters_of(assignment)
     with transaction.atomic():
+        linkage_lock()
+        # A person may have decided a pair while this run was scoring: their decision stands.
+        if active_decisions() != decisions:
+            decisions = active_decisions()
+            assignment, used, best, confirmed_records, clusters = clustered(decisions)
+        decided_pairs = decisions[2]
         previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
         chosen = _persons_choose(clusters, previous)
         links = []
@@ -284,12 +338,21 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
     if last is None or full_run_due(last, len(rows), len(new_ids)):
         return link_records_run(progress=progress, user=user)
     parameters = {k: v for k, v in last.model.items() if k != "incremental"}
-    run = LinkRun.objects.create(
-        started_by=user,
-        auto_threshold=AUTO_THRESHOLD,
-        review_threshold=REVIEW_THRESHOLD,
-        model={**parameters, "incremental": {"of_run": last.pk, "new_records": len(new_ids)}},
-    )
+    run = run_start(user=user, model={**parameters, "incremental": {"of_run": last.pk, "new_records": len(new_ids)}})
+    try:
+        return _link_new_records(run, rows, previous, new_ids, parameters, progress)
+    finally:
+        LinkRun.objects.filter(pk=run.pk, finished_at__isnull=True).update(finished_at=timezone.now())
+
+
+def _link_new_records(
+    run: LinkRun,
+    rows: list[dict[str, Any]],
+    previous: dict[int, Any],
+    new_ids: list[int],
+    parameters: dict[str, Any],
+    progress: Callable[[int, int], None] | None,
+) -> LinkRun:
     by_id = {row["unique_id"]: row for row in rows}
     new_set = set(new_ids)
     matcher = realtime.RealTimeMatcher((row for row in rows if row["unique_id"] not in new_set), parameters)
@@ -299,19 +362,30 @@ def link_new_records_run(*, progress: Callable[[int, int], None] | None = None, 
         matcher.add(by_id[record])
         if progress is not None and done % 500 == 0:
             progress(done, len(new_ids))
-    # The people already there stand as they are: each is joined up first, as a confirmed match would be.
-    members: dict[Any, list[int]] = {}
-    for record, person in previous.items():
-        members.setdefault(person, []).append(record)
-    standing = [(group[0], other) for group in members.values() for other in group[1:]]
-    confirmed, separated, decided_pairs = active_decisions()
     auto_pairs, review_pairs = _pairs_split(pairs, by_id)
-    assignment, used = cluster(
-        by_id, auto_pairs=auto_pairs, confirmed=standing + confirmed, separated=separated, identifiers=by_id
-    )
-    clusters = _clusters_of(assignment)
-    best = _strongest(used, pairs, new_set)
+
+    def clustered(previous: dict[int, Any], decisions: Any) -> Any:
+        # The people already there stand as they are: each is joined up first, as a confirmed match would be.
+        members: dict[Any, list[int]] = {}
+        for record, person in previous.items():
+            members.setdefault(person, []).append(record)
+        standing = [(group[0], other) for group in members.values() for other in group[1:]]
+        confirmed, separated, _ = decisions
+        assignment, used = cluster(
+            by_id, auto_pairs=auto_pairs, confirmed=standing + confirmed, separated=separated, identifiers=by_id
+        )
+        return assignment, _clusters_of(assignment), _strongest(used, pairs, new_set), used
+
+    decisions = active_decisions()
+    assignment, clusters, best, used = clustered(previous, decisions)
     with transaction.atomic():
+        linkage_lock()
+        # A person may have decided a pair while this run was scoring: their decision stands.
+        now_previous = dict(PersonLink.objects.values_list("person_record_id", "person_id"))
+        if active_decisions() != decisions or now_previous != previous:
+            decisions, previous = active_decisions(), now_previous
+            assignment, clusters, best, used = clustered(previous, decisions)
+        decided_pairs = decisions[2]
         chosen = _persons_choose(clusters, previous)
         moved = [r for r, person in previous.items() if chosen[assignment[r]] != person]
         links = PersonLink.objects.in_bulk(moved, field_name="person_record_id")
