@@ -138,6 +138,10 @@ class DemoExtractsSummary:
     # Records of one child written so sparsely that linkage cannot be sure: for the coordinator to decide.
     planted_grey: list[tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=list)
     networks: dict[str, dict[str, list[tuple[str, str]]]] = field(default_factory=dict)
+    # (police record, social care record) of a child whose episode is in the police extract and whose return
+    # home interview is in social care's.
+    cross_agency_interviews: list[tuple[tuple[str, str], tuple[str, str]]] = field(default_factory=list)
+    waiting: int = 0
     linked_people: int = 0
     review_items: int = 0
     mapping_nodes: int = 0
@@ -428,6 +432,26 @@ def demo_extracts_generate(*, users: dict[str, User], rng: random.Random) -> Dem
             child.network = name
             writer.record(rng, child, ["CSC", "POL", rng.choice(["HEA", "EDU"])])
             summary.planted_duplicates.append([(a, r) for a, r in child.records.items()])
+            # The police know the episode; social care's return home interview is about it: the two meet
+            # only once linkage joins the agencies' records of the child.
+            start = _moment(now, rng.uniform(20, 80), 19)
+            returned = start + timedelta(hours=rng.randint(6, 30))
+            writer.event(
+                "POL",
+                "missing_episode",
+                start,
+                ended_at=_iso(returned),
+                subject_record_id=child.records["POL"],
+                summary="Reported missing by carer after not coming home.",
+            )
+            writer.event(
+                "CSC",
+                "return_interview",
+                returned + timedelta(hours=rng.randint(20, 60)),
+                subject_record_id=child.records["CSC"],
+                summary="Said they had been with older friends and did not want to say where.",
+            )
+            summary.cross_agency_interviews.append((("POL", child.records["POL"]), ("CSC", child.records["CSC"])))
         _network_events(writer, rng, now, name, children, adults)
         summary.networks[name] = {
             "children": [("POL", c.records["POL"]) for c in children],
@@ -442,6 +466,7 @@ def demo_extracts_generate(*, users: dict[str, User], rng: random.Random) -> Dem
     summary.people_records = sum(len(rows) for rows in writer.people.values())
     summary.event_records = sum(len(rows) for rows in writer.events.values())
     summary.rejected = batch.rejected
+    summary.waiting = batch.waiting
     run = link_records()
     summary.linked_people = run.people
     summary.review_items = run.review_items

@@ -41,6 +41,9 @@ AUDIT_REASON = "Find before you create"
 # How much each part of what was typed counts towards the match; only the parts typed are weighed.
 WEIGHTS = {"family_name": 0.35, "given_name": 0.25, "date_of_birth": 0.25, "postcode": 0.15}
 MIN_SCORE = 45.0
+# A child the searcher may not see is "may already be known" only on a close match: most of the name, the date
+# of birth and the postcode agreeing, so a common name alone does not stop a practitioner recording a new child.
+KNOWN_SCORE = 80.0
 # The most children, and the most records, the blocking lookup may hand to the scorer.
 POOL_LIMIT = 500
 # In the model's order: the rebuild's INSERT lists the columns that way.
@@ -269,6 +272,44 @@ def _enough_typed(query: _Query) -> bool:
     return len(query.family) >= 2 or len(query.given) >= 2 or query.dob is not None
 
 
+def _keys_typed(query: _Query, given_name: str, family_name: str, postcode: str) -> set[str]:
+    return query_keys(
+        {
+            "given_name": given_name,
+            "family_name": family_name,
+            "date_of_birth": query.dob or query.dob_ym or query.dob_y or "",
+            "postcode": postcode,
+        }
+    )
+
+
+def known_elsewhere(
+    *,
+    user: User,
+    given_name: str = "",
+    family_name: str = "",
+    date_of_birth: str | date | None = None,
+    postcode: str = "",
+) -> list[Any]:
+    """Children this user may not see whose details match what was typed closely (at least ``KNOWN_SCORE``).
+
+    For the "may already be known to the partnership" answer, which names none of them, nor any agency: the
+    ids go only into a connection request, for the coordinator. Nothing is shown, so nothing is audited here.
+    """
+    query = _query(given_name, family_name, date_of_birth, postcode)
+    if not _enough_typed(query) or not policy.can_record_children(user) or policy.sees_all_children(user):
+        return []
+    keys = _keys_typed(query, given_name, family_name, postcode)
+    visible = policy.children_visible_to(user).values("pk")
+    pool = _pool(keys, SearchKey.objects.filter(child__isnull=False).exclude(child__in=visible), "child_id")
+    known = []
+    for child in Child.objects.filter(pk__in=pool, joined_into__isnull=True).exclude(pk__in=visible):
+        score, _ = _score(query, child.given_name, child.family_name, _dob_text(child), child.postcode)
+        if score >= KNOWN_SCORE:
+            known.append((score, str(child.pk), child.pk))
+    return [pk for _, _, pk in sorted(known, reverse=True)]
+
+
 def candidates_for(
     *,
     user: User,
@@ -289,14 +330,7 @@ def candidates_for(
     query = _query(given_name, family_name, date_of_birth, postcode)
     if not _enough_typed(query) or not policy.can_record_children(user):
         return []
-    keys = query_keys(
-        {
-            "given_name": given_name,
-            "family_name": family_name,
-            "date_of_birth": query.dob or query.dob_ym or query.dob_y or "",
-            "postcode": postcode,
-        }
-    )
+    keys = _keys_typed(query, given_name, family_name, postcode)
     found: list[Candidate] = []
     matched = SearchKey.objects.filter(child__isnull=False)
     if not policy.sees_all_children(user):

@@ -1,15 +1,17 @@
 """Reads of linkage for a user: only the coordinator sees them, and every record shown is audited."""
 
 from collections.abc import Iterable
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
-from joinedup.audit.services import audit_record
-from joinedup.children.models import ChildJoin
+from joinedup.audit.services import audit_record, audit_record_children
+from joinedup.children.models import Child, ChildJoin, ConnectionRequest, ConnectionStatus
 from joinedup.imports.models import PersonRecord
 
 from .models import LinkDecision, LinkRun, Person, PersonLink, ReviewItem, ReviewStatus
@@ -113,3 +115,35 @@ def item_join(*, item: ReviewItem) -> ChildJoin | None:
         if set(join.moved.get("imports.PersonRecord:child", [])) & set(moved):
             return join
     return None
+
+
+def connections_waiting(*, user: User) -> QuerySet[ConnectionRequest]:
+    """Connection requests waiting for the coordinator's answer, oldest first."""
+    _require(user)
+    return (
+        ConnectionRequest.objects.filter(status=ConnectionStatus.WAITING)
+        .select_related("requested_by", "agency")
+        .order_by("requested_at")
+    )
+
+
+def connection_get(*, user: User, request_id: UUID) -> tuple[ConnectionRequest, list[Child]]:
+    """A connection request for its requester (who sees what they asked and the answer, never the candidates) or
+    the coordinator (who sees the matching children too, each read audited). Anyone else: not found."""
+    request = get_object_or_404(
+        ConnectionRequest.objects.select_related("requested_by", "agency", "decided_by"), pk=request_id
+    )
+    if can_link_records(user):
+        children = list(
+            Child.objects.filter(pk__in=request.candidates, joined_into__isnull=True).select_related("owning_agency")
+        )
+        audit_record_children(
+            actor=user,
+            kind=AuditKind.CHILD_VIEWED,
+            child_ids=[child.pk for child in children],
+            reason="Answering a connection request",
+        )
+        return request, children
+    if request.requested_by_id == user.pk:
+        return request, []
+    raise Http404("No connection request found")

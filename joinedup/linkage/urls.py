@@ -11,4 +11,7 @@ urlpatterns = [
     path("links/<int:link_id>/undo/", views.link_undo, name="link-undo"),
     path("review/<int:item_id>/separate/", views.review_item_separate, name="review-item-separate"),
     path("joins/<int:join_id>/undo/", views.join_undo, name="join-undo"),
+    path("connect/", views.connect, name="connect"),
+    path("connections/", views.connection_list, name="connections"),
+    path("connections/<uuid:request_id>/", views.connection_detail, name="connection"),
 ]

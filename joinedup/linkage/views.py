@@ -6,13 +6,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
+from joinedup.children.connections import connection_decide, connection_request
 
 from . import forms, search, selectors, services
 from .models import DecisionKind, PersonLink, ReviewStatus
+from .permissions import can_link_records
 
 # The fields shown side by side, in the extract's words.
 FIELDS = [
@@ -193,4 +196,82 @@ def candidates(request: AuthenticatedHttpRequest) -> HttpResponse:
         date_of_birth=request.GET.get("date_of_birth", "")[:10],
         postcode=request.GET.get("postcode", "")[:10],
     )
-    return render(request, "linkage/_candidates.html", {"candidates": found})
+    typed = {
+        "given_name": request.GET.get("given_name", "")[:100],
+        "family_name": request.GET.get("family_name", "")[:100],
+        "date_of_birth": request.GET.get("date_of_birth", "")[:10],
+        "postcode": request.GET.get("postcode", "")[:10],
+    }
+    # The same answer whether one agency or five know the child, and nothing about which.
+    known = bool(search.known_elsewhere(user=request.user, **typed))
+    return render(
+        request,
+        "linkage/_candidates.html",
+        {"candidates": found, "known_elsewhere": known, "connect_query": urlencode(typed)},
+    )
+
+
+@login_required
+def connect(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask to be connected to a child who may already be known to the partnership (no child is created)."""
+    if not policy.can_record_children(request.user):
+        raise PermissionDenied
+    form = forms.ConnectForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        candidates = search.known_elsewhere(
+            user=request.user,
+            given_name=values["given_name"],
+            family_name=values["family_name"],
+            date_of_birth=values["date_of_birth"],
+            postcode=values["postcode"],
+        )
+        try:
+            made = connection_request(
+                user=request.user,
+                details=values,
+                candidates=candidates,
+                reason=values["reason"],
+                involvement_reason=values["involvement_reason"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, "Your request is with the coordinator, who connects you or tells you to go on."
+            )
+            return redirect("linkage:connection", request_id=made.pk)
+    return render(request, "linkage/connect.html", {"form": form})
+
+
+@login_required
+def connection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    waiting = list(selectors.connections_waiting(user=request.user)[:200])
+    return render(request, "linkage/connection_list.html", {"waiting": waiting})
+
+
+@login_required
+def connection_detail(request: AuthenticatedHttpRequest, request_id: UUID) -> HttpResponse:
+    connection, children = selectors.connection_get(user=request.user, request_id=request_id)
+    is_coordinator = can_link_records(request.user)
+    form = forms.ConnectionDecisionForm(request.POST or None, children=children) if is_coordinator else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            answer = form.cleaned_data["answer"]
+            attach_to = next((c for c in children if str(c.pk) == answer), None)
+            try:
+                connection_decide(
+                    user=request.user, request=connection, attach_to=attach_to, reason=form.cleaned_data["reason"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, "The request is answered and the practitioner can see the child.")
+                return redirect("linkage:connections")
+    return render(
+        request,
+        "linkage/connection_detail.html",
+        {"connection": connection, "children": children, "form": form, "is_coordinator": is_coordinator},
+    )

@@ -64,3 +64,23 @@ def test_the_demo_extracts_import_with_no_rejected_rows_and_link_most_planted_du
     recent = map_patterns(since=today - timedelta(days=90), until=today)
     station = next(h for h in recent["hotspots"] if h["place_name"] == "Station Hotel")
     assert station["change"] in {"growing", "new"}
+
+
+def test_return_interviews_and_missing_episodes_from_different_agencies_meet_after_linkage(extracts):
+    from joinedup.imports.models import EventRecord
+    from joinedup.missing.models import ReturnInterview
+
+    # At import the interviews wait: each names social care's record, the episode is the police's.
+    assert extracts.waiting == len(extracts.cross_agency_interviews) > 0
+    assert not RejectedRow.objects.exists()
+    # Linkage joined the records, and every waiting interview met its episode.
+    assert not EventRecord.objects.exclude(waiting="").exists()
+    for (police, police_record), (social_care, social_care_record) in extracts.cross_agency_interviews:
+        child = PersonRecord.objects.get(agency__code=police, record_id=police_record).child
+        assert child is not None
+        assert PersonRecord.objects.get(agency__code=social_care, record_id=social_care_record).child == child
+        interview = ReturnInterview.objects.get(
+            episode__child=child, childs_words__startswith="Said they had been with older friends"
+        )
+        assert interview.completed_at is not None
+        assert interview.episode.source_key.startswith("POL:")
