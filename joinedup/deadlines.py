@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 RETURN_INTERVIEW_WITHIN = timedelta(hours=72)
+# An imported episode whose child returned longer ago than this (six weeks) is history: no return interview is opened
+# for it (nobody can offer one now), so it puts nothing overdue on anybody's work list.
+HISTORICAL_RETURN_AFTER = timedelta(days=42)
 
 
 def _require_aware(moment: datetime) -> datetime:
@@ -22,6 +25,11 @@ def _require_aware(moment: datetime) -> datetime:
 def return_interview_due(returned_at: datetime) -> datetime:
     """When the return home interview is due: 72 hours after the child returned (statutory guidance 2014)."""
     return _require_aware(returned_at) + RETURN_INTERVIEW_WITHIN
+
+
+def is_historical_return(returned_at: datetime, *, now: datetime) -> bool:
+    """True when a return is so long past that an imported episode opens no return interview."""
+    return _require_aware(returned_at) < _require_aware(now) - HISTORICAL_RETURN_AFTER
 
 
 def is_overdue(due_at: datetime, *, done_at: datetime | None, now: datetime) -> bool:

@@ -37,7 +37,7 @@ from joinedup.deadlines import london_date, return_interview_due
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode, ReturnInterview
-from joinedup.missing.services import episode_clash
+from joinedup.missing.services import episode_clash, missing_episode_import
 
 from . import permissions
 from .models import EventRecord, ImportBatch, ImportKind, PersonRecord, PersonType, RejectedRow
@@ -209,15 +209,6 @@ def _ssda903_child(user: User, child_id: str, dob: date) -> Child:
     return child
 
 
-def _interview_open(*, episode: MissingEpisode, importer: User) -> None:
-    if episode.returned_at is not None and not hasattr(episode, "interview"):
-        ReturnInterview.objects.create(
-            episode=episode,
-            owner=episode.child.key_worker or importer,
-            due_at=return_interview_due(episode.returned_at),
-        )
-
-
 def _episode_save(
     *,
     run: _Run,
@@ -232,58 +223,27 @@ def _episode_save(
     reported_by_name: str,
     extra: Mapping[str, str] | None = None,
 ) -> str:
-    """Create the episode a row describes, or bring the one it created before up to date."""
-    Child.objects.select_for_update().filter(pk=child.pk).first()
-    existing = MissingEpisode.objects.filter(owning_agency=agency, source_key=source_key).first()
-    extra = dict(extra or {})
-    if existing is not None:
-        if existing.child_id != child.pk:
-            raise RowError(start_column, f"This row was imported before for a different child ({source_key}).")
-        if existing.returned_at is not None and returned_at is None:
-            raise RowError(
-                end_column,
-                "The episode already has a return recorded; the file has none. Correct the episode itself.",
-            )
-        changed = {
-            name: value
-            for name, value in {"kind": kind, "started_at": started_at, "returned_at": returned_at, **extra}.items()
-            if getattr(existing, name) != value
-        }
-        if not changed:
-            return UNCHANGED
-        clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at, exclude=existing)
-        if clash:
-            raise RowError(start_column, clash)
-        for name, value in changed.items():
-            setattr(existing, name, value)
-        if existing.returned_at is not None and existing.found_at is None:
-            existing.found_at = existing.returned_at
-        existing.save()
-        if "returned_at" in changed and hasattr(existing, "interview") and existing.interview.completed_at is None:
-            existing.interview.due_at = return_interview_due(returned_at)  # type: ignore[arg-type]
-            existing.interview.save(update_fields=["due_at"])
-        _interview_open(episode=existing, importer=run.user)
+    """Create the episode a row describes, or bring the one it created before up to date: through the missing
+    app's service, which grades and alerts an open episode and audits the change on the child's record."""
+    try:
+        outcome, _ = missing_episode_import(
+            actor=run.user,
+            child=child,
+            agency=agency,
+            source_key=source_key,
+            kind=kind,
+            started_at=started_at,
+            returned_at=returned_at,
+            reported_by_name=reported_by_name,
+            extra=extra,
+        )
+    except ValidationError as error:
+        fields = error.message_dict if hasattr(error, "error_dict") else {"started_at": error.messages}
+        field_name, messages = next(iter(fields.items()))
+        raise RowError(end_column if field_name == "returned_at" else start_column, " ".join(messages)) from None
+    if outcome != UNCHANGED:
         run.children.add(child.pk)
-        return UPDATED
-    clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at)
-    if clash:
-        raise RowError(start_column, clash)
-    episode = MissingEpisode.objects.create(
-        child=child,
-        kind=kind,
-        started_at=started_at,
-        reported_at=started_at,
-        reported_by=run.user,
-        reported_by_name=reported_by_name,
-        owning_agency=agency,
-        found_at=returned_at,
-        returned_at=returned_at,
-        source_key=source_key,
-        **extra,
-    )
-    _interview_open(episode=episode, importer=run.user)
-    run.children.add(child.pk)
-    return CREATED
+    return outcome
 
 
 def _ssda903_row(run: _Run, row: RawRow) -> str:

@@ -5,7 +5,7 @@ to the people who need them as the episode is reported and when the child is fou
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
-from joinedup.deadlines import return_interview_due
+from joinedup.deadlines import is_historical_return, return_interview_due
 from joinedup.sharing.models import LawfulBasis, ShareDecision
 
 from .models import (
@@ -230,6 +230,12 @@ def missing_episode_regrade(
             graded_at=graded_at,
         )
         _audit(user, episode, AuditKind.MISSING_REGRADED, grade=grade)
+        _push_alerts(
+            episode.child,
+            episode,
+            f"{episode.child.full_name}'s missing episode has been graded again: "
+            f"risk now {RiskGrade(grade).label.lower()}",
+        )
     return grading
 
 
@@ -456,3 +462,117 @@ def alert_mark_read(*, user: User, alert: Alert) -> None:
     if alert.read_at is None:
         alert.read_at = timezone.now()
         alert.save(update_fields=["read_at"])
+
+
+# --- Episodes from an agency's extract or an SSDA903 return ----------------------------------------
+
+IMPORTED_GRADE_RATIONALE = (
+    "Imported from {agency}'s records without a police risk grade: graded medium until the police grade it."
+)
+
+
+def _interview_open(*, episode: MissingEpisode, owner: User) -> None:
+    """The return interview of a returned episode, unless the return is history (see deadlines)."""
+    if episode.returned_at is None or hasattr(episode, "interview"):
+        return
+    if is_historical_return(episode.returned_at, now=timezone.now()):
+        return
+    ReturnInterview.objects.create(
+        episode=episode, owner=episode.child.key_worker or owner, due_at=return_interview_due(episode.returned_at)
+    )
+
+
+def missing_episode_import(
+    *,
+    actor: User,
+    child: Child,
+    agency: Agency,
+    source_key: str,
+    kind: str,
+    started_at: datetime,
+    returned_at: datetime | None,
+    reported_by_name: str,
+    extra: Mapping[str, str] | None = None,
+) -> tuple[str, MissingEpisode]:
+    """Record the episode an agency's imported row describes, or bring the one it created before up to date.
+
+    Returns ("created" | "updated" | "unchanged", episode). Raises ValidationError keyed "started_at" or
+    "returned_at" for a row that breaks a rule. An episode still open is graded and alerts, as a reported one
+    does; a returned one opens its return interview unless the return is history; a past episode may be
+    recorded for a child who has a later one. Each change is audited on the child's record.
+    """
+    if not policy.can_record_children(actor):
+        raise PermissionDenied
+    if kind not in EpisodeKind.values:
+        raise ValidationError({"started_at": "Choose missing or away from placement."})
+    Child.objects.select_for_update().filter(pk=child.pk).first()
+    existing = MissingEpisode.objects.filter(owning_agency=agency, source_key=source_key).first()
+    extra = dict(extra or {})
+    if existing is not None:
+        if existing.child_id != child.pk:
+            raise ValidationError({"started_at": f"This row was imported before for a different child ({source_key})."})
+        if existing.returned_at is not None and returned_at is None:
+            raise ValidationError(
+                {"returned_at": "The episode already has a return recorded; the file has none. Correct the episode."}
+            )
+        changed = {
+            name: value
+            for name, value in {"kind": kind, "started_at": started_at, "returned_at": returned_at, **extra}.items()
+            if getattr(existing, name) != value
+        }
+        if not changed:
+            return "unchanged", existing
+        clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at, exclude=existing)
+        if clash:
+            raise ValidationError({"started_at": clash})
+        for name, value in changed.items():
+            setattr(existing, name, value)
+        if existing.returned_at is not None and existing.found_at is None:
+            existing.found_at = existing.returned_at
+        existing.save()
+        if "returned_at" in changed and hasattr(existing, "interview") and existing.interview.completed_at is None:
+            existing.interview.due_at = return_interview_due(returned_at)  # type: ignore[arg-type]
+            existing.interview.save(update_fields=["due_at"])
+        _interview_open(episode=existing, owner=actor)
+        _audit(
+            actor,
+            existing,
+            AuditKind.MISSING_RETURNED if "returned_at" in changed else AuditKind.MISSING_REPORTED,
+            imported_from=source_key,
+            changed=",".join(sorted(changed)),
+        )
+        return "updated", existing
+    clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at)
+    if clash:
+        raise ValidationError({"started_at": clash})
+    episode = MissingEpisode.objects.create(
+        child=child,
+        kind=kind,
+        started_at=started_at,
+        reported_at=started_at,
+        reported_by=actor,
+        reported_by_name=reported_by_name,
+        owning_agency=agency,
+        found_at=returned_at,
+        returned_at=returned_at,
+        source_key=source_key,
+        **extra,
+    )
+    _audit(actor, episode, AuditKind.MISSING_REPORTED, imported_from=source_key)
+    if returned_at is None:
+        RiskGrading.objects.create(
+            episode=episode,
+            grade=RiskGrade.MEDIUM,
+            rationale=IMPORTED_GRADE_RATIONALE.format(agency=agency.name),
+            graded_by=actor,
+            graded_at=min(started_at, timezone.now()),
+        )
+        _push_alerts(
+            child,
+            episode,
+            f"{child.full_name} is recorded {EpisodeKind(kind).label.lower()} in {agency.name}'s records, "
+            f"last seen {_london(started_at)}",
+        )
+    else:
+        _interview_open(episode=episode, owner=actor)
+    return "created", episode

@@ -7,19 +7,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from django.core.exceptions import PermissionDenied
 
 from joinedup.accounts.models import RoleCode
 from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.models import AgencyKind
-from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
+from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.models import Child
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.imports.models import EventRecord, PersonRecord, RejectedRow
 from joinedup.imports.parsers import ImportFileError
 from joinedup.imports.services import agency_extract_import, rejected_row_reimport
 from joinedup.linkage.api import link_records
-from joinedup.missing.models import InterviewResponse, MissingEpisode
+from joinedup.missing.models import Alert, InterviewResponse, MissingEpisode, ReturnInterview
 
 pytestmark = pytest.mark.django_db
 EXAMPLE = Path("/work/shared/spec/agency-extract-example")
@@ -323,3 +325,35 @@ def test_a_rejected_event_is_corrected_and_imported_alone(coordinator, tmp_path)
         tmp_path, "C-1,CSC,child,Amy,Lee,2012-01-02,,\n", "E-1,CSC,missing_episode,2026-10-01,,C-1,,\n"
     )
     assert agency_extract_import(user=coordinator, path_or_files=folder).unchanged == 2
+
+
+def _days_ago(days: float) -> str:
+    return (timezone.now() - dt.timedelta(days=days)).replace(microsecond=0).isoformat()
+
+
+def test_an_imported_episode_still_open_is_graded_and_alerts_as_a_reported_one(coordinator, agencies, tmp_path):
+    duty = TeamFactory.create(agency=agencies["POL"], is_duty_team=True)
+    officer = UserFactory.create(agency=agencies["POL"], team=duty)
+    folder = write_extract(
+        tmp_path, "P-1,POL,child,Amy,Lee,2012-01-02,,\n", f"E-1,POL,missing_episode,{_days_ago(0.5)},,P-1,,\n"
+    )
+    agency_extract_import(user=coordinator, path_or_files=folder, refresh=False)
+    episode = MissingEpisode.objects.get()
+    assert episode.is_open
+    assert episode.gradings.get().grade == "medium"
+    alert = Alert.objects.get(recipient=officer)
+    assert alert.episode == episode and "Amy Lee" in alert.message
+    assert AuditEvent.objects.filter(kind=AuditKind.MISSING_REPORTED, child_id=episode.child_id).exists()
+
+
+def test_a_historical_episode_opens_no_return_interview_and_a_recent_one_does(coordinator, tmp_path):
+    events = (
+        f"E-1,CSC,missing_episode,{_days_ago(200)},{_days_ago(199)},C-1,,\n"
+        f"E-2,CSC,missing_episode,{_days_ago(3)},{_days_ago(2.5)},C-1,,\n"
+    )
+    folder = write_extract(tmp_path, "C-1,CSC,child,Amy,Lee,2012-01-02,,\n", events)
+    agency_extract_import(user=coordinator, path_or_files=folder, refresh=False)
+    old = MissingEpisode.objects.get(source_key="CSC:E-1")
+    recent = MissingEpisode.objects.get(source_key="CSC:E-2")
+    assert not ReturnInterview.objects.filter(episode=old).exists()
+    assert ReturnInterview.objects.filter(episode=recent).exists()

@@ -220,6 +220,21 @@ def test_re_grading_keeps_every_earlier_grading_in_order_and_the_latest_is_curre
     assert audit_kinds(world.child).count(AuditKind.MISSING_REGRADED) == 2
 
 
+def test_a_re_grade_alerts_the_same_people_as_the_report_with_the_new_grade(world):
+    episode = report(world, grade=RiskGrade.LOW)
+    reported = alerted(episode)
+    Alert.objects.all().delete()
+
+    services.missing_episode_regrade(
+        user=world.police_officer, episode=episode, grade=RiskGrade.HIGH, rationale="Seen with adults of concern"
+    )
+
+    assert alerted(episode) == reported
+    assert {a.message for a in Alert.objects.all()} == {
+        "Jordan Ashdown's missing episode has been graded again: risk now high"
+    }
+
+
 def test_of_two_gradings_at_the_same_moment_the_one_recorded_later_is_current(world):
     episode = report(world, grade=RiskGrade.LOW)
     services.missing_episode_regrade(
