@@ -11,8 +11,8 @@ AREA = {"class": "govuk-textarea", "rows": 3}
 SELECT = {"class": "govuk-select"}
 
 
-def _when(label: str, hint: str = "UK time") -> forms.DateTimeField:
-    return forms.DateTimeField(label=label, help_text=hint, widget=forms.DateTimeInput(attrs=WHEN))
+def _when(label: str, hint: str = "UK time", required: bool = True) -> forms.DateTimeField:
+    return forms.DateTimeField(label=label, help_text=hint, required=required, widget=forms.DateTimeInput(attrs=WHEN))
 
 
 def _text(label: str, required: bool = False, hint: str = "") -> forms.CharField:
@@ -26,6 +26,11 @@ def _area(label: str, required: bool = False, hint: str = "") -> forms.CharField
 class ReportForm(forms.Form):
     kind = forms.ChoiceField(label="Missing or away", choices=EpisodeKind.choices, widget=forms.Select(attrs=SELECT))
     started_at = _when("When the child was last seen")
+    returned_at = _when(
+        "When the child returned (only for an episode that is already over)",
+        "UK time. Leave blank if the child is still missing. A past episode may be recorded before a later one.",
+        required=False,
+    )
     reported_by_name = _text("Who reported it", hint="For example, the carer at the placement")
     last_seen_place = _text("Where the child was last seen")
     last_seen_with = _text("Who the child was last seen with")

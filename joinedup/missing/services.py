@@ -146,8 +146,12 @@ def missing_episode_report(
     last_seen_place: str = "",
     last_seen_with: str = "",
     information_from: str = "",
+    returned_at: datetime | None = None,
 ) -> MissingEpisode:
-    """Record that a child is missing (or away from placement), with the first risk grading, and alert."""
+    """Record that a child is missing (or away from placement), with the first risk grading, and alert.
+
+    ``returned_at`` records an episode that is already over (a past one, which may come before a later
+    episode): it opens the return interview instead of alerting."""
     if not policy.can_record_about_child(user, child) or user.agency is None:
         raise PermissionDenied
     if kind not in EpisodeKind.values:
@@ -159,9 +163,11 @@ def missing_episode_report(
     now = timezone.now()
     if started_at > now:
         raise ValidationError({"started_at": "The time the child went missing must be in the past."})
+    if returned_at is not None and not started_at <= returned_at <= now:
+        raise ValidationError({"returned_at": "The return must be after the child went missing and not in the future."})
     with transaction.atomic():
         Child.objects.select_for_update().filter(pk=child.pk).first()
-        clash = episode_clash(child=child, started_at=started_at, returned_at=None)
+        clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at)
         if clash:
             raise ValidationError(clash)
         episode = MissingEpisode.objects.create(
@@ -174,6 +180,8 @@ def missing_episode_report(
             owning_agency=user.agency,
             last_seen_place=last_seen_place.strip(),
             last_seen_with=last_seen_with.strip(),
+            found_at=returned_at,
+            returned_at=returned_at,
         )
         RiskGrading.objects.create(
             episode=episode,
@@ -184,6 +192,9 @@ def missing_episode_report(
             graded_at=min(reported_at or now, now),
         )
         _audit(user, episode, AuditKind.MISSING_REPORTED, grade=grade)
+        if returned_at is not None:
+            _interview_open(episode=episode, owner=user)
+            return episode
         _push_alerts(
             child,
             episode,

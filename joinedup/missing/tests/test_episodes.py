@@ -1303,3 +1303,20 @@ def test_the_action_page_refuses_an_owner_from_an_agency_not_involved(world, sig
 
     assert response.status_code == 200
     assert not interview.actions.exists()
+
+
+def test_a_past_episode_can_be_recorded_for_a_child_who_has_a_later_one(world):
+    later = report(world)
+    services.missing_episode_return(user=world.police_officer, episode=later, returned_at=WENT_MISSING + timedelta(hours=4))
+
+    past = report(
+        world,
+        started_at=WENT_MISSING - timedelta(days=10),
+        returned_at=WENT_MISSING - timedelta(days=9),
+    )
+
+    assert not past.is_open
+    assert past.interview.due_at == WENT_MISSING - timedelta(days=6)
+    assert MissingEpisode.objects.filter(child=world.child).count() == 2
+    # An episode already over alerts nobody.
+    assert not Alert.objects.filter(episode=past).exists()
