@@ -237,9 +237,7 @@ def connect(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(
-                request, "Your request is with the coordinator, who connects you or tells you to go on."
-            )
+            messages.success(request, "Your request is with the coordinator, who connects you or tells you to go on.")
             return redirect("linkage:connection", request_id=made.pk)
     return render(request, "linkage/connect.html", {"form": form})
 

@@ -7,8 +7,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from joinedup.accounts.models import RoleCode
 from joinedup.accounts.tests.factories import UserFactory

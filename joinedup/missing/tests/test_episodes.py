@@ -1307,7 +1307,9 @@ def test_the_action_page_refuses_an_owner_from_an_agency_not_involved(world, sig
 
 def test_a_past_episode_can_be_recorded_for_a_child_who_has_a_later_one(world):
     later = report(world)
-    services.missing_episode_return(user=world.police_officer, episode=later, returned_at=WENT_MISSING + timedelta(hours=4))
+    services.missing_episode_return(
+        user=world.police_officer, episode=later, returned_at=WENT_MISSING + timedelta(hours=4)
+    )
 
     past = report(
         world,
