@@ -78,3 +78,31 @@ def user_create(
         user.save()
         user.roles.set([Role.objects.get_or_create(code=RoleCode(code))[0] for code in roles])
     return user
+
+
+SYSTEM_PREFIX = "system."
+
+
+def system_actor(*, operator: str) -> User:
+    """The platform acting at the command line for ``operator`` (the signed-in operating-system user), so the
+    audit trail names who ran it. A coordinator of the lead agency (children's social care, else the first
+    agency registered) that cannot sign in: it has no usable password."""
+    from joinedup.agencies.models import AgencyKind
+
+    operator = (operator or "unknown").strip()[:100]
+    username = f"{SYSTEM_PREFIX}{operator}"
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    agency = (
+        Agency.objects.filter(kind=AgencyKind.CHILDRENS_SOCIAL_CARE).order_by("pk").first()
+        or Agency.objects.order_by("pk").first()
+    )
+    if agency is None:
+        raise ValueError("No agency is registered yet: register one first (manage.py agency_add).")
+    with transaction.atomic():
+        user = User(username=username, first_name="Command line", last_name=f"({operator})", agency=agency)
+        user.set_unusable_password()
+        user.save()
+        user.roles.set([Role.objects.get_or_create(code=RoleCode.COORDINATOR)[0]])
+    return user

@@ -173,6 +173,37 @@ def test_the_extract_command_imports_the_example_clean(coordinator, capsys):
     assert "rejected 0" in out and "1 sighting" in out
 
 
+def test_the_extract_command_without_as_imports_as_a_system_actor_naming_the_operator(coordinator, capsys):
+    import getpass
+
+    from joinedup.audit.models import AuditEvent, AuditKind
+
+    call_command("import_extract", str(EXAMPLE / "police"), str(EXAMPLE / "social-care"), "--register-agencies")
+    assert "rejected 0" in capsys.readouterr().out
+    audit = AuditEvent.objects.get(kind=AuditKind.IMPORT_RUN)
+    assert audit.actor_username == f"system.{getpass.getuser()}"
+    # The system actor cannot sign in.
+    assert not audit.actor.has_usable_password()
+
+
+def test_agency_add_registers_an_agency_for_a_first_install_and_refuses_bad_input(db, capsys):
+    from joinedup.agencies.models import Agency
+
+    call_command("agency_add", "pol", "Wealdbridge Police", "--kind", "police")
+    assert "Registered POL" in capsys.readouterr().out
+    assert Agency.objects.get(code="POL").kind == "police"
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("agency_add", "POL", "Another Police", "--kind", "police")
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("agency_add", "HEA", "Health", "--kind", "hospital")
+    assert Agency.objects.count() == 1
+
+
+def test_the_extract_command_without_as_on_an_empty_install_says_what_to_do_first(db, tmp_path):
+    with pytest.raises(CommandError, match="agency_add"):
+        call_command("import_extract", str(EXAMPLE / "police"))
+
+
 def test_the_export_commands_write_the_returns(coordinator, tmp_path):
     call_command(
         "import_ssda903_missing", _write(HEADER + "LA0001,01/02/2010,A,01/03/2025,02/03/2025\r\n"), "--as", "coord"

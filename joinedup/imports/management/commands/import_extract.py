@@ -1,8 +1,10 @@
+import getpass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from joinedup.accounts.services import system_actor
 from joinedup.imports.parsers import ImportFileError
 from joinedup.imports.services import agency_extract_import
 
@@ -14,13 +16,25 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("paths", nargs="+")
-        parser.add_argument("--as", dest="username", required=True, help="The importing user (coordinator or manager).")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default=None,
+            help="The importing user (coordinator or manager). Without it, the platform imports as a system "
+            "actor that names you (the operating-system user) in the audit trail.",
+        )
         parser.add_argument(
             "--register-agencies", action="store_true", help="Register agency codes not known yet (coordinators)."
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        user = user_named(options["username"])
+        if options["username"]:
+            user = user_named(options["username"])
+        else:
+            try:
+                user = system_actor(operator=getpass.getuser())
+            except ValueError as error:
+                raise CommandError(str(error)) from None
         try:
             batch = agency_extract_import(
                 user=user, path_or_files=options["paths"], register_agencies=options["register_agencies"]
