@@ -94,3 +94,28 @@ def audit_record_children(*, actor: User, kind: AuditKind, child_ids: Iterable[U
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return len(events)
+
+
+def audit_record_many(
+    *, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str]]
+) -> int:
+    """Write one audit row per (child_id, object_type, object_id, reason) in one statement, e.g. one per child an
+    import created."""
+    events = [
+        _event(
+            actor=actor,
+            kind=kind,
+            child_id=child_id,
+            object_type=object_type,
+            object_id=object_id,
+            reason=reason,
+            payload=None,
+        )
+        for child_id, object_type, object_id, reason in rows
+    ]
+    try:
+        with transaction.atomic():
+            AuditEvent.objects.bulk_create(events, batch_size=2000)
+    except DatabaseError as error:
+        raise AuditWriteFailed(str(error)) from error
+    return len(events)

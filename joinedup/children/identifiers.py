@@ -30,3 +30,37 @@ def validate_upn(value: str) -> None:
     """A unique pupil number: a check letter, 11 digits, and a final digit or letter (13 characters)."""
     if value and not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", value.strip().upper()):
         raise ValidationError("Enter a valid unique pupil number: 13 characters, for example A123456789012")
+
+
+# The DfE's check-letter alphabet: A-Z without I, O and S, for remainders 0 to 22.
+UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
+
+
+def upn_check_letter(value: str) -> str | None:
+    """The check letter a UPN's characters 2 to 13 call for, or None when they are not a UPN's.
+
+    Each character is weighted by its position (2 to 13) and the sum taken modulo 23 (DfE, "Unique
+    pupil numbers"); a temporary UPN's last character is a letter, valued by its place in UPN_LETTERS.
+    """
+    text = value.strip().upper()
+    if not re.fullmatch(r"[A-Z]\d{11}[0-9A-Z]", text) or (text[12].isalpha() and text[12] not in UPN_LETTERS):
+        return None
+    values = [int(c) if c.isdigit() else UPN_LETTERS.index(c) for c in text[1:]]
+    return UPN_LETTERS[sum(v * w for v, w in zip(values, range(2, 14), strict=True)) % 23]
+
+
+def validate_upn_check_letter(value: str) -> None:
+    """A UPN entered on the platform: its form, and its first letter the check letter of the rest.
+
+    Agencies' extracts are checked by ``validate_upn`` (form only), so an import keeps what a
+    school's system holds; a person entering a UPN gets the stricter check.
+    """
+    if not value:
+        return
+    validate_upn(value)
+    expected = upn_check_letter(value)
+    if expected is None or value.strip().upper()[0] != expected:
+        raise ValidationError(
+            "Enter a valid unique pupil number: the first letter is a check letter and does not match the "
+            "other 12 characters; check the number with the school"
+        )

@@ -40,6 +40,35 @@ class LegalStatus(models.TextChoices):
     V4 = "V4", "V4: accommodated under an agreed series of short-term breaks (multiple placements)"
 
 
+class Ethnicity(models.TextChoices):
+    """The 2021 census ethnic groups for England, with the DfE codes the SSDA903 return uses.
+
+    Imported records may hold other text; ``Child.ethnicity_shown`` shows that as it is.
+    """
+
+    ABAN = "ABAN", "Asian or Asian British: Bangladeshi"
+    CHNE = "CHNE", "Asian or Asian British: Chinese"
+    AIND = "AIND", "Asian or Asian British: Indian"
+    APKN = "APKN", "Asian or Asian British: Pakistani"
+    AOTH = "AOTH", "Asian or Asian British: any other Asian background"
+    BAFR = "BAFR", "Black, Black British, Caribbean or African: African"
+    BCRB = "BCRB", "Black, Black British, Caribbean or African: Caribbean"
+    BOTH = "BOTH", "Black, Black British, Caribbean or African: any other Black, Black British or Caribbean background"
+    MWAS = "MWAS", "Mixed or multiple ethnic groups: White and Asian"
+    MWBA = "MWBA", "Mixed or multiple ethnic groups: White and Black African"
+    MWBC = "MWBC", "Mixed or multiple ethnic groups: White and Black Caribbean"
+    MOTH = "MOTH", "Mixed or multiple ethnic groups: any other Mixed or multiple ethnic background"
+    WBRI = "WBRI", "White: English, Welsh, Scottish, Northern Irish or British"
+    WIRI = "WIRI", "White: Irish"
+    WIRT = "WIRT", "White: Gypsy or Irish Traveller"
+    WROM = "WROM", "White: Roma"
+    WOTH = "WOTH", "White: any other White background"
+    ARAB = "ARAB", "Other ethnic group: Arab"
+    OOTH = "OOTH", "Other ethnic group: any other ethnic group"
+    REFU = "REFU", "The child or family chose not to say"
+    NOBT = "NOBT", "Not yet known"
+
+
 class PlacementType(models.TextChoices):
     """SSDA903 placement type codes."""
 
@@ -146,6 +175,12 @@ class Child(models.Model):
         formats = {DatePrecision.DAY: "%-d %B %Y", DatePrecision.MONTH: "%B %Y", DatePrecision.YEAR: "%Y"}
         return self.date_of_birth.strftime(formats[DatePrecision(self.date_of_birth_precision)])
 
+    @property
+    def ethnicity_shown(self) -> str:
+        if self.ethnicity in Ethnicity.values:
+            return str(Ethnicity(self.ethnicity).label)
+        return self.ethnicity
+
 
 class Address(models.Model):
     """Where a child has lived, newest first; the one with no end date is current."""
@@ -171,9 +206,17 @@ class Involvement(models.Model):
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="involvements")
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    service = models.CharField(max_length=200, blank=True, help_text="The agency's service working with the child.")
     reason = models.CharField(max_length=300, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["started_at"]
@@ -262,6 +305,33 @@ class Relative(models.Model):
         return f"{self.get_kind_display()}: {self.name}"
 
 
+# The details of a child's record the "Change" pages keep, in the words the history uses.
+DETAIL_LABELS: dict[str, str] = {
+    "given_name": "Given name",
+    "family_name": "Family name",
+    "other_names": "Other names",
+    "date_of_birth": "Date of birth",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "nhs_number": "NHS number",
+    "upn": "Unique pupil number",
+    "la_child_id": "Local authority child id",
+    "police_ids": "Police identifiers",
+    "postcode": "Postcode",
+    "looked_after": "Looked after",
+    "legal_status": "Legal status",
+    "placement_type": "Placement type",
+    "placement": "Placement",
+    "placement_agency": "Carer's agency",
+    "placement_started": "Placement started",
+    "placement_ended": "Placement ended",
+    "key_worker": "Key worker",
+    "key_worker_chosen_by_child": "Key worker chosen by the child",
+    "address": "Address",
+    "relative": "Family",
+}
+
+
 class DetailChange(models.Model):
     """One change to a detail of a child's record: who, when, the old and new value, and why.
 
@@ -287,6 +357,10 @@ class DetailChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field} changed on {self.changed_at:%Y-%m-%d}"
+
+    @property
+    def field_label(self) -> str:
+        return DETAIL_LABELS.get(self.field, self.field.replace("_", " ").capitalize())
 
 
 class JoinSource(models.TextChoices):

@@ -1,17 +1,38 @@
 """Writes about children. Each checks permission, writes and audits in one transaction."""
 
-from datetime import date, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
+from joinedup.agencies.models import Agency, Team
 from joinedup.audit.models import AuditKind
-from joinedup.audit.services import audit_record
+from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.linkage import api as linkage
 
-from .models import Child, ChronologyEntry, Involvement, NoteCategory, Sex
+from .identifiers import nhs_number_normalise, validate_nhs_number, validate_upn_check_letter
+from .models import (
+    DETAIL_LABELS,
+    Address,
+    Child,
+    ChronologyEntry,
+    DatePrecision,
+    DetailChange,
+    Ethnicity,
+    Involvement,
+    LegalStatus,
+    NoteCategory,
+    PlacementType,
+    Relative,
+    RelativeKind,
+    Sex,
+)
 
 
 def child_create(
@@ -41,7 +62,9 @@ def child_create(
             owning_agency=user.agency,
             created_by=user,
         )
-        Involvement.objects.create(child=child, agency=user.agency, team=user.team, reason=involvement_reason)
+        Involvement.objects.create(
+            child=child, agency=user.agency, team=user.team, reason=involvement_reason, opened_by=user
+        )
         linkage.search_keys_refresh(children=[child])
         audit_record(
             actor=user,
@@ -62,34 +85,21 @@ def child_details_update(
     date_of_birth: date | None = None,
     other_names: str | None = None,
     postcode: str | None = None,
+    reason: str = "",
 ) -> Child:
     """Correct a child's names, date of birth or postcode (None leaves one as it is); find before you
-    create then finds the child by what the record says now."""
-    if not policy.can_record_about_child(user, child):
-        raise PermissionDenied
-    values = {
-        "given_name": given_name.strip() if given_name is not None else None,
-        "family_name": family_name.strip() if family_name is not None else None,
+    create then finds the child by what the record says now. Each change keeps its history."""
+    given = {
+        "given_name": given_name,
+        "family_name": family_name,
         "date_of_birth": date_of_birth,
-        "other_names": other_names.strip() if other_names is not None else None,
-        "postcode": postcode.strip().upper() if postcode is not None else None,
+        "date_of_birth_precision": DatePrecision.DAY if date_of_birth is not None else None,
+        "other_names": other_names,
+        "postcode": postcode,
     }
-    changed = [name for name, value in values.items() if value is not None and value != getattr(child, name)]
-    if not changed:
-        return child
-    with transaction.atomic():
-        for name in changed:
-            setattr(child, name, values[name])
-        child.save(update_fields=changed)
-        linkage.search_keys_refresh(children=[child])
-        audit_record(
-            actor=user,
-            kind=AuditKind.CHILD_UPDATED,
-            child_id=child.pk,
-            object_type="child",
-            object_id=str(child.pk),
-            payload={"fields": changed},
-        )
+    child_details_change(
+        user=user, child=child, changes={k: v for k, v in given.items() if v is not None}, reason=reason
+    )
     return child
 
 
@@ -119,25 +129,666 @@ def chronology_entry_record(
     return entry
 
 
-def involvement_open(*, user: User, child: Child, agency_code: str, reason: str = "") -> Involvement:
-    """Open an agency's involvement with a child (the coordinator, or a member of that agency)."""
-    from joinedup.accounts.models import RoleCode
-    from joinedup.agencies.models import Agency
+def involvement_open(
+    *,
+    user: User,
+    child: Child,
+    agency_code: str | None = None,
+    agency: Agency | None = None,
+    team: Team | None = None,
+    service: str = "",
+    reason: str = "",
+) -> Involvement:
+    """Open an agency's involvement with a child, so that its staff may see the record: a need-to-know
+    decision the policy takes (a practitioner or manager for their own agency, the coordinator for any).
 
-    agency = Agency.objects.get(code=agency_code)
-    allowed = policy.can_record_children(user) and (user.has_role(RoleCode.COORDINATOR) or user.agency_id == agency.pk)
-    if not allowed:
+    An agency already involved keeps its open involvement, which is returned as it is.
+    """
+    if agency is None:
+        if agency_code is None:
+            raise TypeError("Name the agency: agency or agency_code")
+        agency = Agency.objects.get(code=agency_code)
+    if not policy.can_open_involvement(user, child, agency.pk):
         raise PermissionDenied
+    if team is not None and team.agency_id != agency.pk:
+        raise ValidationError({"team": f"Choose a team of {agency.name}"})
     with transaction.atomic():
-        involvement, _ = Involvement.objects.get_or_create(
-            child=child, agency=agency, ended_at=None, defaults={"reason": reason}
+        involvement, created = Involvement.objects.get_or_create(
+            child=child,
+            agency=agency,
+            ended_at=None,
+            defaults={"reason": reason.strip()[:300], "team": team, "service": service.strip(), "opened_by": user},
+        )
+        if created:
+            audit_record(
+                actor=user,
+                kind=AuditKind.INVOLVEMENT_OPENED,
+                child_id=child.pk,
+                object_type="involvement",
+                object_id=str(involvement.pk),
+                reason=reason.strip(),
+                payload={"agency": agency.code, "team": team.name if team else "", "service": service.strip()},
+            )
+    return involvement
+
+
+def involvement_end(*, user: User, involvement: Involvement, reason: str, ended_on: date) -> Involvement:
+    """End an agency's involvement with a child. Its staff no longer see the record, unless a share or
+    a break-glass grant of theirs remains; a key worker from that agency stops being the key worker."""
+    child = involvement.child
+    if not policy.can_end_involvement(user, child, involvement.agency_id):
+        raise PermissionDenied
+    if not involvement.is_open:
+        raise ValidationError("This involvement has already ended")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the involvement is ending"})
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": "The date the involvement ended must be today or in the past"})
+    if ended_on < timezone.localdate(involvement.started_at):
+        raise ValidationError({"ended_on": "The date the involvement ended must be on or after the date it started"})
+    # Today's ending takes effect now; an earlier one at the start of that day (UK time).
+    ended_at = (
+        timezone.now()
+        if ended_on == timezone.localdate()
+        else max(timezone.make_aware(datetime.combine(ended_on, time.min)), involvement.started_at)
+    )
+    with transaction.atomic():
+        involvement.ended_at = ended_at
+        involvement.end_reason = reason.strip()
+        involvement.ended_by = user
+        involvement.save(update_fields=["ended_at", "end_reason", "ended_by"])
+        key_worker = child.key_worker
+        still_involved = child.involvements.filter(ended_at__isnull=True)
+        key_worker_left = key_worker is not None and (
+            key_worker.agency_id is None or not still_involved.filter(agency_id=key_worker.agency_id).exists()
         )
         audit_record(
             actor=user,
-            kind=AuditKind.INVOLVEMENT_OPENED,
+            kind=AuditKind.INVOLVEMENT_ENDED,
             child_id=child.pk,
             object_type="involvement",
             object_id=str(involvement.pk),
-            reason=reason,
+            reason=reason.strip(),
+            payload={
+                "agency": involvement.agency.code,
+                "ended_on": ended_on.isoformat(),
+                "key_worker_cleared": key_worker_left,
+            },
         )
+        if key_worker_left:
+            _details_apply(
+                user=user,
+                child=child,
+                values={"key_worker": None, "key_worker_chosen_by_child": False},
+                reason=f"The key worker's agency, {involvement.agency.name}, ended its involvement: {reason.strip()}",
+            )
     return involvement
+
+
+EDITABLE = frozenset(DETAIL_LABELS) - {"address", "relative"} | {"date_of_birth_precision"}
+# A change to these changes what find before you create and linkage search by.
+SEARCHED = frozenset(
+    {"given_name", "family_name", "other_names", "date_of_birth", "date_of_birth_precision", "postcode"}
+)
+_DATE = "%-d %B %Y"
+
+
+def detail_shown(child: Child, name: str) -> str:
+    """A detail of the child as the record page and the history show it."""
+    if name == "date_of_birth":
+        return child.date_of_birth_shown if child.date_of_birth else ""
+    if name == "ethnicity":
+        return child.ethnicity_shown
+    if name == "key_worker":
+        worker = child.key_worker
+        if worker is None:
+            return ""
+        agency = f" ({worker.agency.name})" if worker.agency else ""
+        return f"{worker.get_full_name() or worker.get_username()}{agency}"
+    if name == "placement_agency":
+        return child.placement_agency.name if child.placement_agency else ""
+    value = getattr(child, name)
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.strftime(_DATE)
+    display = getattr(child, f"get_{name}_display", None)
+    return str(display()) if display and value else str(value or "")
+
+
+def detail_normalise(name: str, value: Any) -> Any:
+    """A detail as the record holds it: spaces trimmed, postcode and UPN in capitals, NHS number digits."""
+    if isinstance(value, str):
+        value = value.strip()
+        if name in {"postcode", "upn"}:
+            value = value.upper()
+        elif name == "nhs_number":
+            value = nhs_number_normalise(value)
+        elif name in {"other_names", "police_ids"}:
+            value = ";".join(part.strip() for part in value.split(";") if part.strip())
+    return value
+
+
+def _details_check(child: Child, values: dict[str, Any]) -> None:
+    """The rules for the details a person enters; errors name the field they are about."""
+    errors: dict[str, str] = {}
+    for name in ("given_name", "family_name"):
+        if name in values and not values[name]:
+            errors[name] = f"Enter the child's {DETAIL_LABELS[name].lower()}"
+    if values.get("date_of_birth") and values["date_of_birth"] > timezone.localdate():
+        errors["date_of_birth"] = "The date of birth must be today or in the past"
+    if values.get("date_of_birth_precision", DatePrecision.DAY) not in DatePrecision.values:
+        errors["date_of_birth"] = "Say whether the day, the month or only the year of birth is known"
+    for name, choices in (
+        ("sex", Sex.values),
+        ("legal_status", LegalStatus.values),
+        ("placement_type", PlacementType.values),
+    ):
+        if values.get(name) and values[name] not in choices:
+            errors[name] = f"Choose one of the {DETAIL_LABELS[name].lower()} options"
+    if (
+        values.get("ethnicity")
+        and values["ethnicity"] != child.ethnicity
+        and values["ethnicity"] not in Ethnicity.values
+    ):
+        errors["ethnicity"] = "Choose one of the census ethnic groups"
+    checks = (("nhs_number", validate_nhs_number), ("upn", validate_upn_check_letter))
+    for name, check in checks:
+        if values.get(name) and values[name] != getattr(child, name):
+            try:
+                check(values[name])
+            except ValidationError as error:
+                errors[name] = error.messages[0]
+    started = values.get("placement_started", child.placement_started)
+    ended = values.get("placement_ended", child.placement_ended)
+    if started and ended and ended < started:
+        errors["placement_ended"] = "The placement must end on or after the day it started"
+    if "key_worker" in values and values["key_worker"] is not None:
+        worker = values["key_worker"]
+        involved = child.involvements.filter(agency_id=worker.agency_id, ended_at__isnull=True).exists()
+        if not worker.is_active or worker.agency_id is None or not involved:
+            errors["key_worker"] = "Choose a member of staff of an agency involved with the child"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _details_apply(
+    *, user: User, child: Child, values: dict[str, Any], reason: str, settled_disagreement: bool = False
+) -> list[DetailChange]:
+    """Write the changed details, a history row for each and one audit row; the caller holds the
+    transaction and has checked permission."""
+    changed = [name for name, value in values.items() if value != getattr(child, name)]
+    shown = sorted({"date_of_birth" if name == "date_of_birth_precision" else name for name in changed})
+    if settled_disagreement and not shown:
+        # Settling on the value the record already holds is a decision too, kept in the history.
+        shown = [name for name in values if name != "date_of_birth_precision"]
+    if not shown:
+        return []
+    old = {name: detail_shown(child, name) for name in shown}
+    for name in changed:
+        setattr(child, name, values[name])
+    if changed:
+        child.save(update_fields=changed)
+    now = timezone.now()
+    rows = DetailChange.objects.bulk_create(
+        DetailChange(
+            child=child,
+            field=name,
+            old_value=old[name],
+            new_value=detail_shown(child, name),
+            reason=reason.strip(),
+            settled_disagreement=settled_disagreement,
+            changed_by=user,
+            changed_at=now,
+        )
+        for name in shown
+    )
+    if SEARCHED & set(changed):
+        linkage.search_keys_refresh(children=[child])
+    audit_record(
+        actor=user,
+        kind=AuditKind.CHILD_UPDATED,
+        child_id=child.pk,
+        object_type="child",
+        object_id=str(child.pk),
+        reason=reason.strip(),
+        payload={"fields": shown, "settled_disagreement": settled_disagreement},
+    )
+    return rows
+
+
+def child_details_change(
+    *, user: User, child: Child, changes: Mapping[str, Any], reason: str = "", settled_disagreement: bool = False
+) -> list[DetailChange]:
+    """Change details of a child's record (``changes``: field name to new value, see ``EDITABLE``).
+
+    Each changed detail writes a history row with its old and new value and the reason, and the
+    change one audit row, in one transaction; nothing is lost by editing. Returns the history rows.
+    """
+    if not policy.can_change_child_details(user, child):
+        raise PermissionDenied
+    unknown = set(changes) - EDITABLE
+    if unknown:
+        raise ValueError(f"Not a detail kept on these pages: {sorted(unknown)}")
+    values = {name: detail_normalise(name, value) for name, value in changes.items()}
+    _details_check(child, values)
+    with transaction.atomic():
+        return _details_apply(
+            user=user, child=child, values=values, reason=reason, settled_disagreement=settled_disagreement
+        )
+
+
+def disagreement_settle(*, user: User, child: Child, field: str, value: str, reason: str) -> list[DetailChange]:
+    """Settle which of the values agencies' records give for a detail the record holds (``value`` as
+    ``details.detail_options`` offers it); the history row says it settled a disagreement."""
+    from .details import SETTLEABLE, detail_options, detail_rows
+
+    if not policy.can_change_child_details(user, child):
+        raise PermissionDenied
+    if field not in SETTLEABLE:
+        raise ValueError(f"{field!r} is not a detail agencies' records disagree about")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this value is the right one"})
+    options = dict(detail_options(child, field))
+    if value not in options:
+        raise ValidationError({"value": "Choose one of the values the records give"})
+    disagreed = any(row.field == field and row.settleable for row in detail_rows(child))
+    if field == "date_of_birth":
+        values: dict[str, Any] = dict(
+            zip(("date_of_birth", "date_of_birth_precision"), _partial_date(value), strict=True)
+        )
+    else:
+        values = {field: detail_normalise(field, value)}
+    # An agency's own value (a UPN as the school holds it, an ethnicity in its words) may be chosen as it is.
+    _details_check(child, {k: v for k, v in values.items() if k not in {"nhs_number", "upn", "ethnicity"}})
+    with transaction.atomic():
+        return _details_apply(user=user, child=child, values=values, reason=reason, settled_disagreement=disagreed)
+
+
+def _partial_date(text: str) -> tuple[date | None, str]:
+    from joinedup.imports.parsers import partial_date_parse
+
+    if not text:
+        return None, DatePrecision.DAY
+    return partial_date_parse(text)
+
+
+def _address_shown(address: Address) -> str:
+    parts = [address.address, address.postcode]
+    if address.lived_from:
+        parts.append(f"from {address.lived_from.strftime(_DATE)}")
+    if address.lived_to:
+        parts.append(f"to {address.lived_to.strftime(_DATE)}")
+    return ", ".join(part for part in parts if part)
+
+
+def _address_check(lived_from: date | None, lived_to: date | None) -> None:
+    today = timezone.localdate()
+    if lived_from and lived_from > today:
+        raise ValidationError({"lived_from": "The date the child moved in must be today or in the past"})
+    if lived_from and lived_to and lived_to < lived_from:
+        raise ValidationError({"lived_to": "The date the child moved out must be on or after the date they moved in"})
+
+
+def address_record(
+    *,
+    user: User,
+    child: Child,
+    address_text: str,
+    postcode: str = "",
+    lived_from: date | None = None,
+    lived_to: date | None = None,
+    reason: str = "",
+) -> Address:
+    """Record where a child lives or lived. A move (no end date) ends the current address the day the
+    child moved, and the record's postcode follows the child; the history keeps both."""
+    if not policy.can_change_child_details(user, child) or user.agency is None:
+        raise PermissionDenied
+    if not address_text.strip():
+        raise ValidationError({"address_text": "Enter the address"})
+    _address_check(lived_from, lived_to)
+    postcode = detail_normalise("postcode", postcode)
+    with transaction.atomic():
+        moved_out = []
+        if lived_to is None:
+            for current in child.addresses.filter(lived_to__isnull=True):
+                before = _address_shown(current)
+                current.lived_to = lived_from or timezone.localdate()
+                current.save(update_fields=["lived_to"])
+                moved_out.append((before, _address_shown(current)))
+        address = Address.objects.create(
+            child=child,
+            address=address_text.strip(),
+            postcode=postcode,
+            lived_from=lived_from,
+            lived_to=lived_to,
+            recorded_by_agency=user.agency,
+        )
+        history = [
+            DetailChange(child=child, field="address", old_value=old, new_value=new, reason=reason, changed_by=user)
+            for old, new in moved_out
+        ]
+        history.append(
+            DetailChange(
+                child=child, field="address", new_value=_address_shown(address), reason=reason, changed_by=user
+            )
+        )
+        DetailChange.objects.bulk_create(history)
+        audit_record(
+            actor=user,
+            kind=AuditKind.ADDRESS_RECORDED,
+            child_id=child.pk,
+            object_type="address",
+            object_id=str(address.pk),
+            reason=reason.strip(),
+            payload={"moved_out_of": len(moved_out)},
+        )
+        if lived_to is None and postcode and postcode != child.postcode:
+            _details_apply(user=user, child=child, values={"postcode": postcode}, reason=reason or "The child moved")
+    return address
+
+
+def address_update(
+    *,
+    user: User,
+    address: Address,
+    address_text: str,
+    postcode: str,
+    lived_from: date | None,
+    lived_to: date | None,
+    reason: str,
+) -> Address:
+    """Change an address the record holds (a mistake, or the dates of a move); the history keeps the old one."""
+    child = address.child
+    if not policy.can_change_child_details(user, child):
+        raise PermissionDenied
+    if not address_text.strip():
+        raise ValidationError({"address_text": "Enter the address"})
+    _address_check(lived_from, lived_to)
+    before = _address_shown(address)
+    address.address = address_text.strip()
+    address.postcode = detail_normalise("postcode", postcode)
+    address.lived_from, address.lived_to = lived_from, lived_to
+    after = _address_shown(address)
+    if after == before:
+        return address
+    with transaction.atomic():
+        address.save(update_fields=["address", "postcode", "lived_from", "lived_to"])
+        DetailChange.objects.create(
+            child=child, field="address", old_value=before, new_value=after, reason=reason.strip(), changed_by=user
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.ADDRESS_UPDATED,
+            child_id=child.pk,
+            object_type="address",
+            object_id=str(address.pk),
+            reason=reason.strip(),
+        )
+    return address
+
+
+RELATIVE_FIELDS = ("kind", "name", "relationship", "parental_responsibility", "phone", "email", "address", "sibling")
+
+
+def _relative_shown(relative: Relative) -> str:
+    parts = [f"{relative.get_kind_display()}: {relative.name}", relative.relationship]
+    if relative.parental_responsibility:
+        parts.append("has parental responsibility")
+    parts += [relative.phone, relative.email, relative.address]
+    if relative.ended_at:
+        parts.append(f"ended {timezone.localdate(relative.ended_at).strftime(_DATE)}")
+    return ", ".join(part for part in parts if part)
+
+
+def _relative_check(user: User, values: Mapping[str, Any]) -> None:
+    errors = {}
+    if "kind" in values and values["kind"] not in RelativeKind.values:
+        errors["kind"] = "Choose parent, carer, brother or sister, or other"
+    if "name" in values and not str(values["name"]).strip():
+        errors["name"] = "Enter their name"
+    sibling = values.get("sibling")
+    if sibling is not None and not policy.can_view_child(user, sibling):
+        errors["sibling"] = "Choose a child whose record you may see"
+    if errors:
+        raise ValidationError(errors)
+
+
+def relative_record(
+    *,
+    user: User,
+    child: Child,
+    kind: str,
+    name: str,
+    relationship: str = "",
+    parental_responsibility: bool = False,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    sibling: Child | None = None,
+    reason: str = "",
+) -> Relative:
+    """Record a parent, carer or brother or sister of a child, with how to reach them."""
+    if not policy.can_change_child_details(user, child) or user.agency is None:
+        raise PermissionDenied
+    values = {"kind": kind, "name": name, "sibling": sibling}
+    _relative_check(user, values)
+    with transaction.atomic():
+        relative = Relative.objects.create(
+            child=child,
+            kind=kind,
+            name=name.strip(),
+            relationship=relationship.strip(),
+            parental_responsibility=parental_responsibility,
+            phone=phone.strip(),
+            email=email.strip(),
+            address=address.strip(),
+            sibling=sibling,
+            recorded_by_agency=user.agency,
+        )
+        DetailChange.objects.create(
+            child=child, field="relative", new_value=_relative_shown(relative), reason=reason.strip(), changed_by=user
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.RELATIVE_RECORDED,
+            child_id=child.pk,
+            object_type="relative",
+            object_id=str(relative.pk),
+            reason=reason.strip(),
+            payload={"kind": kind},
+        )
+    return relative
+
+
+def relative_update(*, user: User, relative: Relative, changes: Mapping[str, Any], reason: str) -> Relative:
+    """Change a relative's details (``changes``: any of ``RELATIVE_FIELDS``); the history keeps the old ones."""
+    child = relative.child
+    if not policy.can_change_child_details(user, child):
+        raise PermissionDenied
+    unknown = set(changes) - set(RELATIVE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not a relative's detail: {sorted(unknown)}")
+    _relative_check(user, changes)
+    before = _relative_shown(relative)
+    changed = [name for name, value in changes.items() if value != getattr(relative, name)]
+    if not changed:
+        return relative
+    with transaction.atomic():
+        for name in changed:
+            value = changes[name]
+            setattr(relative, name, value.strip() if isinstance(value, str) else value)
+        relative.save(update_fields=changed)
+        DetailChange.objects.create(
+            child=child,
+            field="relative",
+            old_value=before,
+            new_value=_relative_shown(relative),
+            reason=reason.strip(),
+            changed_by=user,
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.RELATIVE_UPDATED,
+            child_id=child.pk,
+            object_type="relative",
+            object_id=str(relative.pk),
+            reason=reason.strip(),
+            payload={"fields": sorted(changed)},
+        )
+    return relative
+
+
+def relative_end(*, user: User, relative: Relative, reason: str) -> Relative:
+    """A parent, carer or relative who is no longer part of the child's life: kept, marked ended."""
+    child = relative.child
+    if not policy.can_change_child_details(user, child):
+        raise PermissionDenied
+    if relative.ended_at is not None:
+        raise ValidationError("This has already ended")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why this has ended"})
+    before = _relative_shown(relative)
+    with transaction.atomic():
+        relative.ended_at = timezone.now()
+        relative.save(update_fields=["ended_at"])
+        DetailChange.objects.create(
+            child=child,
+            field="relative",
+            old_value=before,
+            new_value=_relative_shown(relative),
+            reason=reason.strip(),
+            changed_by=user,
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.RELATIVE_UPDATED,
+            child_id=child.pk,
+            object_type="relative",
+            object_id=str(relative.pk),
+            reason=reason.strip(),
+            payload={"ended": True},
+        )
+    return relative
+
+
+# --- Children as agencies' records describe them (an extract import) ---------------------------------------
+
+
+@dataclass
+class AgencyChild:
+    """A child as one agency's record describes them: what ``children_record_from_agencies`` records."""
+
+    agency: Agency
+    record_id: str
+    given_name: str
+    family_name: str
+    other_names: str = ""
+    date_of_birth: date | None = None
+    date_of_birth_precision: str = DatePrecision.DAY
+    sex: str = Sex.UNKNOWN
+    ethnicity: str = ""
+    nhs_number: str = ""
+    upn: str = ""
+    police_ids: str = ""
+    la_child_id: str = ""
+    postcode: str = ""
+
+    def child(self, created_by: User) -> Child:
+        return Child(
+            given_name=self.given_name[:100] or "Not known",
+            family_name=self.family_name[:100] or "Not known",
+            other_names=self.other_names[:300],
+            date_of_birth=self.date_of_birth,
+            date_of_birth_precision=self.date_of_birth_precision,
+            sex=self.sex or Sex.UNKNOWN,
+            ethnicity=self.ethnicity[:100],
+            nhs_number=self.nhs_number,
+            upn=self.upn,
+            police_ids=self.police_ids[:200],
+            la_child_id=self.la_child_id[:20],
+            postcode=self.postcode.upper()[:10],
+            owning_agency=self.agency,
+            created_by=created_by,
+        )
+
+
+def _importer_require(actor: User) -> None:
+    if not policy.can_record_children(actor):
+        raise PermissionDenied
+
+
+def children_record_from_agencies(*, actor: User, described: list[AgencyChild], children: list[Child]) -> None:
+    """Record, in bulk, the children agencies' records describe (``children[i]`` built by ``described[i].child``):
+    each with its agency's involvement (the agency holds a record of the child, so it works with them), its
+    search keys and one audit row."""
+    _importer_require(actor)
+    with transaction.atomic():
+        Child.objects.bulk_create(children, batch_size=2000)
+        Involvement.objects.bulk_create(
+            [
+                Involvement(child=child, agency=d.agency, reason=f"Record {d.record_id} in its extract"[:300])
+                for d, child in zip(described, children, strict=True)
+            ],
+            batch_size=2000,
+        )
+        linkage.search_keys_refresh(children=children)
+        audit_record_many(
+            actor=actor,
+            kind=AuditKind.CHILD_CREATED,
+            rows=[
+                (child.pk, "child", str(child.pk), f"From record {d.record_id} of {d.agency.code}'s extract")
+                for d, child in zip(described, children, strict=True)
+            ],
+        )
+
+
+def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, AgencyChild]]) -> None:
+    """Another agency's record of a known child (a hard identifier agrees): fill the identifiers the child's
+    record lacks, open the agency's involvement, and audit the change on the child's record."""
+    _importer_require(actor)
+    if not attached:
+        return
+    with transaction.atomic():
+        open_involvements = set(
+            Involvement.objects.filter(
+                child__in={child.pk for child, _ in attached}, ended_at__isnull=True
+            ).values_list("child_id", "agency_id")
+        )
+        involvements = []
+        for child, described in attached:
+            changed = []
+            for name in ("nhs_number", "upn", "la_child_id"):
+                value = getattr(described, name)
+                if value and not getattr(child, name):
+                    setattr(child, name, value)
+                    changed.append(name)
+            pnc = described.police_ids
+            if pnc and pnc not in child.police_ids.split(";"):
+                child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
+                changed.append("police_ids")
+            if changed:
+                child.save(update_fields=changed)
+            if (child.pk, described.agency.pk) not in open_involvements:
+                open_involvements.add((child.pk, described.agency.pk))
+                involvements.append(
+                    Involvement(
+                        child=child,
+                        agency=described.agency,
+                        reason=f"Record {described.record_id} in its extract"[:300],
+                    )
+                )
+        Involvement.objects.bulk_create(involvements)
+        audit_record_many(
+            actor=actor,
+            kind=AuditKind.CHILD_UPDATED,
+            rows=[
+                (
+                    child.pk,
+                    "child",
+                    str(child.pk),
+                    f"Record {d.record_id} of {d.agency.code}'s extract attached: a hard identifier agrees",
+                )
+                for child, d in attached
+            ],
+        )

@@ -11,4 +11,16 @@ urlpatterns = [
     path("<uuid:child_id>/chronology/new/", views.chronology_entry_create, name="entry-create"),
     path("<uuid:child_id>/share/", views.share_create, name="share-create"),
     path("<uuid:child_id>/access-log/", views.access_log, name="access-log"),
+    *[
+        path(f"<uuid:child_id>/details/{group}/", views.details_change, {"group": group}, name=f"details-{group}")
+        for group in views.DETAIL_GROUPS
+    ],
+    path("<uuid:child_id>/details/<str:field>/settle/", views.disagreement_settle, name="settle"),
+    path("<uuid:child_id>/addresses/new/", views.address_add, name="address-add"),
+    path("<uuid:child_id>/addresses/<int:address_id>/", views.address_change, name="address-change"),
+    path("<uuid:child_id>/family/new/", views.relative_add, name="relative-add"),
+    path("<uuid:child_id>/family/<int:relative_id>/", views.relative_change, name="relative-change"),
+    path("<uuid:child_id>/family/<int:relative_id>/end/", views.relative_end, name="relative-end"),
+    path("<uuid:child_id>/involvements/new/", views.involvement_open, name="involvement-open"),
+    path("<uuid:child_id>/involvements/<int:involvement_id>/end/", views.involvement_end, name="involvement-end"),
 ]

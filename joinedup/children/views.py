@@ -1,12 +1,14 @@
 from uuid import UUID
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
+from joinedup.accounts.models import RoleCode, User
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.assessments.selectors import assessments_of
 from joinedup.concerns.selectors import concerns_for
@@ -16,8 +18,27 @@ from joinedup.missing import selectors as missing_selectors
 from joinedup.screening.permissions import can_screen
 from joinedup.sharing.services import share_decision_record
 
-from . import selectors, services
-from .forms import ChildForm, ChronologyEntryForm, ShareForm
+from . import details, selectors, services
+from .forms import (
+    AddressForm,
+    ChildForm,
+    ChronologyEntryForm,
+    DateOfBirthForm,
+    DetailsForm,
+    EndForm,
+    IdentifiersForm,
+    InvolvementEndForm,
+    InvolvementOpenForm,
+    KeyWorkerForm,
+    LookedAfterForm,
+    NamesForm,
+    RelativeForm,
+    SettleForm,
+    SexEthnicityForm,
+    ShareForm,
+    errors_onto,
+)
+from .models import Child
 
 
 def _require(allowed: bool) -> None:
@@ -53,12 +74,28 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
     if child.pk != child_id:
         # This record was joined into another child's: the old link leads to the one record.
         return redirect("children:detail", child_id=child.pk)
+    can_change = policy.can_change_child_details(user, child)
+    coordinator = user.has_role(RoleCode.COORDINATOR)
     return render(
         request,
         "children/detail.html",
         {
             "child": child,
-            "involvements": selectors.involvements_for(child=child),
+            "details": details.detail_rows(child),
+            "history": details.detail_history(child),
+            "addresses": child.addresses.select_related("recorded_by_agency"),
+            "relatives": child.relatives.select_related("sibling").order_by("ended_at", "kind", "name"),
+            "can_change": can_change,
+            # Opening an involvement: the coordinator for any agency, others for their own when it is not open.
+            "can_open_involvement": user.agency_id is not None
+            and policy.can_open_involvement(user, child, user.agency_id)
+            and (coordinator or not policy.agency_is_involved(user, child)),
+            "endable_agencies": [
+                inv.agency_id
+                for inv in child.involvements.filter(ended_at__isnull=True)
+                if policy.can_end_involvement(user, child, inv.agency_id)
+            ],
+            "involvements": details.involvement_history(child),
             "chronology": selectors.timeline_for(
                 user=user, child=child, others=missing_selectors.timeline_items(child=child)
             ),
@@ -85,6 +122,230 @@ def chronology_entry_create(request: AuthenticatedHttpRequest, child_id: UUID) -
         services.chronology_entry_record(user=request.user, child=child, **form.cleaned_data)
         return redirect("children:detail", child_id=child.pk)
     return render(request, "children/entry_create.html", {"form": form, "child": child})
+
+
+def _child_to_change(user: User, child_id: UUID, reason: str) -> Child:
+    """The child whose record this user may keep, its read audited; "not found" or "forbidden" otherwise."""
+    child = selectors.child_find(user=user, child_id=child_id)
+    _require(policy.can_change_child_details(user, child))
+    return selectors.child_get(user=user, child_id=child.pk, reason=reason)
+
+
+DETAIL_GROUPS: dict[str, tuple[type[DetailsForm], str]] = {
+    "names": (NamesForm, "Names"),
+    "date-of-birth": (DateOfBirthForm, "Date of birth"),
+    "sex-ethnicity": (SexEthnicityForm, "Sex and ethnicity"),
+    "identifiers": (IdentifiersForm, "Identifiers"),
+    "looked-after": (LookedAfterForm, "Looked-after status and placement"),
+    "key-worker": (KeyWorkerForm, "Key worker"),
+}
+
+
+@login_required
+def details_change(request: AuthenticatedHttpRequest, child_id: UUID, group: str) -> HttpResponse:
+    form_class, title = DETAIL_GROUPS[group]
+    user = request.user
+    child = _child_to_change(user, child_id, f"Changing the child's details: {title.lower()}")
+    form = form_class(request.POST or None, child=child)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changed = services.child_details_change(
+                user=user, child=child, changes=form.changes(), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            errors_onto(form, error, form.service_fields)
+        else:
+            messages.success(request, f"{title} changed" if changed else f"{title}: nothing changed")
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/change.html", {"form": form, "child": child, "title": title})
+
+
+@login_required
+def disagreement_settle(request: AuthenticatedHttpRequest, child_id: UUID, field: str) -> HttpResponse:
+    if field not in details.SETTLEABLE:
+        raise Http404("No such detail")
+    user = request.user
+    label = details.LABELS[field]
+    child = _child_to_change(user, child_id, f"Settling which {label.lower()} is right")
+    form = SettleForm(request.POST or None, options=details.detail_options(child, field))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.disagreement_settle(
+                user=user,
+                child=child,
+                field=field,
+                value=form.cleaned_data["value"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, f"{label} settled")
+            return redirect("children:detail", child_id=child.pk)
+    title = f"Which {label.lower()} is right?"
+    return render(request, "children/change.html", {"form": form, "child": child, "title": title})
+
+
+@login_required
+def address_add(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
+    user = request.user
+    child = _child_to_change(user, child_id, "Recording an address")
+    form = AddressForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_record(user=user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/change.html", {"form": form, "child": child, "title": "Add an address"})
+
+
+@login_required
+def address_change(request: AuthenticatedHttpRequest, child_id: UUID, address_id: int) -> HttpResponse:
+    user = request.user
+    child = _child_to_change(user, child_id, "Changing an address")
+    address = get_object_or_404(child.addresses, pk=address_id)
+    form = AddressForm(request.POST or None, address=address)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.address_update(user=user, address=address, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    return render(request, "children/change.html", {"form": form, "child": child, "title": "Change an address"})
+
+
+@login_required
+def relative_add(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
+    user = request.user
+    child = _child_to_change(user, child_id, "Recording a parent, carer or brother or sister")
+    form = RelativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relative_record(user=user, child=child, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    title = "Add a parent, carer, brother or sister"
+    return render(request, "children/change.html", {"form": form, "child": child, "title": title})
+
+
+@login_required
+def relative_change(request: AuthenticatedHttpRequest, child_id: UUID, relative_id: int) -> HttpResponse:
+    user = request.user
+    child = _child_to_change(user, child_id, "Changing a parent, carer or brother or sister's details")
+    relative = get_object_or_404(child.relatives, pk=relative_id, ended_at__isnull=True)
+    form = RelativeForm(request.POST or None, relative=relative)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relative_update(
+                user=user, relative=relative, changes=form.changes(), reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    title = f"Change {relative.name}'s details"
+    return render(request, "children/change.html", {"form": form, "child": child, "title": title})
+
+
+@login_required
+def relative_end(request: AuthenticatedHttpRequest, child_id: UUID, relative_id: int) -> HttpResponse:
+    user = request.user
+    child = _child_to_change(user, child_id, "Ending a parent, carer or brother or sister's entry")
+    relative = get_object_or_404(child.relatives, pk=relative_id, ended_at__isnull=True)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relative_end(user=user, relative=relative, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    title = f"{relative.name} is no longer part of {child.given_name}'s life"
+    return render(request, "children/change.html", {"form": form, "child": child, "title": title, "submit": "Confirm"})
+
+
+@login_required
+def involvement_open(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
+    user = request.user
+    child = selectors.child_find(user=user, child_id=child_id)
+    _require(user.agency_id is not None and policy.can_open_involvement(user, child, user.agency_id))
+    child = selectors.child_get(user=user, child_id=child.pk, reason="Opening an agency's involvement")
+    form = InvolvementOpenForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.involvement_open(
+                user=user,
+                child=child,
+                agency=data["agency"],
+                team=data["team"],
+                service=data["service"],
+                reason=data["reason"],
+            )
+        except ValidationError as error:
+            errors_onto(form, error)
+        except PermissionDenied:
+            form.add_error("agency", "You may open only your own agency's involvement")
+        else:
+            return redirect("children:detail", child_id=child.pk)
+    already = not user.has_role(RoleCode.COORDINATOR) and policy.agency_is_involved(user, child)
+    return render(
+        request,
+        "children/change.html",
+        {
+            "form": form,
+            "child": child,
+            "title": "Open an involvement",
+            "already": "Your agency is already involved with this child." if already else "",
+            "submit": "Open the involvement",
+        },
+    )
+
+
+@login_required
+def involvement_end(request: AuthenticatedHttpRequest, child_id: UUID, involvement_id: int) -> HttpResponse:
+    user = request.user
+    child = selectors.child_find(user=user, child_id=child_id)
+    involvement = get_object_or_404(
+        child.involvements.select_related("agency"), pk=involvement_id, ended_at__isnull=True
+    )
+    _require(policy.can_end_involvement(user, child, involvement.agency_id))
+    child = selectors.child_get(user=user, child_id=child.pk, reason="Ending an agency's involvement")
+    involvement.child = child
+    form = InvolvementEndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.involvement_end(user=user, involvement=involvement, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            if policy.can_view_child(user, child):
+                return redirect("children:detail", child_id=child.pk)
+            messages.success(
+                request,
+                f"{involvement.agency.name}'s involvement has ended, so the record is no longer open to you.",
+            )
+            return redirect("children:list")
+    title = f"End {involvement.agency.name}'s involvement"
+    ends_sight = involvement.agency_id == user.agency_id
+    return render(
+        request,
+        "children/change.html",
+        {
+            "form": form,
+            "child": child,
+            "title": title,
+            "warning": "Your agency will no longer see this child's record, unless it is shared with you."
+            if ends_sight
+            else "",
+            "submit": "End the involvement",
+        },
+    )
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The audit trail: one row per read of a child's information, append-only, and no data without it."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.core.files.base import ContentFile
@@ -13,6 +14,7 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.tests.factories import AgencyFactory
 from joinedup.assessments.models import Catalogue, RiskAssessment
 from joinedup.audit.models import AuditEvent, AuditKind
+from joinedup.children.models import Address, Child, Relative, RelativeKind
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
 from joinedup.jobs.services import children_export_build, children_export_request
 from joinedup.missing.models import MissingEpisode, PhilomenaProfile
@@ -31,6 +33,41 @@ CHILD_ROUTES = {
     "mapping:child-panel": AuditKind.CHILD_VIEWED,
     "screening:create": AuditKind.CHILD_VIEWED,
     "contacts:create": AuditKind.CHILD_VIEWED,
+    **{
+        f"children:{name}": AuditKind.CHILD_VIEWED
+        for name in (
+            "details-names",
+            "details-date-of-birth",
+            "details-sex-ethnicity",
+            "details-identifiers",
+            "details-looked-after",
+            "details-key-worker",
+            "address-add",
+            "relative-add",
+            "involvement-open",
+        )
+    },
+}
+
+
+def _relative_id(child: Child) -> dict[str, object]:
+    relative = Relative.objects.create(
+        child=child, kind=RelativeKind.CARER, name="Synthetic Carer", recorded_by_agency=child.owning_agency
+    )
+    return {"relative_id": relative.pk}
+
+
+# Routes about one thing of a child's record (an address, a relative...): the further URL arguments for a child.
+CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
+    "children:settle": lambda child: {"field": "date_of_birth"},
+    "children:address-change": lambda child: {
+        "address_id": Address.objects.create(
+            child=child, address="2 Synthetic Road", recorded_by_agency=child.owning_agency
+        ).pk
+    },
+    "children:relative-change": _relative_id,
+    "children:relative-end": _relative_id,
+    "children:involvement-end": lambda child: {"involvement_id": child.involvements.get(ended_at__isnull=True).pk},
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [
@@ -51,7 +88,9 @@ def _child_routes(resolver: URLResolver | None = None, prefix: str = ""):
 
 
 def test_every_route_about_one_child_is_listed_for_the_audit_check():
-    listed = set(CHILD_ROUTES) | set(EPISODE_ROUTES) | set(ASSESSMENT_ROUTES) | POST_ONLY_ROUTES
+    listed = (
+        set(CHILD_ROUTES) | set(CHILD_ITEM_ROUTES) | set(EPISODE_ROUTES) | set(ASSESSMENT_ROUTES) | POST_ONLY_ROUTES
+    )
     assert set(_child_routes()) == listed
 
 
@@ -73,7 +112,9 @@ def _returned_episode(child) -> MissingEpisode:
     return episode
 
 
-READS = list(CHILD_ROUTES.items()) + [(name, AuditKind.CHILD_VIEWED) for name in EPISODE_ROUTES + ASSESSMENT_ROUTES]
+READS = list(CHILD_ROUTES.items()) + [
+    (name, AuditKind.CHILD_VIEWED) for name in EPISODE_ROUTES + ASSESSMENT_ROUTES + list(CHILD_ITEM_ROUTES)
+]
 
 
 @pytest.mark.parametrize(("name", "kind"), READS)
@@ -91,6 +132,8 @@ def test_each_read_of_a_child_leaves_exactly_one_audit_row(coordinator, sign_in,
             assessor=coordinator,
         )
         url = reverse(name, kwargs={"assessment_id": assessment.pk})
+    elif name in CHILD_ITEM_ROUTES:
+        url = reverse(name, kwargs={"child_id": child.pk, **CHILD_ITEM_ROUTES[name](child)})
     else:
         url = reverse(name, kwargs={"child_id": child.pk})
     for reads in (1, 2):

@@ -25,7 +25,7 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.models import Agency
 from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
 from joinedup.assessments.models import Catalogue, RiskAssessment
-from joinedup.children.models import Child
+from joinedup.children.models import Address, Child, Relative, RelativeKind
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.language.models import PhraseGuidance
@@ -355,6 +355,80 @@ MATRIX.update(
             ),
         ),
         "contacts:create": Row(child_url("contacts:create"), RECORDS_ABOUT_CHILD),
+    }
+)
+
+
+# Keeping the child's record (joinedup.children): an involved agency's practitioners and managers, and the
+# coordinator, change the details, addresses and family; a share lets an agency see the record, not keep it.
+# Opening an involvement is the need-to-know decision of an agency that may already see the child; ending
+# one is for that agency (the matrix uses the child's owning agency's involvement) or the coordinator.
+def child_object_url(name: str, kwarg: str, make: Callable[[Child], object]) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        key = f"{name}-{relation}"
+        child = world.children[relation]
+        if key not in world.objects:
+            world.objects[key] = make(child)
+        return reverse(name, kwargs={"child_id": child.pk, kwarg: world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+def _address(child: Child) -> object:
+    return Address.objects.create(child=child, address="1 Synthetic Street", recorded_by_agency=child.owning_agency)
+
+
+def _relative(child: Child) -> object:
+    return Relative.objects.create(
+        child=child, kind=RelativeKind.PARENT, name="Synthetic Parent", recorded_by_agency=child.owning_agency
+    )
+
+
+def _owning_involvement(child: Child) -> object:
+    return child.involvements.get(agency=child.owning_agency, ended_at__isnull=True)
+
+
+CHANGES_DETAILS = by_role(
+    practitioner=(200, 403, 404),
+    manager=(200, 403, 404),
+    coordinator=SEES_ALL,
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        **{
+            f"children:details-{group}": Row(child_url(f"children:details-{group}"), CHANGES_DETAILS)
+            for group in ["names", "date-of-birth", "sex-ethnicity", "identifiers", "looked-after", "key-worker"]
+        },
+        "children:settle": Row(
+            lambda world, role, relation: reverse(
+                "children:settle", kwargs={"child_id": world.children[relation].pk, "field": "date_of_birth"}
+            ),
+            CHANGES_DETAILS,
+        ),
+        "children:address-add": Row(child_url("children:address-add"), CHANGES_DETAILS),
+        "children:address-change": Row(
+            child_object_url("children:address-change", "address_id", _address), CHANGES_DETAILS
+        ),
+        "children:relative-add": Row(child_url("children:relative-add"), CHANGES_DETAILS),
+        "children:relative-change": Row(
+            child_object_url("children:relative-change", "relative_id", _relative), CHANGES_DETAILS
+        ),
+        "children:relative-end": Row(
+            child_object_url("children:relative-end", "relative_id", _relative), CHANGES_DETAILS
+        ),
+        "children:involvement-open": Row(child_url("children:involvement-open"), RECORDS_ABOUT_CHILD),
+        "children:involvement-end": Row(
+            child_object_url("children:involvement-end", "involvement_id", _owning_involvement),
+            by_role(
+                practitioner=(200, 403, 404),
+                manager=(200, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
     }
 )
 
