@@ -593,6 +593,37 @@ def _linkage(world: World) -> dict[str, int | str]:
     return world.objects["linkage"]  # type: ignore[return-value]
 
 
+def _join_url(world: World, role: str, relation: str) -> str:
+    """Two records of one child joined (by a linkage run): the join's undo page."""
+    from joinedup.children.joins import children_join
+    from joinedup.children.models import JoinSource
+
+    if "join" not in world.objects:
+        pair = [
+            Child.objects.create(
+                given_name="Synthetic", family_name=f"Joined{n}", owning_agency=world.other_agency, created_by=creator
+            )
+            for n, creator in enumerate([world.children["unshared"].created_by] * 2)
+        ]
+        world.objects["join"] = children_join(actor=None, keep=pair[0], joined=pair[1], source=JoinSource.AUTO)
+    return reverse("linkage:join-undo", kwargs={"join_id": world.objects["join"].pk})  # type: ignore[attr-defined]
+
+
+def _connection_url(world: World, role: str, relation: str) -> str:
+    from joinedup.children.models import ConnectionRequest
+
+    if "connection" not in world.objects:
+        requester = world.children["unshared"].created_by
+        world.objects["connection"] = ConnectionRequest.objects.create(
+            requested_by=requester,
+            agency=world.other_agency,
+            details={"given_name": "Synthetic", "family_name": "Request"},
+            candidates=[str(world.children["own"].pk)],
+            reason="New pupil",
+        )
+    return reverse("linkage:connection", kwargs={"request_id": world.objects["connection"].pk})  # type: ignore[attr-defined]
+
+
 def linkage_url(name: str, key: str, kwarg: str) -> Callable[[World, str, str], str]:
     return lambda world, role, relation: reverse(name, kwargs={kwarg: _linkage(world)[key]})
 
@@ -603,6 +634,22 @@ MATRIX.update(
         "linkage:review-item": Row(linkage_url("linkage:review-item", "item", "item_id"), COORDINATOR_ONLY),
         "linkage:person": Row(linkage_url("linkage:person", "person", "person_id"), COORDINATOR_ONLY),
         "linkage:link-undo": Row(linkage_url("linkage:link-undo", "link", "link_id"), COORDINATOR_ONLY),
+        "linkage:review-item-separate": Row(
+            linkage_url("linkage:review-item-separate", "item", "item_id"), COORDINATOR_ONLY
+        ),
+        "linkage:join-undo": Row(_join_url, COORDINATOR_ONLY),
+        "linkage:connections": Row(fixed("linkage:connections"), COORDINATOR_ONLY),
+        # Someone else's connection request: the coordinator answers it; nobody else learns it exists.
+        "linkage:connection": Row(
+            _connection_url,
+            by_role(
+                practitioner=same(404),
+                manager=same(404),
+                coordinator=same(200),
+                leader=same(404),
+                administrator=same(404),
+            ),
+        ),
     }
 )
 
@@ -619,7 +666,18 @@ MATRIX.update(
                 leader=same(403),
                 administrator=same(403),
             ),
-        )
+        ),
+        # Asking to be connected to a child who may already be known: whoever may record a child.
+        "linkage:connect": Row(
+            fixed("linkage:connect"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(200),
+                leader=same(403),
+                administrator=same(403),
+            ),
+        ),
     }
 )
 
