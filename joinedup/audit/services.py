@@ -96,9 +96,7 @@ def audit_record_children(*, actor: User, kind: AuditKind, child_ids: Iterable[U
     return len(events)
 
 
-def audit_record_many(
-    *, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str]]
-) -> int:
+def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str]]) -> int:
     """Write one audit row per (child_id, object_type, object_id, reason) in one statement, e.g. one per child an
     import created."""
     events = [

@@ -88,26 +88,32 @@ def _chunks(items: list[Any]) -> Iterator[list[Any]]:
         yield items[start : start + _CHUNK]
 
 
+def _field(model: type[models.Model] | models.Model, name: str) -> models.Field[Any, Any]:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field)  # noqa: S101 - concrete fields only
+    return field
+
+
 def _shown(instance: models.Model, name: str) -> str | None:
-    field = instance._meta.get_field(name)
-    value = getattr(instance, field.attname)  # type: ignore[union-attr]
+    field = _field(instance, name)
+    value = getattr(instance, field.attname)
     return None if value is None else field.value_to_string(instance)
 
 
 def _value(model: type[models.Model], name: str, text: str | None) -> Any:
-    field = model._meta.get_field(name)
+    field = _field(model, name)
     if text is None:
         return None
     if isinstance(field, models.ForeignKey):
         return field.target_field.to_python(text)
-    return field.to_python(text)  # type: ignore[union-attr]
+    return field.to_python(text)
 
 
 def _set(changed: list[dict[str, Any]], instance: models.Model, name: str, value: Any) -> None:
     """Set one field, keeping its old and new value for the undo."""
-    field = instance._meta.get_field(name)
+    field = _field(instance, name)
     old = _shown(instance, name)
-    setattr(instance, field.attname, value)  # type: ignore[union-attr]
+    setattr(instance, field.attname, value)
     new = _shown(instance, name)
     if old != new:
         changed.append({"model": instance._meta.label, "pk": str(instance.pk), "field": name, "old": old, "new": new})
@@ -163,7 +169,7 @@ def children_join(
                 relation.model._default_manager.filter(pk__in=chunk).update(**{relation.field: keep})
             moved[relation.key] = [str(pk) for pk in pks]
         for name in _FILLED:
-            field = Child._meta.get_field(name)
+            field = _field(Child, name)
             if getattr(keep, field.attname) in (None, "") and getattr(joined, field.attname) not in (None, ""):
                 _set(changed, keep, name, getattr(joined, field.attname))
         if not keep.looked_after and joined.looked_after:
@@ -235,8 +241,8 @@ def child_join_undo(*, actor: User | None, join: ChildJoin, reason: str) -> Chil
             instance = model._default_manager.filter(pk=_value(model, model._meta.pk.name, change["pk"])).first()  # type: ignore[union-attr]
             if instance is None or _shown(instance, change["field"]) != change["new"]:
                 continue  # changed again since the join: the later value stands
-            field = model._meta.get_field(change["field"])
-            setattr(instance, field.attname, _value(model, change["field"], change["old"]))  # type: ignore[union-attr]
+            field = _field(model, change["field"])
+            setattr(instance, field.attname, _value(model, change["field"], change["old"]))
             instance.save(update_fields=[change["field"]])
         Child.objects.filter(pk=joined_id, joined_into_id=keep_id).update(joined_into=None)
         join.undone_at, join.undone_by, join.undo_reason = timezone.now(), actor, reason

@@ -51,4 +51,6 @@ class ConnectionDecisionForm(forms.Form):
     def __init__(self, *args: Any, children: list[Child], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = [(str(child.pk), f"{child.full_name}, born {child.date_of_birth_shown}") for child in children]
-        self.fields["answer"].choices = [*choices, (self.NEW, "None of these: record a new child")]
+        answer = self.fields["answer"]
+        assert isinstance(answer, forms.ChoiceField)  # noqa: S101 - declared above
+        answer.choices = [*choices, (self.NEW, "None of these: record a new child")]

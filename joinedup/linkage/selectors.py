@@ -107,11 +107,11 @@ def join_get(*, user: User, join_id: int) -> ChildJoin:
 
 def item_join(*, item: ReviewItem) -> ChildJoin | None:
     """The join standing between the children of a reviewed pair's records, if a match joined them."""
-    ids = [item.record_a.child_id, item.record_b.child_id]
-    if None in ids or ids[0] != ids[1]:
+    child_id = item.record_a.child_id
+    if child_id is None or item.record_b.child_id != child_id:
         return None
     moved = [str(item.record_a.pk), str(item.record_b.pk)]
-    for join in ChildJoin.objects.filter(child_id=ids[0], undone_at__isnull=True):
+    for join in ChildJoin.objects.filter(child_id=child_id, undone_at__isnull=True):
         if set(join.moved.get("imports.PersonRecord:child", [])) & set(moved):
             return join
     return None

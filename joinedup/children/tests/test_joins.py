@@ -41,30 +41,32 @@ def _tables() -> dict[str, list[dict[str, Any]]]:
 def pair() -> tuple[Child, Child]:
     """One child known to the police and, under another record, to social care (which also knows them
     through the police record's agency): each with episodes, interviews, chronology, contacts and shares."""
-    police, social_care = AgencyFactory(code="POL"), AgencyFactory(code="CSC")
-    kept = ChildFactory(owning_agency=police, given_name="Kayleigh", family_name="Brackenbury", upn="")
-    joined = ChildFactory(
+    police, social_care = AgencyFactory.create(code="POL"), AgencyFactory.create(code="CSC")
+    kept = ChildFactory.create(owning_agency=police, given_name="Kayleigh", family_name="Brackenbury", upn="")
+    joined = ChildFactory.create(
         owning_agency=social_care,
         given_name="Kayley",
         family_name="Brackenbury",
         nhs_number="9434765919",
         la_child_id="WB100077",
     )
-    InvolvementFactory(child=joined, agency=police)
+    InvolvementFactory.create(child=joined, agency=police)
     start = timezone.now() - dt.timedelta(days=20)
     for child in (kept, joined):
-        ReturnInterviewFactory(episode__child=child, episode__started_at=start)
+        ReturnInterviewFactory.create(episode__child=child, episode__started_at=start)
         start += dt.timedelta(days=3)
         for _ in range(3):
-            ChronologyEntryFactory(child=child)
-        ContactAttemptFactory(child=child)
-        PersonRecordFactory(agency=child.owning_agency, child=child, data=person_data(given_name=child.given_name))
-    ShareDecisionFactory(child=joined, shared_with_agency=AgencyFactory(code="HEA"))
+            ChronologyEntryFactory.create(child=child)
+        ContactAttemptFactory.create(child=child)
+        PersonRecordFactory.create(
+            agency=child.owning_agency, child=child, data=person_data(given_name=child.given_name)
+        )
+    ShareDecisionFactory.create(child=joined, shared_with_agency=AgencyFactory.create(code="HEA"))
     return kept, joined
 
 
 def _coordinator() -> Any:
-    return UserFactory(roles=[RoleCode.COORDINATOR])
+    return UserFactory.create(roles=[RoleCode.COORDINATOR])
 
 
 def test_join_moves_everything_under_one_child_and_undo_restores_every_row_exactly(pair: tuple[Child, Child]) -> None:
@@ -106,7 +108,7 @@ def test_undo_keeps_what_was_recorded_on_the_joined_child_since(pair: tuple[Chil
     kept, joined = pair
     coordinator = _coordinator()
     join = children_join(actor=coordinator, keep=kept, joined=joined, reason="Same child")
-    later = ChronologyEntryFactory(child=kept)
+    later = ChronologyEntryFactory.create(child=kept)
 
     child_join_undo(actor=coordinator, join=join, reason="Not the same child")
 
@@ -117,8 +119,8 @@ def test_undo_keeps_what_was_recorded_on_the_joined_child_since(pair: tuple[Chil
 
 def test_chained_joins_undo_in_any_order(pair: tuple[Child, Child]) -> None:
     kept, joined = pair
-    third = ChildFactory(owning_agency=kept.owning_agency, given_name="Kay", family_name="Brackenbury")
-    ChronologyEntryFactory(child=third)
+    third = ChildFactory.create(owning_agency=kept.owning_agency, given_name="Kay", family_name="Brackenbury")
+    ChronologyEntryFactory.create(child=third)
     coordinator = _coordinator()
     before = _tables()
     first = children_join(actor=coordinator, keep=joined, joined=third, reason="Same child")
@@ -135,7 +137,7 @@ def test_chained_joins_undo_in_any_order(pair: tuple[Child, Child]) -> None:
 
 def test_only_the_coordinator_joins_and_a_refused_join_writes_nothing(pair: tuple[Child, Child]) -> None:
     kept, joined = pair
-    practitioner = UserFactory(roles=[RoleCode.PRACTITIONER], agency=kept.owning_agency)
+    practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=kept.owning_agency)
     before = _tables()
 
     with pytest.raises(PermissionDenied):
@@ -147,8 +149,8 @@ def test_only_the_coordinator_joins_and_a_refused_join_writes_nothing(pair: tupl
 
 def test_two_open_missing_episodes_are_a_conflict_said_plainly(pair: tuple[Child, Child]) -> None:
     kept, joined = pair
-    MissingEpisodeFactory(child=kept)
-    MissingEpisodeFactory(child=joined)
+    MissingEpisodeFactory.create(child=kept)
+    MissingEpisodeFactory.create(child=joined)
     before = _tables()
 
     with pytest.raises(JoinConflict, match="Both records have a missing episode open"):
@@ -161,7 +163,7 @@ def test_a_joined_child_is_counted_once_and_old_links_lead_to_the_one_record(pai
     kept, joined = pair
     children_join(actor=None, keep=kept, joined=joined, source=JoinSource.AUTO)
     coordinator = _coordinator()
-    practitioner = UserFactory(roles=[RoleCode.PRACTITIONER], agency=joined.owning_agency)
+    practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=joined.owning_agency)
 
     assert list(policy.children_visible_to(coordinator)) == [kept]
     assert list(policy.children_visible_to(practitioner)) == [kept]

@@ -183,7 +183,7 @@ def test_the_extract_command_without_as_imports_as_a_system_actor_naming_the_ope
     audit = AuditEvent.objects.get(kind=AuditKind.IMPORT_RUN)
     assert audit.actor_username == f"system.{getpass.getuser()}"
     # The system actor cannot sign in.
-    assert not audit.actor.has_usable_password()
+    assert audit.actor is not None and not audit.actor.has_usable_password()
 
 
 def test_agency_add_registers_an_agency_for_a_first_install_and_refuses_bad_input(db, capsys):

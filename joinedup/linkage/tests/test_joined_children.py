@@ -24,13 +24,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def pair_in_queue():
     """Two agencies' records of one child, each its own child, waiting in the review queue."""
-    police, education = AgencyFactory(code="POL"), AgencyFactory(code="EDU")
-    first = ChildFactory(owning_agency=police, given_name="Kayleigh", family_name="Brackenbury")
-    second = ChildFactory(owning_agency=education, given_name="Kayleigh", family_name="Brackenburyy")
-    ChronologyEntryFactory(child=first)
-    ChronologyEntryFactory(child=second)
-    a = PersonRecordFactory(agency=police, record_id="P1", child=first)
-    b = PersonRecordFactory(
+    police, education = AgencyFactory.create(code="POL"), AgencyFactory.create(code="EDU")
+    first = ChildFactory.create(owning_agency=police, given_name="Kayleigh", family_name="Brackenbury")
+    second = ChildFactory.create(owning_agency=education, given_name="Kayleigh", family_name="Brackenburyy")
+    ChronologyEntryFactory.create(child=first)
+    ChronologyEntryFactory.create(child=second)
+    a = PersonRecordFactory.create(agency=police, record_id="P1", child=first)
+    b = PersonRecordFactory.create(
         agency=education, record_id="E1", child=second, data=person_data(family_name="Brackenburyy", phones="")
     )
     item = ReviewItem.objects.create(record_a=a, record_b=b, match_probability=0.7, match_weight=1.2)
@@ -41,7 +41,7 @@ def test_a_match_in_the_review_queue_joins_one_child_and_undo_on_the_pairs_page_
     sign_in, pair_in_queue
 ):
     first, second, item = pair_in_queue
-    coordinator = UserFactory(roles=[RoleCode.COORDINATOR], agency=first.owning_agency)
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=first.owning_agency)
     client: Client = sign_in(coordinator)
 
     response = client.post(
@@ -53,7 +53,9 @@ def test_a_match_in_the_review_queue_joins_one_child_and_undo_on_the_pairs_page_
     listed = client.get(reverse("children:list")).content.decode()
     assert listed.count("Kayleigh") == 1
     # Old links to the joined record lead to the one child.
-    assert client.get(reverse("children:detail", args=[second.pk])).url == reverse("children:detail", args=[first.pk])
+    assert client.get(reverse("children:detail", args=[second.pk]))["Location"] == reverse(
+        "children:detail", args=[first.pk]
+    )
     page = client.get(reverse("linkage:review-item", args=[item.pk])).content.decode()
     assert "These records are joined as one child" in page
 
@@ -73,14 +75,14 @@ def test_a_match_in_the_review_queue_joins_one_child_and_undo_on_the_pairs_page_
 
 def test_undo_on_the_childs_page_separates_the_records_and_a_later_run_keeps_them_apart(sign_in, pair_in_queue):
     first, second, item = pair_in_queue
-    coordinator = UserFactory(roles=[RoleCode.COORDINATOR], agency=first.owning_agency)
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=first.owning_agency)
     client: Client = sign_in(coordinator)
     client.post(reverse("linkage:review-item", args=[item.pk]), {"decision": "match", "reason": "Same child"})
     join = ChildJoin.objects.get(undone_at__isnull=True)
 
     response = client.post(reverse("linkage:join-undo", args=[join.pk]), {"reason": "Not the same child"})
 
-    assert response.url == reverse("children:detail", args=[first.pk])
+    assert response["Location"] == reverse("children:detail", args=[first.pk])
     assert set(policy.children_visible_to(coordinator)) == {first, second}
     link_records()
     assert set(policy.children_visible_to(coordinator)) == {first, second}
@@ -97,16 +99,18 @@ def _typed(child: Child) -> dict[str, str]:
 
 
 def test_may_already_be_known_says_nothing_more_the_same_for_one_agency_or_five(sign_in):
-    social_care = AgencyFactory(code="CSC", name="Wealdbridge Children's Social Care")
-    known = ChildFactory(owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst", postcode="WB9 9ZZ")
-    school = AgencyFactory(code="EDU")
-    teacher = UserFactory(roles=[RoleCode.PRACTITIONER], agency=school)
+    social_care = AgencyFactory.create(code="CSC", name="Wealdbridge Children's Social Care")
+    known = ChildFactory.create(
+        owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst", postcode="WB9 9ZZ"
+    )
+    school = AgencyFactory.create(code="EDU")
+    teacher = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=school)
     client: Client = sign_in(teacher)
     url = reverse("linkage:candidates")
 
     one = client.get(url, _typed(known)).content.decode()
     for code in ("POL", "HEA", "YJS", "VOL"):
-        Involvement.objects.create(child=known, agency=AgencyFactory(code=code))
+        Involvement.objects.create(child=known, agency=AgencyFactory.create(code=code))
     five = client.get(url, _typed(known)).content.decode()
 
     assert "may already be known to the partnership" in one
@@ -119,11 +123,11 @@ def test_may_already_be_known_says_nothing_more_the_same_for_one_agency_or_five(
 
 
 def test_a_connection_request_creates_no_child_until_the_coordinator_attaches_the_agency(sign_in):
-    social_care = AgencyFactory(code="CSC")
-    known = ChildFactory(owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst")
-    school = AgencyFactory(code="EDU")
-    teacher = UserFactory(roles=[RoleCode.PRACTITIONER], agency=school)
-    coordinator = UserFactory(roles=[RoleCode.COORDINATOR], agency=social_care)
+    social_care = AgencyFactory.create(code="CSC")
+    known = ChildFactory.create(owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst")
+    school = AgencyFactory.create(code="EDU")
+    teacher = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=school)
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=social_care)
     children_before = Child.objects.count()
 
     teacher_client: Client = sign_in(teacher)
@@ -132,10 +136,10 @@ def test_a_connection_request_creates_no_child_until_the_coordinator_attaches_th
         {**_typed(known), "sex": "F", "reason": "She has joined our school and missed ten days."},
     )
     request = ConnectionRequest.objects.get()
-    assert response.url == reverse("linkage:connection", args=[request.pk])
+    assert response["Location"] == reverse("linkage:connection", args=[request.pk])
     assert Child.objects.count() == children_before
     assert request.candidates == [str(known.pk)]
-    mine = teacher_client.get(response.url).content.decode()
+    mine = teacher_client.get(response["Location"]).content.decode()
     assert str(known.pk) not in mine and "Waiting for the coordinator" in mine
     assert teacher_client.get(reverse("children:detail", args=[known.pk])).status_code == 404
 
@@ -155,10 +159,10 @@ def test_a_connection_request_creates_no_child_until_the_coordinator_attaches_th
 
 
 def test_a_connection_the_coordinator_lets_stand_records_the_new_child_as_asked(sign_in):
-    social_care, school = AgencyFactory(code="CSC"), AgencyFactory(code="EDU")
-    known = ChildFactory(owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst")
-    teacher = UserFactory(roles=[RoleCode.PRACTITIONER], agency=school)
-    coordinator = UserFactory(roles=[RoleCode.COORDINATOR], agency=social_care)
+    social_care, school = AgencyFactory.create(code="CSC"), AgencyFactory.create(code="EDU")
+    known = ChildFactory.create(owning_agency=social_care, given_name="Tamsin", family_name="Oakhurst")
+    teacher = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=school)
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=social_care)
     sign_in(teacher).post(reverse("linkage:connect"), {**_typed(known), "sex": "F", "reason": "New pupil"})
     request = ConnectionRequest.objects.get()
     other = Client()
