@@ -8,6 +8,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.bulk import rows_insert
 
 from .context import current_origin
 from .models import AuditEvent, AuditKind
@@ -113,7 +114,7 @@ def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tup
     ]
     try:
         with transaction.atomic():
-            AuditEvent.objects.bulk_create(events, batch_size=2000)
+            rows_insert(AuditEvent, events)
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return len(events)

@@ -14,6 +14,7 @@ from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_many
+from joinedup.bulk import rows_insert
 from joinedup.linkage import api as linkage
 
 from .identifiers import nhs_number_normalise, validate_nhs_number, validate_upn_check_letter
@@ -724,13 +725,13 @@ def children_record_from_agencies(*, actor: User, described: list[AgencyChild], 
     search keys and one audit row."""
     _importer_require(actor)
     with transaction.atomic():
-        Child.objects.bulk_create(children, batch_size=2000)
-        Involvement.objects.bulk_create(
+        rows_insert(Child, children)
+        rows_insert(
+            Involvement,
             [
                 Involvement(child=child, agency=d.agency, reason=f"Record {d.record_id} in its extract"[:300])
                 for d, child in zip(described, children, strict=True)
             ],
-            batch_size=2000,
         )
         linkage.search_keys_refresh(children=children)
         audit_record_many(

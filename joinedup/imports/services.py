@@ -31,8 +31,10 @@ from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_children
+from joinedup.bulk import rows_insert
 from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
-from joinedup.children.models import Child, DatePrecision, Involvement, Sex
+from joinedup.children.models import Child, DatePrecision, Sex
+from joinedup.children.services import AgencyChild, children_attach_agency_records, children_record_from_agencies
 from joinedup.deadlines import london_date, return_interview_due
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.linkage import api as linkage
@@ -108,6 +110,8 @@ class EventWaits(RowError):
 
 # Rows imported between two progress reports (and commits) when an import runs in the worker.
 PROGRESS_CHUNK = 500
+# People rows written together: validated one by one, then looked up and written in bulk.
+PEOPLE_CHUNK = 1000
 
 
 @dataclass
@@ -126,6 +130,14 @@ def _sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def _keep_aside(run: _Run, file_name: str, row: RawRow, column: str, reason: str) -> None:
+    run.rejected.append(
+        RejectedRow.objects.create(
+            batch=run.batch, file_name=file_name, row_number=row.number, column=column, reason=reason, raw=row.values
+        )
+    )
+
+
 def _apply_row(run: _Run, file_name: str, row: RawRow, apply: Callable[[RawRow], str]) -> str | None:
     """Apply one row in a savepoint; keep it aside with the reason if it breaks a rule."""
     try:
@@ -134,16 +146,7 @@ def _apply_row(run: _Run, file_name: str, row: RawRow, apply: Callable[[RawRow],
         with transaction.atomic():
             outcome = apply(row)
     except RowError as error:
-        run.rejected.append(
-            RejectedRow.objects.create(
-                batch=run.batch,
-                file_name=file_name,
-                row_number=row.number,
-                column=error.column,
-                reason=error.reason,
-                raw=row.values,
-            )
-        )
+        _keep_aside(run, file_name, row, error.column, error.reason)
         return None
     except (ValidationError, IntegrityError) as error:
         reason = (
@@ -408,6 +411,7 @@ class _ExtractContext:
         self.agencies: dict[str, Agency] = {}
         self.seen: dict[tuple[str, str, str], int] = {}
         self.file_name = ""
+        self.multi_police: list[Child] | None = None
 
     def agency(self, row: RawRow) -> Agency:
         code = _cell(row, "agency").upper()
@@ -448,64 +452,68 @@ def _history_update(record: PersonRecord | EventRecord, data: dict[str, str], ba
     return UPDATED
 
 
-def _child_match(values: dict[str, str]) -> Child | None:
-    """The child an agency's record of a child joins at import: only where a hard identifier agrees (NHS number,
-    UPN, local authority child id, police id), never on name and date of birth alone; record linkage may join
-    the records later, with its evidence and a person's review."""
-    nhs = nhs_number_normalise(values.get("nhs_number", ""))
-    upn = values.get("upn", "").strip().upper()
-    la_child_id = values.get("la_child_id", "").strip()
-    pnc = values.get("pnc_id", "").strip()
-    steps: list[tuple[str, Q]] = []
-    if nhs:
-        steps.append(("nhs_number", Q(nhs_number=nhs)))
-    if upn:
-        steps.append(("upn", Q(upn=upn)))
-    if la_child_id:
-        steps.append(("la_child_id", Q(la_child_id=la_child_id)))
-    if pnc and ";" not in pnc:
-        steps.append(
-            (
-                "pnc_id",
-                Q(police_ids=pnc)
-                | Q(police_ids__startswith=f"{pnc};")
-                | Q(police_ids__endswith=f";{pnc}")
-                | Q(police_ids__contains=f";{pnc};"),
-            )
-        )
-    for column, query in steps:
-        matches = list(Child.objects.filter(query, joined_into__isnull=True)[:2])
-        if len(matches) > 1:
-            raise RowError(
-                column, f"The record matches more than one child by {column}; the records need linking by hand."
-            )
-        if matches:
-            return matches[0]
-    return None
+class _Identifiers:
+    """The children a chunk of agency records may join at import: only where a hard identifier agrees (NHS
+    number, UPN, local authority child id, police id), never on name and date of birth alone; record linkage
+    may join the records later, with its evidence and a person's review. Looked up once per chunk, and kept
+    up to date with the children the import creates, so two agencies' records with one NHS number in one
+    import make one child."""
+
+    STEPS = (("nhs_number", "nhs_number"), ("upn", "upn"), ("la_child_id", "la_child_id"), ("pnc_id", "police_ids"))
+
+    def __init__(self, ctx: "_ExtractContext", described: Sequence[AgencyChild]) -> None:
+        self.index: dict[str, dict[str, dict[Any, Child]]] = {column: {} for column, _ in self.STEPS}
+        wanted = {column: {getattr(d, self._attribute(column)) for d in described} - {""} for column, _ in self.STEPS}
+        query = Q()
+        for column, field_name in self.STEPS:
+            if wanted[column]:
+                query |= Q(**{f"{field_name}__in": sorted(wanted[column])})
+        if query:
+            for child in Child.objects.filter(query, joined_into__isnull=True):
+                self.add(child)
+        # Children holding more than one police id (after a join or a correction): few, read once an import.
+        if ctx.multi_police is None:
+            ctx.multi_police = list(Child.objects.filter(police_ids__contains=";", joined_into__isnull=True))
+        for child in ctx.multi_police:
+            self.add(child)
+
+    @staticmethod
+    def _attribute(column: str) -> str:
+        return "police_ids" if column == "pnc_id" else column
+
+    def add(self, child: Child) -> None:
+        for column, field_name in self.STEPS:
+            values = str(getattr(child, field_name) or "")
+            for value in values.split(";") if column == "pnc_id" else [values]:
+                if value:
+                    self.index[column].setdefault(value, {})[child.pk] = child
+
+    def match(self, described: AgencyChild) -> Child | None:
+        for column, _ in self.STEPS:
+            value = getattr(described, self._attribute(column))
+            found = self.index[column].get(value, {}) if value else {}
+            if len(found) > 1:
+                raise RowError(
+                    column, f"The record matches more than one child by {column}; the records need linking by hand."
+                )
+            if found:
+                return next(iter(found.values()))
+        return None
 
 
-def _child_identifiers_fill(child: Child, values: dict[str, str], agency: Agency) -> None:
-    """Fill the identifiers the child's record lacks from another agency's record of them."""
-    changed = []
-    nhs = nhs_number_normalise(values.get("nhs_number", ""))
-    for name, value in (("nhs_number", nhs), ("upn", values.get("upn", "").strip().upper())):
-        if value and not getattr(child, name):
-            setattr(child, name, value)
-            changed.append(name)
-    la_child_id = values.get("la_child_id", "").strip()
-    if la_child_id and not child.la_child_id:
-        child.la_child_id = la_child_id[:20]
-        changed.append("la_child_id")
-    pnc = values.get("pnc_id", "").strip()
-    if pnc and pnc not in child.police_ids.split(";"):
-        child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
-        changed.append("police_ids")
-    if changed:
-        child.save(update_fields=changed)
+@dataclass
+class _PersonRow:
+    """One people.csv row that keeps every rule of its own, ready to write."""
+
+    file_name: str
+    row: RawRow
+    agency: Agency
+    record_id: str
+    person_type: str
+    described: AgencyChild
 
 
-def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
-    run = ctx.run
+def _person_validate(ctx: _ExtractContext, row: RawRow, file_name: str) -> _PersonRow:
     formula_check(row.values)
     agency = ctx.agency(row)
     record_id = _cell(row, "record_id")
@@ -542,58 +550,155 @@ def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
             iso_moment_parse(_cell(row, "recorded_at"))
         except ValueError as error:
             raise RowError("recorded_at", f"recorded_at: {error}.") from None
-    data = dict(row.values)
-    record = PersonRecord.objects.select_for_update().filter(agency=agency, record_id=record_id).first()
-    if record is None:
-        record = PersonRecord(agency=agency, record_id=record_id, person_type=person_type, data=data, batch=run.batch)
-        outcome = CREATED
-    else:
-        outcome = _history_update(record, data, run.batch)
-        record.person_type = person_type
-    child: Child | None = None
-    created_child = False
-    if person_type == PersonType.CHILD and record.child_id is None:
-        values = {k: (v or "").strip() for k, v in data.items()}
-        child = _child_match(values)
-        created_child = child is None
-        if child is None:
-            child = Child.objects.create(
-                given_name=values.get("given_name", "")[:100] or "Not known",
-                family_name=values.get("family_name", "")[:100] or "Not known",
-                other_names=values.get("other_names", "")[:300],
-                date_of_birth=dob,
-                date_of_birth_precision=precision,
-                sex=sex or Sex.UNKNOWN,
-                ethnicity=values.get("ethnicity", "")[:100],
-                nhs_number=nhs_number_normalise(nhs),
-                upn=upn,
-                police_ids=values.get("pnc_id", "")[:200],
-                la_child_id=values.get("la_child_id", "")[:20],
-                postcode=values.get("postcode", "").upper()[:10],
-                owning_agency=agency,
-                created_by=run.user,
+    pnc = _cell(row, "pnc_id")
+    return _PersonRow(
+        file_name=file_name,
+        row=row,
+        agency=agency,
+        record_id=record_id,
+        person_type=person_type,
+        described=AgencyChild(
+            agency=agency,
+            record_id=record_id,
+            given_name=_cell(row, "given_name"),
+            family_name=_cell(row, "family_name"),
+            other_names=_cell(row, "other_names"),
+            date_of_birth=dob,
+            date_of_birth_precision=precision,
+            sex=sex or Sex.UNKNOWN,
+            ethnicity=_cell(row, "ethnicity"),
+            nhs_number=nhs_number_normalise(nhs),
+            upn=upn,
+            police_ids="" if ";" in pnc else pnc,
+            la_child_id=_cell(row, "la_child_id")[:20],
+            postcode=_cell(row, "postcode"),
+        ),
+    )
+
+
+def _people_write(ctx: _ExtractContext, rows: list[_PersonRow]) -> list[tuple[_PersonRow, str | RowError]]:
+    """Write validated people rows in bulk: each agency's record created or brought up to date (keeping what it
+    said before), a child record joining a known child only where a hard identifier agrees, otherwise a new
+    child, both through the children app's services. Returns each row's outcome, or the rule it broke."""
+    run = ctx.run
+    existing: dict[tuple[int, str], PersonRecord] = {}
+    by_agency: dict[int, list[str]] = {}
+    for person in rows:
+        by_agency.setdefault(person.agency.pk, []).append(person.record_id)
+    for agency_id, record_ids in by_agency.items():
+        for record in PersonRecord.objects.filter(agency_id=agency_id, record_id__in=record_ids):
+            existing[(agency_id, record.record_id)] = record
+    needs_child = [
+        p.described
+        for p in rows
+        if p.person_type == PersonType.CHILD
+        and (existing.get((p.agency.pk, p.record_id)) is None or existing[(p.agency.pk, p.record_id)].child_id is None)
+    ]
+    identifiers = _Identifiers(ctx, needs_child)
+    results: list[tuple[_PersonRow, str | RowError]] = []
+    creates: list[PersonRecord] = []
+    updates: list[PersonRecord] = []
+    new_children: list[tuple[AgencyChild, Child]] = []
+    attached: list[tuple[Child, AgencyChild]] = []
+    for person in rows:
+        data = dict(person.row.values)
+        record = existing.get((person.agency.pk, person.record_id))
+        if record is None:
+            record = PersonRecord(
+                agency=person.agency,
+                record_id=person.record_id,
+                person_type=person.person_type,
+                data=data,
+                batch=run.batch,
             )
-            audit_record(
-                actor=run.user,
-                kind=AuditKind.CHILD_CREATED,
-                child_id=child.pk,
-                object_type="child",
-                object_id=str(child.pk),
-                reason=f"From record {record_id} of {agency.code}'s extract",
-            )
+            outcome = CREATED
         else:
-            _child_identifiers_fill(child, values, agency)
-        # The agency holds a record of the child, so it is working with them.
-        if not child.involvements.filter(agency=agency, ended_at__isnull=True).exists():
-            Involvement.objects.create(child=child, agency=agency, reason=f"Record {record_id} in its extract"[:300])
-        record.child = child
-        run.children.add(child.pk)
-        if outcome == UNCHANGED:
-            outcome = UPDATED
-    record.save()
-    if outcome != UNCHANGED:
-        linkage.search_keys_refresh(records=[record], children=[child] if created_child and child else [])
+            outcome = _history_update(record, data, run.batch)
+            if record.person_type != person.person_type:
+                record.person_type = person.person_type
+                outcome = UPDATED
+        if person.person_type == PersonType.CHILD and record.child_id is None:
+            try:
+                child = identifiers.match(person.described)
+            except RowError as error:
+                results.append((person, error))
+                continue
+            if child is None:
+                child = person.described.child(created_by=run.user)
+                new_children.append((person.described, child))
+                identifiers.add(child)
+            else:
+                attached.append((child, person.described))
+            record.child = child
+            run.children.add(child.pk)
+            if outcome == UNCHANGED:
+                outcome = UPDATED
+        if outcome == CREATED:
+            creates.append(record)
+        elif outcome == UPDATED:
+            updates.append(record)
+        results.append((person, outcome))
+    if new_children:
+        children_record_from_agencies(
+            actor=run.user, described=[d for d, _ in new_children], children=[c for _, c in new_children]
+        )
+    children_attach_agency_records(actor=run.user, attached=attached)
+    rows_insert(PersonRecord, creates)
+    PersonRecord.objects.bulk_update(updates, ["data", "history", "batch", "person_type", "child"], batch_size=2000)
+    # A record no child holds is found by its own keys (ids made by the database: read them back).
+    unheld = [r for r in creates if r.person_type == PersonType.CHILD and r.child_id is None]
+    if unheld:
+        ids = {
+            (agency_id, record_id): pk
+            for agency_id, record_id, pk in PersonRecord.objects.filter(
+                agency__in={r.agency_id for r in unheld}, record_id__in=[r.record_id for r in unheld]
+            ).values_list("agency_id", "record_id", "pk")
+        }
+        for record in unheld:
+            record.pk = ids[(record.agency_id, record.record_id)]
+    if unheld or updates:
+        linkage.search_keys_refresh(records=[*unheld, *updates])
+    return results
+
+
+def _people_apply(ctx: _ExtractContext, items: list[tuple[str, RawRow]]) -> None:
+    """Apply a chunk of people rows in bulk; a row that breaks a rule is kept aside, the others go in."""
+    run = ctx.run
+    valid: list[_PersonRow] = []
+    for file_name, row in items:
+        try:
+            if row.problem is not None:
+                raise row.problem
+            valid.append(_person_validate(ctx, row, file_name))
+        except RowError as error:
+            _keep_aside(run, file_name, row, error.column, error.reason)
+    if not valid:
+        return
+    try:
+        with transaction.atomic():
+            results = _people_write(ctx, valid)
+    except (ValidationError, IntegrityError):
+        # A row broke a rule only the database knows: apply each alone, so only that one is kept aside.
+        for person in valid:
+            _apply_row(run, person.file_name, person.row, lambda _row, person=person: _person_write_one(ctx, person))
+        return
+    for person, outcome in results:
+        if isinstance(outcome, RowError):
+            _keep_aside(run, person.file_name, person.row, outcome.column, outcome.reason)
+        else:
+            run.outcomes[outcome] += 1
+
+
+def _person_write_one(ctx: _ExtractContext, person: _PersonRow) -> str:
+    ((_, outcome),) = _people_write(ctx, [person])
+    if isinstance(outcome, RowError):
+        raise outcome
     return outcome
+
+
+def _person_row(ctx: _ExtractContext, row: RawRow) -> str:
+    """One people row alone (a corrected row imported again)."""
+    return _person_write_one(ctx, _person_validate(ctx, row, ctx.file_name))
 
 
 def _moment(row: RawRow, column: str, *, required: bool) -> datetime | None:
@@ -855,9 +960,14 @@ def agency_extract_import(
             ctx = _ExtractContext(run, register_agencies)
         for start in range(0, total, step):
             with transaction.atomic():
-                for extract, row, apply in rows[start : start + step]:
-                    ctx.file_name = extract.name
-                    _apply_row(run, extract.name, row, functools.partial(apply, ctx))
+                chunk = rows[start : start + step]
+                people = [(extract.name, row) for extract, row, apply in chunk if apply is _person_row]
+                for first in range(0, len(people), PEOPLE_CHUNK):
+                    _people_apply(ctx, people[first : first + PEOPLE_CHUNK])
+                for extract, row, apply in chunk:
+                    if apply is not _person_row:
+                        ctx.file_name = extract.name
+                        _apply_row(run, extract.name, row, functools.partial(apply, ctx))
             if progress is not None:
                 progress(min(total, start + step), total)
         with transaction.atomic():

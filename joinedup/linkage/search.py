@@ -29,6 +29,7 @@ from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
+from joinedup.bulk import uuid_prep
 from joinedup.children.models import Child, DatePrecision
 from joinedup.imports.models import PersonRecord, PersonType
 
@@ -213,7 +214,19 @@ def search_keys_refresh(*, children: Iterable[Child] = (), records: Iterable[Per
             SearchKey.objects.filter(child__in=[c.pk for c in children]).delete()
         if records:
             SearchKey.objects.filter(person_record__in=[r.pk for r in records]).delete()
-        SearchKey.objects.bulk_create(SearchKey(key=k, child_id=c, person_record_id=r) for k, c, r in rows)
+        if rows:
+            with connection.cursor() as cursor:
+                _keys_insert(cursor, rows)
+
+
+def _keys_insert(cursor: Any, rows: list[_KeyRow]) -> None:
+    """Plain parameterised INSERTs: building a model instance per key was most of an import's time."""
+    table = connection.ops.quote_name(SearchKey._meta.db_table)
+    fields = [f for f in SearchKey._meta.concrete_fields if f.name in _KEY_FIELDS]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608 (names from the model)
+    prep = uuid_prep()
+    cursor.executemany(insert, [(k, None if c is None else prep(c), r) for k, c, r in rows])
 
 
 def _batched(rows: Iterator[_KeyRow], size: int) -> Iterator[list[_KeyRow]]:
@@ -234,11 +247,6 @@ def search_keys_rebuild(*, batch_size: int = 5000) -> int:
     Plain parameterised INSERTs through the connection's cursor rather than ``bulk_create``: building a
     model instance per key was most of the time at a million records.
     """
-    table = connection.ops.quote_name(SearchKey._meta.db_table)
-    fields = [f for f in SearchKey._meta.concrete_fields if f.name in _KEY_FIELDS]
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
-    insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608 (names from the model)
-    child_field = SearchKey._meta.get_field("child")
     written = 0
     with transaction.atomic(), connection.cursor() as cursor:
         SearchKey.objects.all().delete()
@@ -252,7 +260,7 @@ def search_keys_rebuild(*, batch_size: int = 5000) -> int:
         )
         for rows in (_keys_of_children(children), _keys_of_records(records)):
             for batch in _batched(rows, batch_size):
-                cursor.executemany(insert, [(k, child_field.get_db_prep_value(c, connection), r) for k, c, r in batch])
+                _keys_insert(cursor, batch)
                 written += len(batch)
     return written
 
