@@ -123,7 +123,9 @@ def access_log_for(*, user: User, child_id: UUID) -> tuple[Child, QuerySet[Audit
         object_id=str(child.pk),
         reason="Oversight of access to the record",
     )
-    return child, AuditEvent.objects.filter(child_id=child.pk)
+    # A record joined into this one brings its own trail: who saw it before, and what the join did.
+    joined = list(Child.objects.filter(joined_into=child).values_list("pk", flat=True))
+    return child, AuditEvent.objects.filter(child_id__in=[child.pk, *joined])
 
 
 def joins_of(*, child: Child) -> list[ChildJoin]:

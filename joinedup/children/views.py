@@ -76,6 +76,7 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
         return redirect("children:detail", child_id=child.pk)
     can_change = policy.can_change_child_details(user, child)
     coordinator = user.has_role(RoleCode.COORDINATOR)
+    missing_now = missing_selectors.episodes_of(child=child).filter(returned_at__isnull=True).first()
     return render(
         request,
         "children/detail.html",
@@ -108,6 +109,11 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "concerns": concerns_for(user=user, child=child),
             "contacts": contact_summary(user=user, child=child),
             "can_screen": can_screen(user, child),
+            "missing_now": missing_now,
+            "missing_now_grading": missing_now.current_grading if missing_now else None,
+            "joins": selectors.joins_of(child=child),
+            "can_join": policy.can_join_children(user),
+            "agency_records": child.person_records.select_related("agency").order_by("agency__code", "record_id"),
         },
     )
 

@@ -176,3 +176,18 @@ def test_join_refuses_a_record_already_joined(pair: tuple[Child, Child]) -> None
     with pytest.raises(ValidationError):
         children_join(actor=None, keep=joined, joined=kept, source=JoinSource.AUTO)
     assert Involvement.objects.filter(child=joined).count() == 0
+
+
+def test_a_child_missing_now_has_a_banner_at_the_top_of_the_record_with_the_grade_and_how_long(sign_in) -> None:
+    from joinedup.missing.tests.factories import RiskGradingFactory
+
+    child = ChildFactory.create(given_name="Jordan")
+    episode = MissingEpisodeFactory.create(child=child, started_at=timezone.now() - dt.timedelta(hours=5))
+    RiskGradingFactory.create(episode=episode, grade="high")
+    practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=child.owning_agency)
+
+    page = sign_in(practitioner).get(f"/children/{child.pk}/").content.decode()
+
+    banner = page[page.index('id="missing-now"') : page.index("Open the episode")]
+    assert "Jordan has been missing for 5" in banner and "hours" in banner
+    assert "Police risk grade: <strong>High</strong>" in banner

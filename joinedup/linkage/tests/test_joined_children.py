@@ -58,6 +58,13 @@ def test_a_match_in_the_review_queue_joins_one_child_and_undo_on_the_pairs_page_
     )
     page = client.get(reverse("linkage:review-item", args=[item.pk])).content.decode()
     assert "These records are joined as one child" in page
+    record = client.get(reverse("children:detail", args=[first.pk])).content.decode()
+    join = ChildJoin.objects.get(undone_at__isnull=True)
+    assert reverse("linkage:join-undo", args=[join.pk]) in record
+    assert "P1" in record and "E1" in record  # both agencies' records, under one child
+    # The joined record's access trail shows on the one child's access log.
+    log = client.get(reverse("children:access-log", args=[first.pk])).content.decode()
+    assert log.count("Joined two records of one child") >= 2
 
     response = client.post(
         reverse("linkage:review-item-separate", args=[item.pk]), {"reason": "Different children: twins' records"}
