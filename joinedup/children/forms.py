@@ -509,3 +509,62 @@ class SettleForm(forms.Form):
     def __init__(self, *args: Any, options: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["value"].choices = options  # type: ignore[attr-defined]
+
+
+# --- Corrections of items an agency recorded -----------------------------------------------------------
+
+WHEN_INPUT = forms.DateTimeInput(attrs={"class": "govuk-input govuk-input--width-20", "type": "datetime-local"})
+AREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 5})
+
+
+class CorrectionForm(forms.Form):
+    """The item's fields as they are now, a reason, and "entered in error" to take it off the record."""
+
+    entered_in_error = forms.BooleanField(
+        label="Entered in error: take it off the child's record (it is kept for the audit trail)", required=False
+    )
+    reason = forms.CharField(
+        label="Why are you correcting it?", widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3})
+    )
+
+    editable: tuple[str, ...] = ()
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.editable}
+
+
+class ChronologyCorrectionForm(CorrectionForm):
+    occurred_at = forms.DateTimeField(label="When it happened", help_text="UK time", widget=WHEN_INPUT)
+    category = forms.ChoiceField(choices=NoteCategory.choices, widget=forms.Select(attrs={"class": "govuk-select"}))
+    summary = forms.CharField(label="What happened", widget=AREA)
+    editable = ("occurred_at", "category", "summary")
+    field_order = ["occurred_at", "category", "summary", "reason", "entered_in_error"]
+
+
+class ConcernCorrectionForm(CorrectionForm):
+    occurred_at = forms.DateTimeField(label="When it happened", help_text="UK time", widget=WHEN_INPUT)
+    what_happened = forms.CharField(label="What happened", widget=AREA)
+    place_name = forms.CharField(label="Where (optional)", required=False, widget=forms.TextInput(attrs=TEXT))
+    place_postcode = forms.CharField(
+        label="Postcode of the place (optional)", required=False, widget=forms.TextInput(attrs=TEXT)
+    )
+    editable = ("occurred_at", "what_happened", "place_name", "place_postcode")
+    field_order = ["occurred_at", "what_happened", "place_name", "place_postcode", "reason", "entered_in_error"]
+
+
+class ContactCorrectionForm(CorrectionForm):
+    attempted_at = forms.DateTimeField(label="When", help_text="UK time", widget=WHEN_INPUT)
+    method = forms.ChoiceField(label="How", choices=[], widget=forms.Select(attrs={"class": "govuk-select"}))
+    outcome = forms.ChoiceField(label="What happened", choices=[], widget=forms.Select(attrs={"class": "govuk-select"}))
+    note = forms.CharField(label="Note (optional)", required=False, widget=AREA)
+    editable = ("attempted_at", "method", "outcome", "note")
+    field_order = ["attempted_at", "method", "outcome", "note", "reason", "entered_in_error"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from joinedup.contacts.models import ContactMethod, ContactOutcome
+
+        super().__init__(*args, **kwargs)
+        method, outcome = self.fields["method"], self.fields["outcome"]
+        assert isinstance(method, forms.ChoiceField) and isinstance(outcome, forms.ChoiceField)  # noqa: S101
+        method.choices = ContactMethod.choices
+        outcome.choices = ContactOutcome.choices

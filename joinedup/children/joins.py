@@ -162,11 +162,11 @@ def children_join(
             involvement.save(update_fields=["ended_at"])
         moved: dict[str, list[str]] = {}
         for relation in _relations():
-            pks = list(relation.model._default_manager.filter(**{relation.field: joined}).values_list("pk", flat=True))
+            pks = list(relation.model._base_manager.filter(**{relation.field: joined}).values_list("pk", flat=True))
             if not pks:
                 continue
             for chunk in _chunks(pks):
-                relation.model._default_manager.filter(pk__in=chunk).update(**{relation.field: keep})
+                relation.model._base_manager.filter(pk__in=chunk).update(**{relation.field: keep})
             moved[relation.key] = [str(pk) for pk in pks]
         for name in _FILLED:
             field = _field(Child, name)
@@ -233,12 +233,12 @@ def child_join_undo(*, actor: User | None, join: ChildJoin, reason: str) -> Chil
             model = apps.get_model(label)
             ids = [_value(model, model._meta.pk.name, pk) for pk in pks]  # type: ignore[union-attr]
             for chunk in _chunks(ids):
-                model._default_manager.filter(pk__in=chunk, **{f"{field}_id": keep_id}).update(
+                model._base_manager.filter(pk__in=chunk, **{f"{field}_id": keep_id}).update(
                     **{f"{field}_id": joined_id}
                 )
         for change in reversed(join.changed):
             model = apps.get_model(change["model"])
-            instance = model._default_manager.filter(pk=_value(model, model._meta.pk.name, change["pk"])).first()  # type: ignore[union-attr]
+            instance = model._base_manager.filter(pk=_value(model, model._meta.pk.name, change["pk"])).first()  # type: ignore[union-attr]
             if instance is None or _shown(instance, change["field"]) != change["new"]:
                 continue  # changed again since the join: the later value stands
             field = _field(model, change["field"])

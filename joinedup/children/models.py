@@ -1,6 +1,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 
@@ -159,7 +160,14 @@ class Child(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "children"
-        indexes = [models.Index(fields=["joined_into"], name="child_joined_into")]
+        indexes = [
+            models.Index(fields=["joined_into"], name="child_joined_into"),
+            # The hard identifiers an import looks children up by.
+            models.Index(fields=["nhs_number"], name="child_nhs_number"),
+            models.Index(fields=["upn"], name="child_upn"),
+            models.Index(fields=["la_child_id"], name="child_la_child_id"),
+            models.Index(fields=["police_ids"], name="child_police_ids"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
@@ -244,6 +252,14 @@ class NoteCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class NotInErrorManager(models.Manager["models.Model"]):
+    """The default manager of an item an agency may mark "entered in error": such an item leaves every page
+    and list, but is kept (``with_entered_in_error`` still reads it, and so does the audit trail)."""
+
+    def get_queryset(self) -> models.QuerySet["models.Model"]:
+        return super().get_queryset().filter(entered_in_error=False)
+
+
 class ChronologyEntry(models.Model):
     """An item recorded about a child by one agency; it carries its owning agency.
 
@@ -257,10 +273,16 @@ class ChronologyEntry(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     category = models.CharField(max_length=20, choices=NoteCategory.choices)
     summary = models.TextField()
+    entered_in_error = models.BooleanField(default=False)
+
+    with_entered_in_error = models.Manager()
+    objects = NotInErrorManager()
 
     class Meta:
         ordering = ["-occurred_at"]
         verbose_name_plural = "chronology entries"
+        default_manager_name = "objects"
+        base_manager_name = "with_entered_in_error"
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} on {self.occurred_at:%Y-%m-%d}"
@@ -440,3 +462,41 @@ class ConnectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Connection request {self.pk}"
+
+
+class ItemKind(models.TextChoices):
+    """Items an agency records about a child and may correct."""
+
+    CHRONOLOGY_ENTRY = "chronology_entry", "Chronology entry"
+    CONCERN = "concern", "Concern"
+    CONTACT_ATTEMPT = "contact_attempt", "Contact attempt"
+
+
+class CorrectionKind(models.TextChoices):
+    CORRECTED = "corrected", "Corrected"
+    ENTERED_IN_ERROR = "entered_in_error", "Entered in error"
+
+
+class ItemCorrection(models.Model):
+    """A correction of an item by the agency that recorded it: the fields as they were (``before``) and as they
+    are now (``after``), why, who and when. Nothing is lost: every earlier version is here, oldest first.
+    "Entered in error" takes the item off the child's pages; the item itself is kept.
+    """
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="item_corrections")
+    item_kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    item_id = models.CharField(max_length=40)
+    owning_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=CorrectionKind.choices)
+    before = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    after = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    corrected_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        indexes = [models.Index(fields=["item_kind", "item_id"], name="item_correction_item")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.item_kind} {self.item_id}"

@@ -3,18 +3,20 @@
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.audit.services import audit_record, audit_record_children
 
-from .models import Child, ChildJoin, ChronologyEntry
+from .models import Child, ChildJoin, ChronologyEntry, ItemCorrection, ItemKind
 
 PAGE_SIZE = 25
 
@@ -98,7 +100,13 @@ class TimelineItem:
 def timeline_for(*, user: User, child: Child, others: Iterable[TimelineItem] = ()) -> list[TimelineItem]:
     """The chronology entries this user may read, merged with other modules' items, newest first."""
     items = [
-        TimelineItem(entry.occurred_at, entry.owning_agency.code, entry.get_category_display(), entry.summary)
+        TimelineItem(
+            entry.occurred_at,
+            entry.owning_agency.code,
+            entry.get_category_display(),
+            entry.summary,
+            reverse("children:item-history", args=[child.pk, ItemKind.CHRONOLOGY_ENTRY, entry.pk]),
+        )
         for entry in chronology_for(user=user, child=child)
     ]
     return sorted([*items, *others], key=lambda item: item.when, reverse=True)
@@ -131,3 +139,56 @@ def access_log_for(*, user: User, child_id: UUID) -> tuple[Child, QuerySet[Audit
 def joins_of(*, child: Child) -> list[ChildJoin]:
     """The joins standing on a child's record, newest first (for its page)."""
     return list(ChildJoin.objects.filter(child=child, undone_at__isnull=True).select_related("joined", "joined_by"))
+
+
+@dataclass(frozen=True)
+class ItemShown:
+    """An item recorded about a child, as one user may see it, with its earlier versions."""
+
+    kind: str
+    item: Any
+    owning_agency_id: int
+    label: str
+
+
+def _item_lookup(user: User, child: Child, kind: str, item_id: str) -> ItemShown | None:
+    from django.core.exceptions import ValidationError as InvalidId
+
+    from joinedup.concerns.models import Concern
+    from joinedup.concerns.selectors import concern_in_full_for
+    from joinedup.contacts.models import ContactAttempt
+
+    try:
+        if kind == ItemKind.CHRONOLOGY_ENTRY:
+            entry = policy.chronology_visible_to(user, child).filter(pk=int(item_id)).first()
+            if entry is not None:
+                return ItemShown(kind, entry, entry.owning_agency_id, f"{entry.get_category_display()} entry")
+        elif kind == ItemKind.CONCERN:
+            concern = Concern.objects.filter(child=child, pk=item_id).first()
+            if concern is not None and concern_in_full_for(user, concern):
+                return ItemShown(kind, concern, concern.owning_agency_id, f"{concern.get_category_display()} concern")
+        elif kind == ItemKind.CONTACT_ATTEMPT:
+            attempt = ContactAttempt.objects.filter(child=child, pk=item_id).first()
+            if attempt is not None and (policy.sees_all_children(user) or attempt.agency_id == user.agency_id):
+                return ItemShown(kind, attempt, attempt.agency_id, "Contact attempt")
+    except (ValueError, InvalidId):
+        return None
+    return None
+
+
+def item_get(*, user: User, child_id: UUID, kind: str, item_id: str, reason: str) -> tuple[Child, ItemShown]:
+    """An item recorded about a child, if this user may see the child and the item; otherwise "not found".
+    The read of the child is audited."""
+    child = child_find(user=user, child_id=child_id)
+    shown = _item_lookup(user, child, kind, item_id)
+    if shown is None:
+        raise Http404("No item found")
+    child_get(user=user, child_id=child.pk, reason=reason)
+    return child, shown
+
+
+def item_corrections(*, shown: ItemShown) -> QuerySet[ItemCorrection]:
+    """The item's earlier versions, oldest first."""
+    return ItemCorrection.objects.filter(item_kind=shown.kind, item_id=str(shown.item.pk)).select_related(
+        "corrected_by", "owning_agency"
+    )

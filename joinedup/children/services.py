@@ -23,10 +23,13 @@ from .models import (
     Address,
     Child,
     ChronologyEntry,
+    CorrectionKind,
     DatePrecision,
     DetailChange,
     Ethnicity,
     Involvement,
+    ItemCorrection,
+    ItemKind,
     LegalStatus,
     NoteCategory,
     PlacementType,
@@ -757,6 +760,7 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
             ).values_list("child_id", "agency_id")
         )
         involvements = []
+        filled: dict[Any, Child] = {}
         for child, described in attached:
             changed = []
             for name in ("nhs_number", "upn", "la_child_id"):
@@ -769,7 +773,7 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                 child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
                 changed.append("police_ids")
             if changed:
-                child.save(update_fields=changed)
+                filled[child.pk] = child
             if (child.pk, described.agency.pk) not in open_involvements:
                 open_involvements.add((child.pk, described.agency.pk))
                 involvements.append(
@@ -779,7 +783,11 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                         reason=f"Record {described.record_id} in its extract"[:300],
                     )
                 )
-        Involvement.objects.bulk_create(involvements)
+        if filled:
+            Child.objects.bulk_update(
+                list(filled.values()), ["nhs_number", "upn", "la_child_id", "police_ids"], batch_size=500
+            )
+        rows_insert(Involvement, involvements)
         audit_record_many(
             actor=actor,
             kind=AuditKind.CHILD_UPDATED,
@@ -792,4 +800,124 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                 )
                 for child, d in attached
             ],
+        )
+
+
+# --- Corrections of items an agency recorded ------------------------------------------------------------
+
+
+def item_changes(item: Any, changes: Mapping[str, Any], editable: tuple[str, ...]) -> tuple[dict, dict]:
+    """The fields of ``item`` that ``changes`` would change, as (before, after); sets them on ``item``.
+    Only ``editable`` fields may change. Pure: the caller saves the item (its own app's model)."""
+    unknown = set(changes) - set(editable)
+    if unknown:
+        raise ValidationError(f"These cannot be corrected here: {', '.join(sorted(unknown))}.")
+    before, after = {}, {}
+    for name, value in changes.items():
+        if getattr(item, name) != value:
+            before[name], after[name] = getattr(item, name), value
+            setattr(item, name, value)
+    return before, after
+
+
+def correction_require(*, user: User, child: Child, owning_agency_id: int, item: Any, reason: str) -> str:
+    """Who may correct an item (its owning agency, or the coordinator) and the reason, for every app's
+    correction service; an item already marked entered in error is not corrected."""
+    if not policy.can_correct_item(user, child, owning_agency_id):
+        raise PermissionDenied
+    if getattr(item, "entered_in_error", False):
+        raise ValidationError("This item was marked entered in error; it cannot be corrected.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Give the reason for the correction."})
+    return reason
+
+
+def item_correction_record(
+    *,
+    user: User,
+    child: Child,
+    item_kind: str,
+    item_id: Any,
+    owning_agency_id: int,
+    kind: str,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+    reason: str,
+) -> ItemCorrection:
+    """Keep the earlier version of a corrected item and audit the correction on the child's record. The owning
+    app's service calls this inside its transaction, after checking the policy and writing its item."""
+    correction = ItemCorrection.objects.create(
+        child=child,
+        item_kind=item_kind,
+        item_id=str(item_id),
+        owning_agency_id=owning_agency_id,
+        kind=kind,
+        before=dict(before),
+        after=dict(after),
+        reason=reason,
+        corrected_by=user,
+    )
+    audit_record(
+        actor=user,
+        kind=AuditKind.ITEM_ENTERED_IN_ERROR if kind == CorrectionKind.ENTERED_IN_ERROR else AuditKind.ITEM_CORRECTED,
+        child_id=child.pk,
+        object_type=item_kind,
+        object_id=str(item_id),
+        reason=reason,
+        payload={"fields": sorted(after)},
+    )
+    return correction
+
+
+CHRONOLOGY_EDITABLE = ("occurred_at", "category", "summary")
+
+
+def chronology_entry_correct(
+    *, user: User, entry: ChronologyEntry, changes: Mapping[str, Any], reason: str
+) -> ItemCorrection | None:
+    """Correct a chronology entry its agency recorded; the earlier version is kept. None when nothing changed."""
+    reason = correction_require(
+        user=user, child=entry.child, owning_agency_id=entry.owning_agency_id, item=entry, reason=reason
+    )
+    if "category" in changes and changes["category"] not in NoteCategory.values:
+        raise ValidationError({"category": "Choose what kind of entry this is."})
+    if "summary" in changes and not str(changes["summary"]).strip():
+        raise ValidationError({"summary": "Say what happened."})
+    with transaction.atomic():
+        before, after = item_changes(entry, changes, CHRONOLOGY_EDITABLE)
+        if not after:
+            return None
+        entry.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=entry.child,
+            item_kind=ItemKind.CHRONOLOGY_ENTRY,
+            item_id=entry.pk,
+            owning_agency_id=entry.owning_agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def chronology_entry_mark_in_error(*, user: User, entry: ChronologyEntry, reason: str) -> ItemCorrection:
+    """Take an entry off the child's pages as entered in error; it is kept, with why."""
+    reason = correction_require(
+        user=user, child=entry.child, owning_agency_id=entry.owning_agency_id, item=entry, reason=reason
+    )
+    with transaction.atomic():
+        entry.entered_in_error = True
+        entry.save(update_fields=["entered_in_error"])
+        return item_correction_record(
+            user=user,
+            child=entry.child,
+            item_kind=ItemKind.CHRONOLOGY_ENTRY,
+            item_id=entry.pk,
+            owning_agency_id=entry.owning_agency_id,
+            kind=CorrectionKind.ENTERED_IN_ERROR,
+            before={"entered_in_error": False},
+            after={"entered_in_error": True},
+            reason=reason,
         )

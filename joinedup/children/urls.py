@@ -23,4 +23,6 @@ urlpatterns = [
     path("<uuid:child_id>/family/<int:relative_id>/end/", views.relative_end, name="relative-end"),
     path("<uuid:child_id>/involvements/new/", views.involvement_open, name="involvement-open"),
     path("<uuid:child_id>/involvements/<int:involvement_id>/end/", views.involvement_end, name="involvement-end"),
+    path("<uuid:child_id>/items/<str:item_kind>/<str:item_id>/", views.item_history, name="item-history"),
+    path("<uuid:child_id>/items/<str:item_kind>/<str:item_id>/correct/", views.item_correct, name="item-correct"),
 ]

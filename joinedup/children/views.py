@@ -22,7 +22,11 @@ from . import details, selectors, services
 from .forms import (
     AddressForm,
     ChildForm,
+    ChronologyCorrectionForm,
     ChronologyEntryForm,
+    ConcernCorrectionForm,
+    ContactCorrectionForm,
+    CorrectionForm,
     DateOfBirthForm,
     DetailsForm,
     EndForm,
@@ -38,7 +42,7 @@ from .forms import (
     ShareForm,
     errors_onto,
 )
-from .models import Child
+from .models import Child, ItemKind
 
 
 def _require(allowed: bool) -> None:
@@ -382,3 +386,78 @@ def access_log(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespons
 def children_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     job = children_export_request(user=request.user)
     return redirect("jobs:detail", job_id=job.pk)
+
+
+# --- Corrections of items an agency recorded -----------------------------------------------------------
+
+_CORRECTION_FORMS = {
+    ItemKind.CHRONOLOGY_ENTRY: ChronologyCorrectionForm,
+    ItemKind.CONCERN: ConcernCorrectionForm,
+    ItemKind.CONTACT_ATTEMPT: ContactCorrectionForm,
+}
+
+
+def _correct(user: User, shown: selectors.ItemShown, form: CorrectionForm) -> None:
+    from joinedup.concerns.services import concern_correct, concern_mark_in_error
+    from joinedup.contacts.services import contact_attempt_correct, contact_attempt_mark_in_error
+
+    reason = form.cleaned_data["reason"]
+    in_error = form.cleaned_data["entered_in_error"]
+    if shown.kind == ItemKind.CHRONOLOGY_ENTRY:
+        if in_error:
+            services.chronology_entry_mark_in_error(user=user, entry=shown.item, reason=reason)
+        else:
+            services.chronology_entry_correct(user=user, entry=shown.item, changes=form.changes(), reason=reason)
+    elif shown.kind == ItemKind.CONCERN:
+        if in_error:
+            concern_mark_in_error(user=user, concern=shown.item, reason=reason)
+        else:
+            concern_correct(user=user, concern=shown.item, changes=form.changes(), reason=reason)
+    elif in_error:
+        contact_attempt_mark_in_error(user=user, attempt=shown.item, reason=reason)
+    else:
+        contact_attempt_correct(user=user, attempt=shown.item, changes=form.changes(), reason=reason)
+
+
+@login_required
+def item_history(request: AuthenticatedHttpRequest, child_id: UUID, item_kind: str, item_id: str) -> HttpResponse:
+    """An item as it stands and its earlier versions, for those who may see the item."""
+    child, shown = selectors.item_get(
+        user=request.user, child_id=child_id, kind=item_kind, item_id=item_id, reason="Viewing an item's history"
+    )
+    return render(
+        request,
+        "children/item_history.html",
+        {
+            "child": child,
+            "shown": shown,
+            "corrections": selectors.item_corrections(shown=shown),
+            "can_correct": policy.can_correct_item(request.user, child, shown.owning_agency_id),
+        },
+    )
+
+
+@login_required
+def item_correct(request: AuthenticatedHttpRequest, child_id: UUID, item_kind: str, item_id: str) -> HttpResponse:
+    """The owning agency corrects an item it recorded, or marks it entered in error, with a reason."""
+    child, shown = selectors.item_get(
+        user=request.user, child_id=child_id, kind=item_kind, item_id=item_id, reason="Correcting an item"
+    )
+    _require(policy.can_correct_item(request.user, child, shown.owning_agency_id))
+    form_class = _CORRECTION_FORMS[ItemKind(item_kind)]
+    initial = {name: getattr(shown.item, name) for name in form_class.editable}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _correct(request.user, shown, form)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            done = "marked entered in error" if form.cleaned_data["entered_in_error"] else "corrected"
+            messages.success(request, f"The {shown.label.lower()} is {done}; the earlier version is kept.")
+            return redirect("children:detail", child_id=child.pk)
+    return render(
+        request,
+        "children/change.html",
+        {"child": child, "form": form, "title": f"Correct the {shown.label.lower()}"},
+    )

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.agencies.models import Agency
-from joinedup.children.models import Child
+from joinedup.children.models import Child, NotInErrorManager
 
 
 class ConcernCategory(models.TextChoices):
@@ -95,9 +95,15 @@ class Concern(models.Model):
         help_text="With code C: the agencies the conditions allow to see it in full.",
     )
     sanitised_summary = models.TextField(blank=True, help_text="Wording safe to share more widely.")
+    entered_in_error = models.BooleanField(default=False)
+
+    with_entered_in_error = models.Manager()
+    objects = NotInErrorManager()
 
     class Meta:
         ordering = ["-occurred_at"]
+        default_manager_name = "objects"
+        base_manager_name = "with_entered_in_error"
         constraints = [
             models.CheckConstraint(
                 condition=(

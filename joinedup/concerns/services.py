@@ -1,4 +1,6 @@
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -9,7 +11,8 @@ from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child
+from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_changes, item_correction_record
 
 from .models import AdultOfConcern, Concern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
 
@@ -98,3 +101,56 @@ def concern_record(
             payload={"category": category, "grading": concern.grading},
         )
     return concern
+
+
+CONCERN_EDITABLE = ("category", "occurred_at", "what_happened", "place_name", "place_postcode", "sanitised_summary")
+
+
+def concern_correct(*, user: User, concern: Concern, changes: Mapping[str, Any], reason: str) -> ItemCorrection | None:
+    """Correct a concern its agency recorded; the earlier version is kept. None when nothing changed."""
+    reason = correction_require(
+        user=user, child=concern.child, owning_agency_id=concern.owning_agency_id, item=concern, reason=reason
+    )
+    if "category" in changes and changes["category"] not in ConcernCategory.values:
+        raise ValidationError({"category": "Choose the kind of concern."})
+    if "what_happened" in changes and not str(changes["what_happened"]).strip():
+        raise ValidationError({"what_happened": "Say what happened."})
+    if "occurred_at" in changes and changes["occurred_at"] > timezone.now():
+        raise ValidationError({"occurred_at": "When it happened must be in the past."})
+    with transaction.atomic():
+        before, after = item_changes(concern, changes, CONCERN_EDITABLE)
+        if not after:
+            return None
+        concern.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=concern.child,
+            item_kind=ItemKind.CONCERN,
+            item_id=concern.pk,
+            owning_agency_id=concern.owning_agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def concern_mark_in_error(*, user: User, concern: Concern, reason: str) -> ItemCorrection:
+    """Take a concern off the child's pages as entered in error; it is kept, with why."""
+    reason = correction_require(
+        user=user, child=concern.child, owning_agency_id=concern.owning_agency_id, item=concern, reason=reason
+    )
+    with transaction.atomic():
+        concern.entered_in_error = True
+        concern.save(update_fields=["entered_in_error"])
+        return item_correction_record(
+            user=user,
+            child=concern.child,
+            item_kind=ItemKind.CONCERN,
+            item_id=concern.pk,
+            owning_agency_id=concern.owning_agency_id,
+            kind=CorrectionKind.ENTERED_IN_ERROR,
+            before={"entered_in_error": False},
+            after={"entered_in_error": True},
+            reason=reason,
+        )

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import timezone
 
 from joinedup.agencies.models import Agency
-from joinedup.children.models import Child
+from joinedup.children.models import Child, NotInErrorManager
 
 
 class ContactMethod(models.TextChoices):
@@ -40,9 +40,15 @@ class ContactAttempt(models.Model):
     method = models.CharField(max_length=10, choices=ContactMethod.choices)
     outcome = models.CharField(max_length=15, choices=ContactOutcome.choices)
     note = models.TextField(blank=True)
+    entered_in_error = models.BooleanField(default=False)
+
+    with_entered_in_error = models.Manager()
+    objects = NotInErrorManager()
 
     class Meta:
         ordering = ["-attempted_at"]
+        default_manager_name = "objects"
+        base_manager_name = "with_entered_in_error"
         indexes = [models.Index(fields=["child", "-attempted_at"], name="contact_child_time")]
 
     def __str__(self) -> str:

@@ -1,6 +1,8 @@
 """Writes of contact attempts: permission, the write and its audit row in one transaction."""
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -10,7 +12,8 @@ from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child
+from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_changes, item_correction_record
 
 from .models import ContactAttempt, ContactMethod, ContactOutcome
 
@@ -46,3 +49,58 @@ def contact_attempt_record(
             payload={"method": method, "outcome": outcome},
         )
     return attempt
+
+
+CONTACT_EDITABLE = ("attempted_at", "method", "outcome", "note")
+
+
+def contact_attempt_correct(
+    *, user: User, attempt: ContactAttempt, changes: Mapping[str, Any], reason: str
+) -> ItemCorrection | None:
+    """Correct a contact attempt its agency recorded; the earlier version is kept. None when nothing changed."""
+    reason = correction_require(
+        user=user, child=attempt.child, owning_agency_id=attempt.agency_id, item=attempt, reason=reason
+    )
+    if "method" in changes and changes["method"] not in ContactMethod.values:
+        raise ValidationError({"method": "Choose how the contact was tried."})
+    if "outcome" in changes and changes["outcome"] not in ContactOutcome.values:
+        raise ValidationError({"outcome": "Choose what happened."})
+    if "attempted_at" in changes and changes["attempted_at"] > timezone.now():
+        raise ValidationError({"attempted_at": "When it was tried must be in the past."})
+    with transaction.atomic():
+        before, after = item_changes(attempt, changes, CONTACT_EDITABLE)
+        if not after:
+            return None
+        attempt.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=attempt.child,
+            item_kind=ItemKind.CONTACT_ATTEMPT,
+            item_id=attempt.pk,
+            owning_agency_id=attempt.agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def contact_attempt_mark_in_error(*, user: User, attempt: ContactAttempt, reason: str) -> ItemCorrection:
+    """Take a contact attempt off the child's pages as entered in error; it is kept, with why."""
+    reason = correction_require(
+        user=user, child=attempt.child, owning_agency_id=attempt.agency_id, item=attempt, reason=reason
+    )
+    with transaction.atomic():
+        attempt.entered_in_error = True
+        attempt.save(update_fields=["entered_in_error"])
+        return item_correction_record(
+            user=user,
+            child=attempt.child,
+            item_kind=ItemKind.CONTACT_ATTEMPT,
+            item_id=attempt.pk,
+            owning_agency_id=attempt.agency_id,
+            kind=CorrectionKind.ENTERED_IN_ERROR,
+            before={"entered_in_error": False},
+            after={"entered_in_error": True},
+            reason=reason,
+        )

@@ -31,7 +31,7 @@ _KEPT_FOR_GOOD = {"children.ChildJoin", "audit.AuditEvent"}
 def _tables() -> dict[str, list[dict[str, Any]]]:
     """Every row of every table of the project, as plain values."""
     return {
-        model._meta.label: list(model._default_manager.order_by("pk").values())
+        model._meta.label: list(model._base_manager.order_by("pk").values())
         for model in apps.get_models()
         if model._meta.label not in _KEPT_FOR_GOOD and model._meta.app_label not in {"sessions", "admin"}
     }
