@@ -72,7 +72,7 @@ def test_a_large_extract_is_imported_by_the_worker_with_progress_and_a_link_to_t
 ):
     from django_tasks_db.models import DBTaskResult
 
-    from joinedup.imports import services
+    from joinedup.imports import extract, services
     from joinedup.jobs.models import Job, JobStatus
 
     settings.LARGE_IMPORT_BYTES = 100
@@ -102,8 +102,9 @@ def test_a_large_extract_is_imported_by_the_worker_with_progress_and_a_link_to_t
 
         return importing(**{**kwargs, "progress": progress})
 
-    monkeypatch.setattr(services, "agency_extract_import", watched)
-    monkeypatch.setattr(services, "PROGRESS_CHUNK", 2)
+    # The worker runs the import and counts its chunks in the extract module, so the watch goes there.
+    monkeypatch.setattr(extract, "agency_extract_import", watched)
+    monkeypatch.setattr(extract, "PROGRESS_CHUNK", 2)
     services.agency_extract_import_job_run(job_id=job.pk)
     job.refresh_from_db()
     batch = ImportBatch.objects.get()
