@@ -1,4 +1,5 @@
 import uuid
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -252,11 +253,14 @@ class NoteCategory(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class NotInErrorManager(models.Manager["models.Model"]):
+_Item = TypeVar("_Item", bound=models.Model)
+
+
+class NotInErrorManager(models.Manager[_Item]):
     """The default manager of an item an agency may mark "entered in error": such an item leaves every page
     and list, but is kept (``with_entered_in_error`` still reads it, and so does the audit trail)."""
 
-    def get_queryset(self) -> models.QuerySet["models.Model"]:
+    def get_queryset(self) -> models.QuerySet[_Item]:
         return super().get_queryset().filter(entered_in_error=False)
 
 
@@ -275,8 +279,8 @@ class ChronologyEntry(models.Model):
     summary = models.TextField()
     entered_in_error = models.BooleanField(default=False)
 
-    with_entered_in_error = models.Manager()
-    objects = NotInErrorManager()
+    with_entered_in_error: models.Manager["ChronologyEntry"] = models.Manager()
+    objects = NotInErrorManager["ChronologyEntry"]()
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -97,8 +97,8 @@ class Concern(models.Model):
     sanitised_summary = models.TextField(blank=True, help_text="Wording safe to share more widely.")
     entered_in_error = models.BooleanField(default=False)
 
-    with_entered_in_error = models.Manager()
-    objects = NotInErrorManager()
+    with_entered_in_error: models.Manager["Concern"] = models.Manager()
+    objects = NotInErrorManager["Concern"]()
 
     class Meta:
         ordering = ["-occurred_at"]

@@ -42,8 +42,8 @@ class ContactAttempt(models.Model):
     note = models.TextField(blank=True)
     entered_in_error = models.BooleanField(default=False)
 
-    with_entered_in_error = models.Manager()
-    objects = NotInErrorManager()
+    with_entered_in_error: models.Manager["ContactAttempt"] = models.Manager()
+    objects = NotInErrorManager["ContactAttempt"]()
 
     class Meta:
         ordering = ["-attempted_at"]
