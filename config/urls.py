@@ -19,5 +19,6 @@ urlpatterns = [
     path("adults/", include("joinedup.disruption.urls")),
     path("mapping/", include("joinedup.mapping.urls")),
     path("linkage/", include("joinedup.linkage.urls")),
+    path("", include("joinedup.documents.urls")),
     path("admin/", admin_site.urls),
 ]

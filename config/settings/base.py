@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "joinedup.mapping",
     "joinedup.linkage",
     "joinedup.imports",
+    "joinedup.documents",
     "joinedup.web",
     "joinedup.demo",
 ]
@@ -179,6 +180,9 @@ MEDIA_ROOT = env("JOINEDUP_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 # until it reads them they wait in IMPORT_SPOOL_DIR, which nothing serves.
 LARGE_IMPORT_BYTES = int(env("JOINEDUP_LARGE_IMPORT_BYTES", str(512 * 1024)))
 IMPORT_SPOOL_DIR = env("JOINEDUP_IMPORT_SPOOL_DIR", str(BASE_DIR / "var" / "import-spool"))
+# Documents attached to children's records: kept outside the web root, served only through the audited view.
+DOCUMENTS_ROOT = env("JOINEDUP_DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents"))
+DOCUMENT_MAX_BYTES = int(env("JOINEDUP_DOCUMENT_MAX_BYTES", str(10 * 1024 * 1024)))
 
 TASKS = {
     "default": {

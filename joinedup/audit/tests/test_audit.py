@@ -33,6 +33,7 @@ CHILD_ROUTES = {
     "mapping:child-panel": AuditKind.CHILD_VIEWED,
     "screening:create": AuditKind.CHILD_VIEWED,
     "contacts:create": AuditKind.CHILD_VIEWED,
+    "documents:list": AuditKind.CHILD_VIEWED,
     **{
         f"children:{name}": AuditKind.CHILD_VIEWED
         for name in (
@@ -57,6 +58,20 @@ def _relative_id(child: Child) -> dict[str, object]:
     return {"relative_id": relative.pk}
 
 
+def _entry_id(child: Child) -> str:
+    from joinedup.children.models import ChronologyEntry, NoteCategory
+
+    entry = ChronologyEntry.objects.create(
+        child=child,
+        owning_agency=child.owning_agency,
+        recorded_by=child.created_by,
+        occurred_at=timezone.now() - dt.timedelta(days=1),
+        category=NoteCategory.CONTACT,
+        summary="Synthetic entry",
+    )
+    return str(entry.pk)
+
+
 # Routes about one thing of a child's record (an address, a relative...): the further URL arguments for a child.
 CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
     "children:settle": lambda child: {"field": "date_of_birth"},
@@ -68,6 +83,8 @@ CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
     "children:relative-change": _relative_id,
     "children:relative-end": _relative_id,
     "children:involvement-end": lambda child: {"involvement_id": child.involvements.get(ended_at__isnull=True).pk},
+    "children:item-history": lambda child: {"item_kind": "chronology_entry", "item_id": _entry_id(child)},
+    "children:item-correct": lambda child: {"item_kind": "chronology_entry", "item_id": _entry_id(child)},
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [

@@ -25,7 +25,7 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.models import Agency
 from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
 from joinedup.assessments.models import Catalogue, RiskAssessment
-from joinedup.children.models import Address, Child, Relative, RelativeKind
+from joinedup.children.models import Address, Child, ChronologyEntry, NoteCategory, Relative, RelativeKind
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.language.models import PhraseGuidance
@@ -421,6 +421,56 @@ MATRIX.update(
         "children:involvement-open": Row(child_url("children:involvement-open"), RECORDS_ABOUT_CHILD),
         "children:involvement-end": Row(
             child_object_url("children:involvement-end", "involvement_id", _owning_involvement),
+            by_role(
+                practitioner=(200, 403, 404),
+                manager=(200, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
+    }
+)
+
+
+# An item's history and its correction (joinedup.children): the history to whoever may see the item (here a
+# chronology entry of the child's owning agency, seen by the whole-record share), the correction to the agency
+# that recorded it and the coordinator.
+def _entry_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        key = f"entry-{relation}"
+        child = world.children[relation]
+        if key not in world.objects:
+            world.objects[key] = ChronologyEntry.objects.create(
+                child=child,
+                owning_agency=child.owning_agency,
+                recorded_by=child.created_by,
+                occurred_at=timezone.now() - dt.timedelta(days=1),
+                category=NoteCategory.CONTACT,
+                summary="Synthetic entry",
+            )
+        return reverse(
+            name,
+            kwargs={"child_id": child.pk, "item_kind": "chronology_entry", "item_id": world.objects[key].pk},  # type: ignore[attr-defined]
+        )
+
+    return url
+
+
+MATRIX.update(
+    {
+        "children:item-history": Row(
+            _entry_url("children:item-history"),
+            by_role(
+                practitioner=CHILD_VISIBILITY,
+                manager=CHILD_VISIBILITY,
+                coordinator=SEES_ALL,
+                leader=SEES_ALL,
+                administrator=same(404),
+            ),
+        ),
+        "children:item-correct": Row(
+            _entry_url("children:item-correct"),
             by_role(
                 practitioner=(200, 403, 404),
                 manager=(200, 403, 404),
@@ -836,6 +886,43 @@ MATRIX.update(
     }
 )
 
+
+# Documents (joinedup.documents): the list under need-to-know; a document, attached by the child's owning agency,
+# opens for that agency, for an agency the whole record is shared with, and for cross-agency roles.
+@pytest.fixture(scope="session")
+def _documents_dir(tmp_path_factory: pytest.TempPathFactory):
+    return tmp_path_factory.mktemp("documents")
+
+
+@pytest.fixture(autouse=True)
+def _documents_root(settings, _documents_dir) -> None:
+    settings.DOCUMENTS_ROOT = str(_documents_dir)
+
+
+def _document_url(world: World, role: str, relation: str) -> str:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from joinedup.documents.services import document_add
+
+    key = f"document-{relation}"
+    if key not in world.objects:
+        child = world.children[relation]
+        world.objects[key] = document_add(
+            user=child.created_by,
+            child=child,
+            upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.4 synthetic"),
+            title="Referral letter",
+            kind="referral_letter",
+        )
+    return reverse("documents:download", kwargs={"document_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+
+MATRIX.update(
+    {
+        "documents:list": Row(child_url("documents:list"), NEED_TO_KNOW),
+        "documents:download": Row(_document_url, NEED_TO_KNOW),
+    }
+)
 
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
 
