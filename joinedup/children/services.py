@@ -772,6 +772,12 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
             if pnc and pnc not in child.police_ids.split(";"):
                 child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
                 changed.append("police_ids")
+            # The name this agency knows the child by, when it differs, is a known-as name on the record.
+            name = f"{described.given_name} {described.family_name}".strip()
+            known_as = [n.strip() for n in child.other_names.split(";") if n.strip()]
+            if name and name.lower() != child.full_name.lower() and name.lower() not in {n.lower() for n in known_as}:
+                child.other_names = "; ".join([*known_as, name])[:300]
+                changed.append("other_names")
             if changed:
                 filled[child.pk] = child
             if (child.pk, described.agency.pk) not in open_involvements:
@@ -785,7 +791,7 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                 )
         if filled:
             Child.objects.bulk_update(
-                list(filled.values()), ["nhs_number", "upn", "la_child_id", "police_ids"], batch_size=500
+                list(filled.values()), ["nhs_number", "upn", "la_child_id", "police_ids", "other_names"], batch_size=500
             )
         rows_insert(Involvement, involvements)
         audit_record_many(

@@ -23,7 +23,6 @@ from uuid import UUID
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from joinedup.accounts.models import User
@@ -34,10 +33,10 @@ from joinedup.bulk import rows_insert
 from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
 from joinedup.children.models import Child, DatePrecision, Sex
 from joinedup.children.services import AgencyChild, children_attach_agency_records, children_record_from_agencies
-from joinedup.deadlines import return_interview_due
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.linkage import api as linkage
-from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode, ReturnInterview
+from joinedup.missing.models import EpisodeKind
+from joinedup.missing.services import NoEpisodeYet, missing_found_import, return_interview_import
 
 from . import permissions
 from .models import EventRecord, ImportBatch, ImportKind, PersonRecord, PersonType, RejectedRow
@@ -233,13 +232,12 @@ class _Identifiers:
     def __init__(self, ctx: "_ExtractContext", described: Sequence[AgencyChild]) -> None:
         self.index: dict[str, dict[str, dict[Any, Child]]] = {column: {} for column, _ in self.STEPS}
         wanted = {column: {getattr(d, self._attribute(column)) for d in described} - {""} for column, _ in self.STEPS}
-        query = Q()
+        # One query per identifier, so each reads its own index (an OR of the four scans the table).
         for column, field_name in self.STEPS:
             if wanted[column]:
-                query |= Q(**{f"{field_name}__in": sorted(wanted[column])})
-        if query:
-            for child in Child.objects.filter(query, joined_into__isnull=True):
-                self.add(child)
+                lookup = {f"{field_name}__in": sorted(wanted[column])}
+                for child in Child.objects.filter(**lookup, joined_into__isnull=True):
+                    self.add(child)
         # Children holding more than one police id (after a join or a correction): few, read once an import.
         if ctx.multi_police is None:
             ctx.multi_police = list(Child.objects.filter(police_ids__contains=";", joined_into__isnull=True))
@@ -521,59 +519,41 @@ def _names_of(records: Iterable[PersonRecord]) -> str:
 
 
 def _found_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime) -> str:
-    episode = (
-        MissingEpisode.objects.filter(child=child, started_at__lte=occurred_at)
-        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=occurred_at))
-        .order_by("-started_at")
-        .first()
-    )
-    if episode is None:
-        raise EventWaits(
-            "occurred_at", f"No missing episode of this child covers {timezone.localtime(occurred_at):%d/%m/%Y %H:%M}."
+    try:
+        outcome = missing_found_import(
+            actor=run.user,
+            child=child,
+            found_at=occurred_at,
+            found_place=_place(row),
+            found_with=_names_of(_people(agency, row, "other_record_ids")),
+            source_key=f"{agency.code}:{_cell(row, 'event_id')}",
         )
-    found = {
-        "found_at": occurred_at,
-        "found_place": _place(row),
-        "found_with": _names_of(_people(agency, row, "other_record_ids")),
-    }
-    if all(getattr(episode, name) == value for name, value in found.items()):
-        return UNCHANGED
-    for name, value in found.items():
-        setattr(episode, name, value)
-    episode.save(update_fields=list(found))
-    run.children.add(child.pk)
-    return UPDATED
+    except NoEpisodeYet as waits:
+        raise EventWaits("occurred_at", str(waits)) from None
+    if outcome == UPDATED:
+        run.children.add(child.pk)
+    return outcome
 
 
 def _interview_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime) -> str:
     words = _cell(row, "summary")
     if not words:
         raise RowError("summary", "summary is blank: a return interview needs what the child said.")
-    episode = MissingEpisode.objects.filter(child=child, started_at__lte=occurred_at).order_by("-started_at").first()
-    if episode is None:
-        raise EventWaits("occurred_at", "The child has no missing episode before this return interview.")
-    if episode.returned_at is None or episode.returned_at > occurred_at:
-        raise RowError(
-            "occurred_at", "The child had not returned from their last episode at the time of this interview."
+    try:
+        outcome = return_interview_import(
+            actor=run.user,
+            child=child,
+            held_at=occurred_at,
+            childs_words=words,
+            source_key=f"{agency.code}:{_cell(row, 'event_id')}",
         )
-    interview = ReturnInterview.objects.filter(episode=episode).first()
-    if interview is None:
-        interview = ReturnInterview(
-            episode=episode, owner=child.key_worker or run.user, due_at=return_interview_due(episode.returned_at)
-        )
-    wanted = {
-        "response": InterviewResponse.ACCEPTED,
-        "offered_at": interview.offered_at or occurred_at,
-        "completed_at": occurred_at,
-        "childs_words": words,
-    }
-    if interview.pk and all(getattr(interview, name) == value for name, value in wanted.items()):
-        return UNCHANGED
-    for name, value in wanted.items():
-        setattr(interview, name, value)
-    interview.save()
-    run.children.add(child.pk)
-    return UPDATED
+    except NoEpisodeYet as waits:
+        raise EventWaits("occurred_at", str(waits)) from None
+    except ValidationError as error:
+        raise RowError("occurred_at", " ".join(error.messages)) from None
+    if outcome == UPDATED:
+        run.children.add(child.pk)
+    return outcome
 
 
 def _event_row(ctx: _ExtractContext, row: RawRow) -> str:

@@ -587,3 +587,68 @@ def missing_episode_import(
     else:
         _interview_open(episode=episode, owner=actor)
     return "created", episode
+
+
+class NoEpisodeYet(Exception):
+    """No episode of the child covers the moment: another agency's record of the child may hold it (the caller
+    keeps the event waiting until linkage joins the records)."""
+
+
+def missing_found_import(
+    *, actor: User, child: Child, found_at: datetime, found_place: str, found_with: str, source_key: str
+) -> str:
+    """Where and with whom a child was found, from an agency's imported record, on the episode covering that
+    moment. Returns "updated" or "unchanged"; raises NoEpisodeYet when no episode of the child covers it."""
+    if not policy.can_record_children(actor):
+        raise PermissionDenied
+    episode = (
+        MissingEpisode.objects.filter(child=child, started_at__lte=found_at)
+        .filter(Q(returned_at__isnull=True) | Q(returned_at__gte=found_at))
+        .order_by("-started_at")
+        .first()
+    )
+    if episode is None:
+        raise NoEpisodeYet(f"No missing episode of this child covers {timezone.localtime(found_at):%d/%m/%Y %H:%M}.")
+    found = {"found_at": found_at, "found_place": found_place, "found_with": found_with}
+    if all(getattr(episode, name) == value for name, value in found.items()):
+        return "unchanged"
+    for name, value in found.items():
+        setattr(episode, name, value)
+    episode.save(update_fields=list(found))
+    _audit(actor, episode, AuditKind.MISSING_FOUND, imported_from=source_key)
+    return "updated"
+
+
+def return_interview_import(*, actor: User, child: Child, held_at: datetime, childs_words: str, source_key: str) -> str:
+    """A return home interview an agency's imported record holds, on the child's last episode before it.
+    Returns "updated" or "unchanged"; raises NoEpisodeYet when the child has no episode before it, and
+    ValidationError keyed "held_at" when the child had not returned by then."""
+    if not policy.can_record_children(actor):
+        raise PermissionDenied
+    if not childs_words.strip():
+        raise ValidationError({"childs_words": "A return interview needs what the child said."})
+    episode = MissingEpisode.objects.filter(child=child, started_at__lte=held_at).order_by("-started_at").first()
+    if episode is None:
+        raise NoEpisodeYet("The child has no missing episode before this return interview.")
+    if episode.returned_at is None or episode.returned_at > held_at:
+        raise ValidationError(
+            {"held_at": "The child had not returned from their last episode at the time of this interview."}
+        )
+    interview = ReturnInterview.objects.filter(episode=episode).first()
+    if interview is None:
+        interview = ReturnInterview(
+            episode=episode, owner=child.key_worker or actor, due_at=return_interview_due(episode.returned_at)
+        )
+    wanted = {
+        "response": InterviewResponse.ACCEPTED,
+        "offered_at": interview.offered_at or held_at,
+        "completed_at": held_at,
+        "childs_words": childs_words,
+    }
+    if interview.pk and all(getattr(interview, name) == value for name, value in wanted.items()):
+        return "unchanged"
+    for name, value in wanted.items():
+        setattr(interview, name, value)
+    interview.save()
+    _audit(actor, episode, AuditKind.INTERVIEW_COMPLETED, imported_from=source_key)
+    return "updated"

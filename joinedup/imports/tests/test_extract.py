@@ -151,6 +151,9 @@ def test_children_link_by_nhs_number_then_la_child_id(coordinator, agencies, tmp
     )
     assert PersonRecord.objects.get(record_id="H-1").child == by_nhs
     assert PersonRecord.objects.get(record_id="H-2").child == by_la
+    # The name health knows the child by is a known-as name on the one record.
+    by_nhs.refresh_from_db()
+    assert "Someone Else" in by_nhs.other_names
 
 
 BAD_PEOPLE = [
