@@ -131,6 +131,21 @@ def can_join_children(user: User) -> bool:
     return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
 
 
+def can_see_restricted_detail(user: User, child: Child, agency_id: int, *, now: datetime | None = None) -> bool:
+    """A detail an agency marked restricted (a safe address, a refuge) is seen by that agency and by those it
+    shares the whole record with; nobody else, whatever their role, joined records or not."""
+    if not can_view_child(user, child):
+        return False
+    if user.agency_id == agency_id:
+        return True
+    from joinedup.sharing.models import ShareDecision
+
+    now = now or timezone.now()
+    return ShareDecision.objects.filter(
+        _active_share(user, now), child=child, shared_by_agency_id=agency_id, entry__isnull=True
+    ).exists()
+
+
 def can_share_child(user: User, child: Child) -> bool:
     """An involved agency's practitioners and managers, or the coordinator, decide to share."""
     if not can_record_about_child(user, child):

@@ -144,7 +144,7 @@ def _platform_value(child: Child, name: str) -> str:
     if name == "date_of_birth":
         return _dob_text(child.date_of_birth, child.date_of_birth_precision)
     if name == "address":
-        current = child.addresses.filter(lived_to__isnull=True).order_by("-lived_from").first()
+        current = child.addresses.filter(lived_to__isnull=True, restricted=False).order_by("-lived_from").first()
         return current.address if current else ""
     return str(getattr(child, name) or "")
 

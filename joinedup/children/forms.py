@@ -409,6 +409,10 @@ class AddressForm(forms.Form):
         widget=forms.DateInput(attrs=DATE),
     )
     reason = reason_field(hint="For a move, what you know of why, for example a new foster placement.")
+    restricted = forms.BooleanField(
+        label="Restricted: a safe address or refuge, seen only by my agency and those we share the record with",
+        required=False,
+    )
 
     def __init__(self, *args: Any, address: Address | None = None, **kwargs: Any) -> None:
         self.address = address
@@ -423,6 +427,8 @@ class AddressForm(forms.Form):
         if address is not None:
             self.fields["reason"].required = True
             self.fields["reason"].help_text = REASON_HINT
+            # Whether an address is restricted is decided when it is recorded.
+            del self.fields["restricted"]
 
 
 class RelativeForm(forms.Form):

@@ -200,6 +200,11 @@ class Address(models.Model):
     lived_from = models.DateField(null=True, blank=True)
     lived_to = models.DateField(null=True, blank=True)
     recorded_by_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    restricted = models.BooleanField(
+        default=False,
+        help_text="A safe address or refuge: seen only by the agency that recorded it and those it shares the "
+        "record with, whether or not the child's records are joined.",
+    )
 
     class Meta:
         ordering = ["-lived_from"]

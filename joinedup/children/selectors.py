@@ -16,7 +16,7 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.audit.services import audit_record, audit_record_children
 
-from .models import Child, ChildJoin, ChronologyEntry, ItemCorrection, ItemKind
+from .models import Address, Child, ChildJoin, ChronologyEntry, ItemCorrection, ItemKind
 
 PAGE_SIZE = 25
 
@@ -192,3 +192,20 @@ def item_corrections(*, shown: ItemShown) -> QuerySet[ItemCorrection]:
     return ItemCorrection.objects.filter(item_kind=shown.kind, item_id=str(shown.item.pk)).select_related(
         "corrected_by", "owning_agency"
     )
+
+
+def addresses_for(*, user: User, child: Child) -> list[Address]:
+    """The child's addresses this user may see: a restricted one only within the agency that recorded it and
+    those it shares the record with (the child's read is audited by child_get)."""
+    addresses = list(child.addresses.select_related("recorded_by_agency"))
+    allowed: dict[int, bool] = {}
+    shown = []
+    for address in addresses:
+        if address.restricted:
+            agency_id = address.recorded_by_agency_id
+            if agency_id not in allowed:
+                allowed[agency_id] = policy.can_see_restricted_detail(user, child, agency_id)
+            if not allowed[agency_id]:
+                continue
+        shown.append(address)
+    return shown

@@ -443,9 +443,12 @@ def address_record(
     lived_from: date | None = None,
     lived_to: date | None = None,
     reason: str = "",
+    restricted: bool = False,
 ) -> Address:
     """Record where a child lives or lived. A move (no end date) ends the current address the day the
-    child moved, and the record's postcode follows the child; the history keeps both."""
+    child moved, and the record's postcode follows the child; the history keeps both. A ``restricted`` address
+    (a safe address, a refuge) stays with the recording agency and those it shares the record with: the
+    record's postcode does not follow it and the history says only that one was recorded."""
     if not policy.can_change_child_details(user, child) or user.agency is None:
         raise PermissionDenied
     if not address_text.strip():
@@ -467,14 +470,20 @@ def address_record(
             lived_from=lived_from,
             lived_to=lived_to,
             recorded_by_agency=user.agency,
+            restricted=restricted,
         )
         history = [
             DetailChange(child=child, field="address", old_value=old, new_value=new, reason=reason, changed_by=user)
             for old, new in moved_out
         ]
+        shown = f"A restricted address, held by {user.agency.name}" if restricted else _address_shown(address)
         history.append(
             DetailChange(
-                child=child, field="address", new_value=_address_shown(address), reason=reason, changed_by=user
+                child=child,
+                field="address",
+                new_value=shown,
+                reason="" if restricted else reason,
+                changed_by=user,
             )
         )
         DetailChange.objects.bulk_create(history)
@@ -487,7 +496,7 @@ def address_record(
             reason=reason.strip(),
             payload={"moved_out_of": len(moved_out)},
         )
-        if lived_to is None and postcode and postcode != child.postcode:
+        if lived_to is None and postcode and postcode != child.postcode and not restricted:
             _details_apply(user=user, child=child, values={"postcode": postcode}, reason=reason or "The child moved")
     return address
 
@@ -506,6 +515,8 @@ def address_update(
     child = address.child
     if not policy.can_change_child_details(user, child):
         raise PermissionDenied
+    if address.restricted and user.agency_id != address.recorded_by_agency_id:
+        raise PermissionDenied
     if not address_text.strip():
         raise ValidationError({"address_text": "Enter the address"})
     _address_check(lived_from, lived_to)
@@ -518,8 +529,15 @@ def address_update(
         return address
     with transaction.atomic():
         address.save(update_fields=["address", "postcode", "lived_from", "lived_to"])
+        if address.restricted:
+            before = after = f"A restricted address, held by {address.recorded_by_agency.name}"
         DetailChange.objects.create(
-            child=child, field="address", old_value=before, new_value=after, reason=reason.strip(), changed_by=user
+            child=child,
+            field="address",
+            old_value=before,
+            new_value=after,
+            reason="" if address.restricted else reason.strip(),
+            changed_by=user,
         )
         audit_record(
             actor=user,

@@ -88,7 +88,7 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "child": child,
             "details": details.detail_rows(child),
             "history": details.detail_history(child),
-            "addresses": child.addresses.select_related("recorded_by_agency"),
+            "addresses": selectors.addresses_for(user=user, child=child),
             "relatives": child.relatives.select_related("sibling").order_by("ended_at", "kind", "name"),
             "can_change": can_change,
             # Opening an involvement: the coordinator for any agency, others for their own when it is not open.
@@ -215,7 +215,10 @@ def address_add(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespon
 def address_change(request: AuthenticatedHttpRequest, child_id: UUID, address_id: int) -> HttpResponse:
     user = request.user
     child = _child_to_change(user, child_id, "Changing an address")
-    address = get_object_or_404(child.addresses, pk=address_id)
+    address = next((a for a in selectors.addresses_for(user=user, child=child) if a.pk == address_id), None)
+    if address is None:
+        raise Http404("No address found")
+    _require(not address.restricted or address.recorded_by_agency_id == user.agency_id)
     form = AddressForm(request.POST or None, address=address)
     if request.method == "POST" and form.is_valid():
         try:
