@@ -574,3 +574,40 @@ class ContactCorrectionForm(CorrectionForm):
         assert isinstance(method, forms.ChoiceField) and isinstance(outcome, forms.ChoiceField)  # noqa: S101
         method.choices = ContactMethod.choices
         outcome.choices = ContactOutcome.choices
+
+
+class EpisodeCorrectionForm(CorrectionForm):
+    reported_by_name = forms.CharField(label="Who reported it", required=False, widget=forms.TextInput(attrs=TEXT))
+    last_seen_place = forms.CharField(label="Where last seen", required=False, widget=forms.TextInput(attrs=TEXT))
+    last_seen_with = forms.CharField(label="Who with", required=False, widget=forms.TextInput(attrs=TEXT))
+    found_place = forms.CharField(label="Where found", required=False, widget=forms.TextInput(attrs=TEXT))
+    found_with = forms.CharField(label="Who the child was with", required=False, widget=forms.TextInput(attrs=TEXT))
+    editable = ("reported_by_name", "last_seen_place", "last_seen_with", "found_place", "found_with")
+    field_order = [*editable, "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # An episode counts in the returns: it is corrected, never taken off the record.
+        del self.fields["entered_in_error"]
+
+
+class InterviewCorrectionForm(CorrectionForm):
+    childs_words = forms.CharField(label="What the child said, in their own words", widget=AREA)
+    where_they_were = forms.CharField(label="Where they were", required=False, widget=AREA)
+    who_they_were_with = forms.CharField(label="Who they were with", required=False, widget=AREA)
+    harm_disclosed = forms.CharField(label="Harm disclosed", required=False, widget=AREA)
+    next_steps = forms.CharField(label="What happens next", required=False, widget=AREA)
+    factors_other = forms.CharField(label="Other push and pull factors", required=False, widget=AREA)
+    editable = (
+        "childs_words",
+        "where_they_were",
+        "who_they_were_with",
+        "harm_disclosed",
+        "next_steps",
+        "factors_other",
+    )
+    field_order = [*editable, "reason"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["entered_in_error"]

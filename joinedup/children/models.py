@@ -479,6 +479,8 @@ class ItemKind(models.TextChoices):
     CHRONOLOGY_ENTRY = "chronology_entry", "Chronology entry"
     CONCERN = "concern", "Concern"
     CONTACT_ATTEMPT = "contact_attempt", "Contact attempt"
+    MISSING_EPISODE = "missing_episode", "Missing episode"
+    RETURN_INTERVIEW = "return_interview", "Return home interview"
 
 
 class CorrectionKind(models.TextChoices):

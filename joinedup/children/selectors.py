@@ -157,6 +157,7 @@ def _item_lookup(user: User, child: Child, kind: str, item_id: str) -> ItemShown
     from joinedup.concerns.models import Concern
     from joinedup.concerns.selectors import concern_in_full_for
     from joinedup.contacts.models import ContactAttempt
+    from joinedup.missing.models import MissingEpisode, ReturnInterview
 
     try:
         if kind == ItemKind.CHRONOLOGY_ENTRY:
@@ -167,6 +168,16 @@ def _item_lookup(user: User, child: Child, kind: str, item_id: str) -> ItemShown
             concern = Concern.objects.filter(child=child, pk=item_id).first()
             if concern is not None and concern_in_full_for(user, concern):
                 return ItemShown(kind, concern, concern.owning_agency_id, f"{concern.get_category_display()} concern")
+        elif kind == ItemKind.MISSING_EPISODE:
+            episode = MissingEpisode.objects.filter(child=child, pk=item_id).first()
+            if episode is not None:
+                return ItemShown(kind, episode, episode.owning_agency_id, "Missing episode")
+        elif kind == ItemKind.RETURN_INTERVIEW:
+            interview = (
+                ReturnInterview.objects.filter(episode__child=child, pk=int(item_id)).select_related("owner").first()
+            )
+            if interview is not None and interview.owner.agency_id is not None:
+                return ItemShown(kind, interview, interview.owner.agency_id, "Return home interview")
         elif kind == ItemKind.CONTACT_ATTEMPT:
             attempt = ContactAttempt.objects.filter(child=child, pk=item_id).first()
             if attempt is not None and (policy.sees_all_children(user) or attempt.agency_id == user.agency_id):

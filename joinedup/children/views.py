@@ -30,7 +30,9 @@ from .forms import (
     DateOfBirthForm,
     DetailsForm,
     EndForm,
+    EpisodeCorrectionForm,
     IdentifiersForm,
+    InterviewCorrectionForm,
     InvolvementEndForm,
     InvolvementOpenForm,
     KeyWorkerForm,
@@ -397,15 +399,24 @@ _CORRECTION_FORMS = {
     ItemKind.CHRONOLOGY_ENTRY: ChronologyCorrectionForm,
     ItemKind.CONCERN: ConcernCorrectionForm,
     ItemKind.CONTACT_ATTEMPT: ContactCorrectionForm,
+    ItemKind.MISSING_EPISODE: EpisodeCorrectionForm,
+    ItemKind.RETURN_INTERVIEW: InterviewCorrectionForm,
 }
 
 
 def _correct(user: User, shown: selectors.ItemShown, form: CorrectionForm) -> None:
     from joinedup.concerns.services import concern_correct, concern_mark_in_error
     from joinedup.contacts.services import contact_attempt_correct, contact_attempt_mark_in_error
+    from joinedup.missing.services import missing_episode_correct, return_interview_correct
 
     reason = form.cleaned_data["reason"]
-    in_error = form.cleaned_data["entered_in_error"]
+    in_error = form.cleaned_data.get("entered_in_error", False)
+    if shown.kind == ItemKind.MISSING_EPISODE:
+        missing_episode_correct(user=user, episode=shown.item, changes=form.changes(), reason=reason)
+        return
+    if shown.kind == ItemKind.RETURN_INTERVIEW:
+        return_interview_correct(user=user, interview=shown.item, changes=form.changes(), reason=reason)
+        return
     if shown.kind == ItemKind.CHRONOLOGY_ENTRY:
         if in_error:
             services.chronology_entry_mark_in_error(user=user, entry=shown.item, reason=reason)
@@ -456,7 +467,7 @@ def item_correct(request: AuthenticatedHttpRequest, child_id: UUID, item_kind: s
         except ValidationError as error:
             errors_onto(form, error)
         else:
-            done = "marked entered in error" if form.cleaned_data["entered_in_error"] else "corrected"
+            done = "marked entered in error" if form.cleaned_data.get("entered_in_error") else "corrected"
             messages.success(request, f"The {shown.label.lower()} is {done}; the earlier version is kept.")
             return redirect("children:detail", child_id=child.pk)
     return render(

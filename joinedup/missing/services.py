@@ -7,6 +7,7 @@ to the people who need them as the episode is reported and when the child is fou
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,8 @@ from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child
+from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_changes, item_correction_record
 from joinedup.deadlines import is_historical_return, return_interview_due
 from joinedup.sharing.models import LawfulBasis, ShareDecision
 
@@ -652,3 +654,78 @@ def return_interview_import(*, actor: User, child: Child, held_at: datetime, chi
     interview.save()
     _audit(actor, episode, AuditKind.INTERVIEW_COMPLETED, imported_from=source_key)
     return "updated"
+
+
+# --- Corrections by the agency that recorded an episode or an interview ----------------------------------
+
+EPISODE_EDITABLE = ("reported_by_name", "last_seen_place", "last_seen_with", "found_place", "found_with")
+INTERVIEW_EDITABLE = (
+    "childs_words",
+    "where_they_were",
+    "who_they_were_with",
+    "harm_disclosed",
+    "next_steps",
+    "factors_other",
+)
+
+
+def missing_episode_correct(
+    *, user: User, episode: MissingEpisode, changes: Mapping[str, Any], reason: str
+) -> ItemCorrection | None:
+    """Correct an episode's details (who reported it, where and with whom the child was last seen and found);
+    the agency that recorded it does, and the earlier version is kept. Times are changed by re-grading, the
+    return and the found pages, which keep their own history."""
+    reason = correction_require(
+        user=user, child=episode.child, owning_agency_id=episode.owning_agency_id, item=episode, reason=reason
+    )
+    with transaction.atomic():
+        before, after = item_changes(episode, {k: str(v).strip() for k, v in changes.items()}, EPISODE_EDITABLE)
+        if not after:
+            return None
+        episode.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=episode.child,
+            item_kind=ItemKind.MISSING_EPISODE,
+            item_id=episode.pk,
+            owning_agency_id=episode.owning_agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def interview_owning_agency_id(interview: ReturnInterview) -> int | None:
+    """The agency that keeps a return interview: its owner's."""
+    return interview.owner.agency_id
+
+
+def return_interview_correct(
+    *, user: User, interview: ReturnInterview, changes: Mapping[str, Any], reason: str
+) -> ItemCorrection | None:
+    """Correct what a return interview records (the child's words stay the child's: a correction is for what
+    was written down wrongly), by the agency that keeps it; the earlier version is kept."""
+    agency_id = interview_owning_agency_id(interview)
+    child = interview.episode.child
+    if agency_id is None:
+        raise PermissionDenied
+    reason = correction_require(user=user, child=child, owning_agency_id=agency_id, item=interview, reason=reason)
+    if interview.completed_at is None:
+        raise ValidationError("The interview has not been recorded yet: record it instead.")
+    with transaction.atomic():
+        before, after = item_changes(interview, {k: str(v).strip() for k, v in changes.items()}, INTERVIEW_EDITABLE)
+        if not after:
+            return None
+        interview.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=child,
+            item_kind=ItemKind.RETURN_INTERVIEW,
+            item_id=interview.pk,
+            owning_agency_id=agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )

@@ -120,3 +120,34 @@ def test_another_agency_cannot_see_an_entrys_history_it_may_not_see(world, sign_
     entry = ChronologyEntryFactory.create(child=world["child"])
     response = sign_in(world["officer"]).get(f"/children/{world['child'].pk}/items/chronology_entry/{entry.pk}/")
     assert response.status_code == 404
+
+
+def test_an_episodes_details_and_an_interviews_record_are_corrected_by_their_agency_with_history(world, sign_in):
+    from joinedup.missing.services import missing_episode_correct, return_interview_correct
+    from joinedup.missing.tests.factories import ReturnInterviewFactory
+
+    interview = ReturnInterviewFactory.create(
+        episode__child=world["child"],
+        episode__owning_agency=world["officer"].agency,
+        episode__last_seen_place="Mill Lnae",
+        owner=world["worker"],
+        completed_at=timezone.now() - dt.timedelta(hours=1),
+        childs_words="I was with frends",
+    )
+    episode = interview.episode
+    with pytest.raises(PermissionDenied):
+        missing_episode_correct(
+            user=world["worker"], episode=episode, changes={"last_seen_place": "Mill Lane"}, reason="Typing"
+        )
+    missing_episode_correct(
+        user=world["officer"], episode=episode, changes={"last_seen_place": "Mill Lane"}, reason="Typing error"
+    )
+    return_interview_correct(
+        user=world["worker"], interview=interview, changes={"childs_words": "I was with friends"}, reason="Typing"
+    )
+    episode.refresh_from_db()
+    interview.refresh_from_db()
+    assert (episode.last_seen_place, interview.childs_words) == ("Mill Lane", "I was with friends")
+    assert list(ItemCorrection.objects.values_list("item_kind", flat=True)) == ["missing_episode", "return_interview"]
+    page = sign_in(world["officer"]).get(f"/children/{world['child'].pk}/items/missing_episode/{episode.pk}/")
+    assert "Mill Lnae" in page.content.decode()
