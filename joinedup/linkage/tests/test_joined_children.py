@@ -180,3 +180,44 @@ def test_a_connection_the_coordinator_lets_stand_records_the_new_child_as_asked(
     assert request.status == ConnectionStatus.STANDS
     assert request.child is not None and request.child != known
     assert request.child.owning_agency == school and request.child.date_of_birth == dt.date(2011, 4, 5)
+
+
+def test_a_decision_made_while_a_run_is_scoring_is_never_overwritten_by_that_run(monkeypatch):
+    from joinedup.linkage.internals import run as linkage_run
+    from joinedup.linkage.models import DecisionKind
+
+    police, health = AgencyFactory.create(code="POL"), AgencyFactory.create(code="HEA")
+    a = PersonRecordFactory.create(agency=police, record_id="P1", child=ChildFactory.create(owning_agency=police))
+    b = PersonRecordFactory.create(agency=health, record_id="H1", child=ChildFactory.create(owning_agency=health))
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=police)
+    real_cluster = linkage_run.cluster
+    calls = []
+
+    def cluster_while_a_person_decides(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            # After the run read the decisions and before it writes, the coordinator separates the pair.
+            LinkDecision.objects.create(
+                record_a=a, record_b=b, decision=DecisionKind.NOT_A_MATCH, reason="Twins", decided_by=coordinator
+            )
+        return real_cluster(*args, **kwargs)
+
+    monkeypatch.setattr(linkage_run, "cluster", cluster_while_a_person_decides)
+    link_records()
+
+    assert len(calls) == 2  # the run saw the new decision under its lock and clustered again
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.child_id != b.child_id
+    assert not ChildJoin.objects.exists()
+
+
+def test_linkage_runs_one_at_a_time():
+    from joinedup.linkage.internals.run import LinkageBusy
+    from joinedup.linkage.models import LinkRun
+
+    PersonRecordFactory.create(agency=AgencyFactory.create(code="POL"), record_id="P1")
+    LinkRun.objects.create(auto_threshold=0.95, review_threshold=0.5)  # another run, under way
+    with pytest.raises(LinkageBusy):
+        link_records()
+    assert LinkRun.objects.count() == 1
