@@ -162,12 +162,11 @@ class Child(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "children"
         indexes = [
-            models.Index(fields=["joined_into"], name="child_joined_into"),
-            # The hard identifiers an import looks children up by.
-            models.Index(fields=["nhs_number"], name="child_nhs_number"),
-            models.Index(fields=["upn"], name="child_upn"),
-            models.Index(fields=["la_child_id"], name="child_la_child_id"),
-            models.Index(fields=["police_ids"], name="child_police_ids"),
+            # The hard identifiers an import looks children up by; only children who have one are indexed.
+            models.Index(fields=["nhs_number"], name="child_nhs_number", condition=~models.Q(nhs_number="")),
+            models.Index(fields=["upn"], name="child_upn", condition=~models.Q(upn="")),
+            models.Index(fields=["la_child_id"], name="child_la_child_id", condition=~models.Q(la_child_id="")),
+            models.Index(fields=["police_ids"], name="child_police_ids", condition=~models.Q(police_ids="")),
         ]
 
     def __str__(self) -> str:

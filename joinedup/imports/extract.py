@@ -236,8 +236,12 @@ class _Identifiers:
         for column, field_name in self.STEPS:
             if wanted[column]:
                 lookup = {f"{field_name}__in": sorted(wanted[column])}
-                for child in Child.objects.filter(**lookup, joined_into__isnull=True):
-                    self.add(child)
+                # The exclude repeats the partial index's condition, so SQLite uses that index; a joined record is
+                # left out here rather than in SQL, where "not joined" (nearly every child) would lead the planner
+                # to the wrong index.
+                for child in Child.objects.filter(**lookup).exclude(**{field_name: ""}).order_by():
+                    if child.joined_into_id is None:
+                        self.add(child)
         # Children holding more than one police id (after a join or a correction): few, read once an import.
         if ctx.multi_police is None:
             ctx.multi_police = list(Child.objects.filter(police_ids__contains=";", joined_into__isnull=True))
