@@ -1,7 +1,7 @@
 from datetime import timedelta
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -41,9 +41,6 @@ def reviews_for_worklist(*, user: User) -> QuerySet[RiskAssessment]:
         assessments = assessments.filter(owning_agency=user.agency)
     else:
         assessments = assessments.filter(assessor=user)
-    latest = [a for a in assessments.select_related("child") if not _superseded(a)]
-    return RiskAssessment.objects.filter(pk__in=[a.pk for a in latest]).select_related("child").order_by("review_due")
-
-
-def _superseded(assessment: RiskAssessment) -> bool:
-    return RiskAssessment.objects.filter(child=assessment.child, started_at__gt=assessment.started_at).exists()
+    # Not superseded: no later assessment of the same child (one query, whatever the number of assessments).
+    later = RiskAssessment.objects.filter(child=OuterRef("child"), started_at__gt=OuterRef("started_at"))
+    return assessments.filter(~Exists(later)).select_related("child").order_by("review_due")

@@ -118,3 +118,28 @@ def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tup
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return len(events)
+
+
+def audit_record_list(
+    *, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str, dict[str, Any] | None]]
+) -> int:
+    """One audit row per (child_id, object_type, object_id, reason, payload), written in one statement: the
+    rows of a list (the review queue's records), so its audit cost does not grow a query per row."""
+    events = [
+        _event(
+            actor=actor,
+            kind=kind,
+            child_id=child_id,
+            object_type=object_type,
+            object_id=object_id,
+            reason=reason,
+            payload=payload,
+        )
+        for child_id, object_type, object_id, reason, payload in rows
+    ]
+    try:
+        with transaction.atomic():
+            AuditEvent.objects.bulk_create(events, batch_size=1000)
+    except DatabaseError as error:
+        raise AuditWriteFailed(str(error)) from error
+    return len(events)

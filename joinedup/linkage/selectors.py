@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
-from joinedup.audit.services import audit_record, audit_record_children
+from joinedup.audit.services import audit_record, audit_record_children, audit_record_list
 from joinedup.children.models import Child, ChildJoin, ConnectionRequest, ConnectionStatus
 from joinedup.imports.models import PersonRecord
 
@@ -24,17 +24,21 @@ def _require(user: User) -> None:
 
 
 def records_audit(*, user: User, kind: AuditKind, records: Iterable[PersonRecord], reason: str) -> None:
-    """One audit row per record shown, naming the child when the record is linked to one."""
-    for record in records:
-        audit_record(
-            actor=user,
-            kind=kind,
-            child_id=record.child_id,
-            object_type="person_record",
-            object_id=str(record.pk),
-            reason=reason,
-            payload={"agency": record.agency.code, "record_id": record.record_id},
-        )
+    """One audit row per record shown, naming the child when the record is linked to one; one statement."""
+    audit_record_list(
+        actor=user,
+        kind=kind,
+        rows=[
+            (
+                record.child_id,
+                "person_record",
+                str(record.pk),
+                reason,
+                {"agency": record.agency.code, "record_id": record.record_id},
+            )
+            for record in records
+        ],
+    )
 
 
 def review_queue(*, user: User) -> QuerySet[ReviewItem]:

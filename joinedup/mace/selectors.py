@@ -5,7 +5,8 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,7 +18,6 @@ from joinedup.audit.services import audit_record_children
 from joinedup.children.models import Child
 from joinedup.concerns.models import HandlingCode
 from joinedup.missing.models import MissingEpisode
-from joinedup.missing.selectors import repeat_missing
 
 from . import permissions
 from .models import Action, AgendaItem, Attendance, Decision, Meeting
@@ -133,52 +133,81 @@ def _latest_completed_band() -> Subquery:
     return Subquery(latest.values("band")[:1])
 
 
-def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> list[Proposal]:
+def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> QuerySet[Child]:
     """Children for the meeting's agenda: the latest completed risk assessment is medium or high, or they are
-    repeat missing; and they are not on the agenda yet. Does not authorise or audit: see mace_agenda_next."""
+    repeat missing; and they are not on the agenda yet. One query, each child annotated with ``latest_band``
+    and ``recent_missing``, highest concern first. Does not authorise or audit: see mace_agenda_next."""
     now = now or timezone.now()
     since = now - timedelta(days=settings.JOINEDUP_REPEAT_MISSING_DAYS)
-    banded = Child.objects.annotate(latest_band=_latest_completed_band()).filter(latest_band__in=PROPOSED_BANDS)
-    repeat = (
-        MissingEpisode.objects.filter(started_at__gte=since, started_at__lte=now)
-        .values("child_id")
+    recent = (
+        MissingEpisode.objects.filter(child=OuterRef("pk"), started_at__gte=since, started_at__lte=now)
+        .order_by()
+        .values("child")
         .annotate(episodes=Count("pk"))
-        .filter(episodes__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT)
-        .values("child_id")
+        .values("episodes")
     )
     on_agenda = meeting.agenda.filter(child__isnull=False).values("child_id")
-    children = (
-        Child.objects.filter(Q(pk__in=banded.values("pk")) | Q(pk__in=repeat))
+    return (
+        Child.objects.annotate(
+            latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0))
+        )
+        .filter(
+            Q(latest_band__in=PROPOSED_BANDS) | Q(recent_missing__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT),
+            joined_into__isnull=True,
+        )
         .exclude(pk__in=on_agenda)
-        .annotate(latest_band=_latest_completed_band())
+        .order_by("-recent_missing", "family_name", "given_name", "pk")
     )
-    proposals = []
-    for child in children:
-        reasons = []
-        band = getattr(child, "latest_band", "")
-        if band in PROPOSED_BANDS:
-            reasons.append(f"Latest risk assessment: {Band(band).label.lower()}")
-        times = repeat_missing(child=child, now=now)
-        if times is not None:
-            reasons.append(f"Repeat missing: {times} times in {settings.JOINEDUP_REPEAT_MISSING_DAYS} days")
-        if reasons:
-            proposals.append(Proposal(child=child, reasons=reasons))
-    return proposals
 
 
-def mace_agenda_next(*, user: User, meeting: Meeting, now: datetime | None = None) -> list[Proposal]:
-    """The children proposed for the next meeting's agenda, for a coordinator who runs it; each shown is audited."""
+def proposal_of(child: Child) -> Proposal:
+    """A proposed child (annotated by agenda_proposals) with why."""
+    reasons = []
+    band = getattr(child, "latest_band", "") or ""
+    if band in PROPOSED_BANDS:
+        reasons.append(f"Latest risk assessment: {Band(band).label.lower()}")
+    times = getattr(child, "recent_missing", 0) or 0
+    if times >= settings.JOINEDUP_REPEAT_MISSING_COUNT:
+        reasons.append(f"Repeat missing: {times} times in {settings.JOINEDUP_REPEAT_MISSING_DAYS} days")
+    return Proposal(child=child, reasons=reasons)
+
+
+# Proposals shown on a meeting's page at once; the rest are counted and added with "Add all to the agenda".
+PROPOSALS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class Proposals:
+    shown: list[Proposal]
+    total: int
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.shown)
+
+    def __len__(self) -> int:
+        return len(self.shown)
+
+    def __bool__(self) -> bool:
+        return bool(self.shown)
+
+
+def mace_agenda_next(
+    *, user: User, meeting: Meeting, now: datetime | None = None, limit: int = PROPOSALS_SHOWN
+) -> Proposals:
+    """The children proposed for the next meeting's agenda, for a coordinator who runs it: the first ``limit``
+    shown (each audited, in one statement) and how many there are in all."""
     if not permissions.can_run_meetings(user):
-        return []
-    visible = set(policy.children_visible_to(user).values_list("pk", flat=True))
-    proposals = [p for p in agenda_proposals(meeting=meeting, now=now) if p.child.pk in visible]
+        return Proposals([], 0)
+    children = agenda_proposals(meeting=meeting, now=now).filter(pk__in=policy.children_visible_to(user).values("pk"))
+    total = children.count()
+    proposals = [proposal_of(child) for child in children[:limit]]
     audit_record_children(
         actor=user,
         kind=AuditKind.CHILD_LISTED,
         child_ids=[p.child.pk for p in proposals],
         reason="Proposed for the MACE agenda",
     )
-    return proposals
+    return Proposals(proposals, total)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from joinedup.concerns.models import AdultOfConcern, HandlingCode
 
 from . import permissions
 from .models import Action, AgendaItem, Attendance, AttendanceStatus, Decision, Meeting
-from .selectors import agenda_proposals
+from .selectors import agenda_proposals, proposal_of
 
 
 def _require_runner(user: User) -> None:
@@ -107,11 +107,10 @@ def agenda_proposals_add(
     """Add the proposed children to the agenda in one action (only the chosen ones, where child_ids is given)."""
     _require_runner(user)
     chosen = {UUID(str(pk)) for pk in child_ids} if child_ids is not None else None
-    proposals = [
-        p
-        for p in agenda_proposals(meeting=meeting, now=now)
-        if (chosen is None or p.child.pk in chosen) and policy.can_view_child(user, p.child)
-    ]
+    children = agenda_proposals(meeting=meeting, now=now).filter(pk__in=policy.children_visible_to(user).values("pk"))
+    if chosen is not None:
+        children = children.filter(pk__in=chosen)
+    proposals = [proposal_of(child) for child in children]
     with transaction.atomic():
         return [
             agenda_item_add(user=user, meeting=meeting, child=p.child, reason=f"Proposed: {p.reason}")
