@@ -152,6 +152,7 @@ class Child(models.Model):
         on_delete=models.PROTECT,
         null=True,
         blank=True,
+        db_index=False,  # indexed only where set (Meta): "not joined" is nearly every child, never worth an index
         related_name="+",
         help_text="Set when this record was found to be another child's: its links lead there.",
     )
@@ -162,6 +163,9 @@ class Child(models.Model):
         ordering = ["family_name", "given_name"]
         verbose_name_plural = "children"
         indexes = [
+            models.Index(
+                fields=["joined_into"], name="child_joined_into", condition=models.Q(joined_into__isnull=False)
+            ),
             # The hard identifiers an import looks children up by; only children who have one are indexed.
             models.Index(fields=["nhs_number"], name="child_nhs_number", condition=~models.Q(nhs_number="")),
             models.Index(fields=["upn"], name="child_upn", condition=~models.Q(upn="")),
@@ -239,6 +243,12 @@ class Involvement(models.Model):
                 condition=models.Q(ended_at__isnull=True),
                 name="one_open_involvement_per_agency",
             ),
+        ]
+        # Need-to-know's list query: an agency's open involvements, read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["agency", "child"], condition=models.Q(ended_at__isnull=True), name="open_involvement_of_agency"
+            )
         ]
 
     def __str__(self) -> str:
