@@ -1,6 +1,6 @@
 """Reads of children's information. Each takes the user, returns only what they may see and audits it."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -97,8 +97,12 @@ class TimelineItem:
     url: str = ""
 
 
-def timeline_for(*, user: User, child: Child, others: Iterable[TimelineItem] = ()) -> list[TimelineItem]:
-    """The chronology entries this user may read, merged with other modules' items, newest first."""
+def timeline_for(
+    *, user: User, child: Child, others: Iterable[TimelineItem] = (), limit: int | None = None
+) -> list[TimelineItem]:
+    """The chronology entries this user may read, merged with other modules' items, newest first; ``limit``
+    reads only the newest that many entries (the other modules' items are limited by their caller)."""
+    entries = chronology_for(user=user, child=child).order_by("-occurred_at", "-pk")
     items = [
         TimelineItem(
             entry.occurred_at,
@@ -107,9 +111,33 @@ def timeline_for(*, user: User, child: Child, others: Iterable[TimelineItem] = (
             entry.summary,
             reverse("children:item-history", args=[child.pk, ItemKind.CHRONOLOGY_ENTRY, entry.pk]),
         )
-        for entry in chronology_for(user=user, child=child)
+        for entry in (entries if limit is None else entries[:limit])
     ]
-    return sorted([*items, *others], key=lambda item: item.when, reverse=True)
+    merged = sorted([*items, *others], key=lambda item: item.when, reverse=True)
+    return merged if limit is None else merged[:limit]
+
+
+# Lines of a child's chronology on one page of the record.
+CHRONOLOGY_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    number: int
+    has_next: bool
+
+
+def timeline_page(
+    *, user: User, child: Child, page: int, others_newest: Callable[[int], list[TimelineItem]]
+) -> TimelinePage:
+    """One page of a child's chronology, newest first, whatever its length: only the lines up to this page are
+    read (``others_newest(n)`` gives another module's newest n lines)."""
+    page = max(1, page)
+    wanted = page * CHRONOLOGY_PAGE + 1
+    lines = timeline_for(user=user, child=child, others=others_newest(wanted), limit=wanted)
+    start = (page - 1) * CHRONOLOGY_PAGE
+    return TimelinePage(lines[start : start + CHRONOLOGY_PAGE], page, len(lines) > start + CHRONOLOGY_PAGE)
 
 
 def involvements_for(*, child: Child) -> QuerySet:

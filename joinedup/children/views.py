@@ -47,6 +47,10 @@ from .forms import (
 from .models import Child, ItemKind
 
 
+def _page_number(text: str) -> int:
+    return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -103,8 +107,11 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
                 if policy.can_end_involvement(user, child, inv.agency_id)
             ],
             "involvements": details.involvement_history(child),
-            "chronology": selectors.timeline_for(
-                user=user, child=child, others=missing_selectors.timeline_items(child=child)
+            "chronology": selectors.timeline_page(
+                user=user,
+                child=child,
+                page=_page_number(request.GET.get("chronology", "1")),
+                others_newest=lambda n: missing_selectors.timeline_items(child=child, limit=n),
             ),
             "can_record": policy.can_record_about_child(user, child),
             "can_share": policy.can_share_child(user, child),

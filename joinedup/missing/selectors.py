@@ -22,10 +22,12 @@ def episodes_of(*, child: Child) -> QuerySet[MissingEpisode]:
     return child.missing_episodes.select_related("owning_agency", "reported_by").prefetch_related("gradings")
 
 
-def timeline_items(*, child: Child) -> list[TimelineItem]:
-    """A child's episodes as chronology lines; every agency that may see the child sees them."""
+def timeline_items(*, child: Child, limit: int | None = None) -> list[TimelineItem]:
+    """A child's episodes as chronology lines, newest first; every agency that may see the child sees them.
+    ``limit`` reads only the newest that many episodes (each gives up to four lines)."""
     items = []
-    for episode in episodes_of(child=child).select_related("interview"):
+    episodes = episodes_of(child=child).select_related("interview").order_by("-started_at", "-pk")
+    for episode in episodes if limit is None else episodes[:limit]:
         url = reverse("missing:episode", kwargs={"episode_id": episode.pk})
         code = episode.owning_agency.code
         where = f" from {episode.last_seen_place}" if episode.last_seen_place else ""

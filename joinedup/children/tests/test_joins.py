@@ -191,3 +191,19 @@ def test_a_child_missing_now_has_a_banner_at_the_top_of_the_record_with_the_grad
     banner = page[page.index('id="missing-now"') : page.index("Open the episode")]
     assert "Jordan has been missing for 5" in banner and "hours" in banner
     assert "Police risk grade: <strong>High</strong>" in banner
+
+
+def test_a_long_chronology_is_shown_a_page_at_a_time_newest_first(sign_in) -> None:
+    child = ChildFactory.create()
+    now = timezone.now()
+    for n in range(120):
+        ChronologyEntryFactory.create(child=child, occurred_at=now - dt.timedelta(hours=n), summary=f"Entry {n:03d}")
+    client = sign_in(UserFactory.create(roles=[RoleCode.PRACTITIONER], agency=child.owning_agency))
+
+    first = client.get(f"/children/{child.pk}/").content.decode()
+    third = client.get(f"/children/{child.pk}/?chronology=3").content.decode()
+
+    assert "Entry 000" in first and "Entry 049" in first and "Entry 050" not in first
+    assert "?chronology=2" in first
+    assert "Entry 100" in third and "Entry 119" in third and "Entry 099" not in third
+    assert "?chronology=4" not in third
