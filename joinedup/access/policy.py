@@ -60,7 +60,12 @@ def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[
 
     # Three uncorrelated id lists, each read from an index that matches it (an agency's open involvements, the
     # user's shares, their grants), instead of a correlated EXISTS over every child.
-    involved = Involvement.objects.filter(agency_id=user.agency_id, ended_at__isnull=True).order_by().values("child_id")
+    involvements = Involvement.objects.filter(ended_at__isnull=True)
+    involved = (
+        (involvements.filter(agency_id=user.agency_id) if user.agency_id is not None else involvements.none())
+        .order_by()
+        .values("child_id")
+    )
     shared = ShareDecision.objects.filter(_active_share(user, now), entry__isnull=True).order_by().values("child_id")
     break_glass = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).order_by().values("child_id")
     return Child.objects.filter(pk__in=involved.union(shared, break_glass), joined_into__isnull=True)
