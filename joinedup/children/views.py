@@ -3,6 +3,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -390,7 +391,12 @@ def share_create(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
 @login_required
 def access_log(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
     child, events = selectors.access_log_for(user=request.user, child_id=child_id)
-    return render(request, "children/access_log.html", {"child": child, "events": events[:500]})
+    page = Paginator(events.order_by("-occurred_at", "-pk"), ACCESS_LOG_PAGE).get_page(request.GET.get("page", 1))
+    return render(request, "children/access_log.html", {"child": child, "events": page.object_list, "page": page})
+
+
+# Rows of "who viewed" a page.
+ACCESS_LOG_PAGE = 100
 
 
 @login_required
