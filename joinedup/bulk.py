@@ -3,12 +3,14 @@
 Django's ``bulk_create`` builds its SQL value by value through the ORM's compiler, which was most of an
 import's time at 100,000 rows; ``rows_insert`` sends one parameterised INSERT through ``executemany`` with the
 values each field prepares for the database itself, so types, JSON and time zones are as the ORM writes them.
-It returns nothing: use it where the caller does not need database-made ids (UUID keys are made in Python).
+It takes unsaved instances, or plain rows (attname to value) where building an instance per row would cost more
+than the INSERT itself. It returns nothing: use it where the caller does not need database-made ids (UUID keys
+are made in Python).
 """
 
 import uuid
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 from django.db import connection, models
 
@@ -39,38 +41,85 @@ def uuid_prep() -> Callable[[Any], Any]:
     return lambda value: value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
 
 
-def rows_insert(model: type[models.Model], objs: Sequence[models.Model], *, batch_size: int = 2000) -> int:
-    """INSERT these unsaved instances of ``model``; an auto-incremented id left empty is made by the database."""
+def _default(field: models.Field[Any, Any]) -> Callable[[], Any]:
+    """The value a plain row that leaves the field out gets: its default, a callable one (``uuid4``,
+    ``timezone.now``, ``dict``) called for each row, as a new instance would."""
+    if field.has_default() and callable(field.default):
+        return field.get_default
+    value = field.get_default()
+    return lambda: value
+
+
+def rows_insert(
+    model: type[models.Model],
+    objs: Sequence[models.Model] | Sequence[Mapping[str, Any]],
+    *,
+    batch_size: int = 2000,
+) -> int:
+    """INSERT these unsaved instances of ``model``, or these plain rows (field attname to value, a field left out
+    taking its default); an auto-incremented id left empty is made by the database."""
     if not objs:
         return 0
     meta = model._meta
+    rows: Sequence[Mapping[str, Any]]
+    if isinstance(objs[0], Mapping):
+        rows = cast(Sequence[Mapping[str, Any]], objs)
+    else:
+        rows = [{f.attname: getattr(o, f.attname) for f in meta.concrete_fields} for o in objs]
     fields = [
         f
         for f in meta.concrete_fields
-        if not (isinstance(f, models.AutoField) and all(getattr(o, f.attname) is None for o in objs))
+        if not (isinstance(f, models.AutoField) and all(row.get(f.attname) is None for row in rows))
     ]
     table = connection.ops.quote_name(meta.db_table)
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
     insert = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
     names = [f.attname for f in fields]
-    preps = [_prep(f) for f in fields]
+    defaults = [_default(f) for f in fields]
+    preps = [(i, prep) for i, prep in enumerate(map(_prep, fields)) if prep is not None]
     written = 0
     with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch_size):
-            batch = objs[start : start + batch_size]
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
             values: list[list[Any]] = []
-            for obj in batch:
-                row = [getattr(obj, name) for name in names]
-                values.append(
-                    [
-                        value if prep is None or value is None else prep(value)
-                        for value, prep in zip(row, preps, strict=True)
-                    ]
-                )
+            for row in batch:
+                line = [row[name] if name in row else default() for name, default in zip(names, defaults, strict=True)]
+                for i, prep in preps:
+                    if line[i] is not None:
+                        line[i] = prep(line[i])
+                values.append(line)
             cursor.executemany(insert, values)
             written += len(batch)
     for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
+        if isinstance(obj, models.Model):
+            obj._state.adding = False
+            obj._state.db = connection.alias
     return written
+
+
+def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> int:
+    """UPDATE these saved instances' ``fields`` (names), one parameterised statement run for each through
+    ``executemany``: ``bulk_update`` builds a CASE of every row's value through the ORM, which cost more than
+    the writes themselves for an import's thousand rows."""
+    if not objs:
+        return 0
+    meta = model._meta
+    targets = [meta.get_field(name) for name in fields]
+    concrete = [f for f in targets if isinstance(f, models.Field) and f.concrete]
+    if len(concrete) != len(targets) or any(f.primary_key for f in concrete):
+        raise ValueError(f"rows_update writes only concrete fields other than the key, not {', '.join(fields)}.")
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in concrete)
+    update = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"  # noqa: S608 (names from the model)
+    columns = [(f.attname, _prep(f)) for f in [*concrete, meta.pk]]
+    values = [
+        [
+            value if prep is None or value is None else prep(value)
+            for value, prep in ((getattr(obj, name), prep) for name, prep in columns)
+        ]
+        for obj in objs
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(update, values)
+    return len(values)

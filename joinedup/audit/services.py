@@ -46,6 +46,21 @@ def _event(
     )
 
 
+def _event_common(*, actor: User | None, kind: AuditKind) -> dict[str, Any]:
+    """The columns ``_event`` fills alike for all the rows one actor writes at once, as part of a plain row for
+    ``rows_insert``: an import writes thousands, and building an AuditEvent for each cost more than its INSERT."""
+    origin = current_origin()
+    return {
+        "kind": kind,
+        "actor_id": actor.pk if actor is not None and actor.pk else None,
+        "actor_username": actor.get_username() if actor is not None else "",
+        "actor_agency_code": actor.agency.code if actor is not None and actor.agency else "",
+        "ip_address": origin.ip_address,
+        "user_agent": origin.user_agent[:300],
+        "path": origin.path[:500],
+    }
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -100,16 +115,17 @@ def audit_record_children(*, actor: User, kind: AuditKind, child_ids: Iterable[U
 def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str]]) -> int:
     """Write one audit row per (child_id, object_type, object_id, reason) in one statement, e.g. one per child an
     import created."""
+    common = _event_common(actor=actor, kind=kind)
     events = [
-        _event(
-            actor=actor,
-            kind=kind,
-            child_id=child_id,
-            object_type=object_type,
-            object_id=object_id,
-            reason=reason,
-            payload=None,
-        )
+        {
+            **common,
+            "occurred_at": timezone.now(),
+            "child_id": child_id,
+            "object_type": object_type,
+            "object_id": object_id,
+            "reason": reason,
+            "payload": {},
+        }
         for child_id, object_type, object_id, reason in rows
     ]
     try:

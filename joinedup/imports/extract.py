@@ -15,7 +15,7 @@ import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -32,7 +32,12 @@ from joinedup.audit.services import audit_record
 from joinedup.bulk import rows_insert
 from joinedup.children.identifiers import nhs_number_is_valid, nhs_number_normalise, validate_upn
 from joinedup.children.models import Child, DatePrecision, Sex
-from joinedup.children.services import AgencyChild, children_attach_agency_records, children_record_from_agencies
+from joinedup.children.services import (
+    AgencyChild,
+    NewChild,
+    children_attach_agency_records,
+    children_record_from_agencies,
+)
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind
@@ -230,7 +235,7 @@ class _Identifiers:
     STEPS = (("nhs_number", "nhs_number"), ("upn", "upn"), ("la_child_id", "la_child_id"), ("pnc_id", "police_ids"))
 
     def __init__(self, ctx: "_ExtractContext", described: Sequence[AgencyChild]) -> None:
-        self.index: dict[str, dict[str, dict[Any, Child]]] = {column: {} for column, _ in self.STEPS}
+        self.index: dict[str, dict[str, dict[Any, Child | NewChild]]] = {column: {} for column, _ in self.STEPS}
         wanted = {column: {getattr(d, self._attribute(column)) for d in described} - {""} for column, _ in self.STEPS}
         # One query per identifier, so each reads its own index (an OR of the four scans the table).
         for column, field_name in self.STEPS:
@@ -252,14 +257,14 @@ class _Identifiers:
     def _attribute(column: str) -> str:
         return "police_ids" if column == "pnc_id" else column
 
-    def add(self, child: Child) -> None:
+    def add(self, child: Child | NewChild) -> None:
         for column, field_name in self.STEPS:
             values = str(getattr(child, field_name) or "")
             for value in values.split(";") if column == "pnc_id" else [values]:
                 if value:
                     self.index[column].setdefault(value, {})[child.pk] = child
 
-    def match(self, described: AgencyChild) -> Child | None:
+    def match(self, described: AgencyChild) -> Child | NewChild | None:
         for column, _ in self.STEPS:
             value = getattr(described, self._attribute(column))
             found = self.index[column].get(value, {}) if value else {}
@@ -284,28 +289,38 @@ class _PersonRow:
     described: AgencyChild
 
 
-def _person_validate(ctx: _ExtractContext, row: RawRow, file_name: str) -> _PersonRow:
-    formula_check(row.values)
+# Looked up for every row: an enum's ``values`` is built afresh on each read.
+_PERSON_TYPES = frozenset(PersonType.values)
+_SEXES = frozenset(Sex.values)
+# The first signs ``formula_check`` refuses (after blanks): a row holding none of them (nearly every row) passes
+# it without the cell by cell check.
+_FORMULA_SIGNS = frozenset("=+-@")
+
+
+def _person_validate(ctx: _ExtractContext, row: RawRow, file_name: str, today: date | None = None) -> _PersonRow:
+    """``today``: the local date, read once for a chunk of rows by a caller that validates many."""
+    if any(value.lstrip()[:1] in _FORMULA_SIGNS for value in row.values.values()):
+        formula_check(row.values)
     agency = ctx.agency(row)
     record_id = _cell(row, "record_id")
     if not record_id:
         raise RowError("record_id", "record_id is blank.")
     ctx.once("people", agency, record_id, "record_id", row)
     person_type = _cell(row, "person_type").lower()
-    if person_type not in PersonType.values:
+    if person_type not in _PERSON_TYPES:
         raise RowError(
             "person_type", f"person_type must be one of {', '.join(PersonType.values)}, not {person_type!r}."
         )
     dob, precision = None, DatePrecision.DAY.value
-    if _cell(row, "date_of_birth"):
+    if dob_text := _cell(row, "date_of_birth"):
         try:
-            dob, precision = partial_date_parse(_cell(row, "date_of_birth"))
+            dob, precision = partial_date_parse(dob_text)
         except ValueError as error:
             raise RowError("date_of_birth", f"date_of_birth: {error}.") from None
-        if dob > timezone.localdate():
+        if dob > (today or timezone.localdate()):
             raise RowError("date_of_birth", "date_of_birth is in the future.")
     sex = _cell(row, "sex").upper()
-    if sex and sex not in Sex.values:
+    if sex and sex not in _SEXES:
         raise RowError("sex", f"sex must be F, M, X (other) or U (not known), not {sex!r}.")
     nhs = _cell(row, "nhs_number")
     if nhs and not nhs_number_is_valid(nhs):
@@ -316,9 +331,9 @@ def _person_validate(ctx: _ExtractContext, row: RawRow, file_name: str) -> _Pers
             validate_upn(upn)
         except ValidationError as error:
             raise RowError("upn", error.messages[0]) from None
-    if _cell(row, "recorded_at"):
+    if recorded_at := _cell(row, "recorded_at"):
         try:
-            iso_moment_parse(_cell(row, "recorded_at"))
+            iso_moment_parse(recorded_at)
         except ValueError as error:
             raise RowError("recorded_at", f"recorded_at: {error}.") from None
     pnc = _cell(row, "pnc_id")
@@ -367,68 +382,83 @@ def _people_write(ctx: _ExtractContext, rows: list[_PersonRow]) -> list[tuple[_P
     ]
     identifiers = _Identifiers(ctx, needs_child)
     results: list[tuple[_PersonRow, str | RowError]] = []
-    creates: list[PersonRecord] = []
+    # New records as plain rows (building a PersonRecord for each cost more than its INSERT); the few updates
+    # as the instances read above.
+    creates: list[dict[str, Any]] = []
     updates: list[PersonRecord] = []
-    new_children: list[tuple[AgencyChild, Child]] = []
-    attached: list[tuple[Child, AgencyChild]] = []
+    new_children: list[tuple[AgencyChild, NewChild]] = []
+    attached: list[tuple[Child | NewChild, AgencyChild]] = []
     for person in rows:
         data = dict(person.row.values)
         record = existing.get((person.agency.pk, person.record_id))
+        child_id = None if record is None else record.child_id
         if record is None:
-            record = PersonRecord(
-                agency=person.agency,
-                record_id=person.record_id,
-                person_type=person.person_type,
-                data=data,
-                batch=run.batch,
-            )
             outcome = CREATED
         else:
             outcome = _history_update(record, data, run.batch)
             if record.person_type != person.person_type:
                 record.person_type = person.person_type
                 outcome = UPDATED
-        if person.person_type == PersonType.CHILD and record.child_id is None:
+        if person.person_type == PersonType.CHILD and child_id is None:
             try:
                 child = identifiers.match(person.described)
             except RowError as error:
                 results.append((person, error))
                 continue
             if child is None:
-                child = person.described.child(created_by=run.user)
+                child = person.described.new_child()
                 new_children.append((person.described, child))
                 identifiers.add(child)
             else:
                 attached.append((child, person.described))
-            record.child = child
-            run.children.add(child.pk)
+            child_id = child.pk
+            run.children.add(child_id)
             if outcome == UNCHANGED:
                 outcome = UPDATED
-        if outcome == CREATED:
-            creates.append(record)
+        if record is None:
+            creates.append(
+                {
+                    "agency_id": person.agency.pk,
+                    "record_id": person.record_id,
+                    "person_type": person.person_type,
+                    "data": data,
+                    "child_id": child_id,
+                    "batch_id": run.batch.pk,
+                }
+            )
         elif outcome == UPDATED:
+            record.child_id = child_id
             updates.append(record)
         results.append((person, outcome))
     if new_children:
         children_record_from_agencies(
             actor=run.user, described=[d for d, _ in new_children], children=[c for _, c in new_children]
         )
-    children_attach_agency_records(actor=run.user, attached=attached)
+    # A record that a child made earlier in this chunk holds attaches to that child as now written.
+    just_made = Child.objects.in_bulk([c.pk for c, _ in attached if isinstance(c, NewChild)])
+    children_attach_agency_records(
+        actor=run.user,
+        attached=[(c if isinstance(c, Child) else just_made[c.pk], d) for c, d in attached],
+    )
     rows_insert(PersonRecord, creates)
     PersonRecord.objects.bulk_update(updates, ["data", "history", "batch", "person_type", "child"], batch_size=2000)
-    # A record no child holds is found by its own keys (ids made by the database: read them back).
-    unheld = [r for r in creates if r.person_type == PersonType.CHILD and r.child_id is None]
+    # A record no child holds is found by its own keys (ids made by the database: read the records back).
+    unheld = {
+        (r["agency_id"], r["record_id"])
+        for r in creates
+        if r["person_type"] == PersonType.CHILD and r["child_id"] is None
+    }
+    written = []
     if unheld:
-        ids = {
-            (agency_id, record_id): pk
-            for agency_id, record_id, pk in PersonRecord.objects.filter(
-                agency__in={r.agency_id for r in unheld}, record_id__in=[r.record_id for r in unheld]
-            ).values_list("agency_id", "record_id", "pk")
-        }
-        for record in unheld:
-            record.pk = ids[(record.agency_id, record.record_id)]
-    if unheld or updates:
-        linkage.search_keys_refresh(records=[*unheld, *updates])
+        written = [
+            r
+            for r in PersonRecord.objects.filter(
+                agency__in={agency_id for agency_id, _ in unheld}, record_id__in=[record_id for _, record_id in unheld]
+            )
+            if (r.agency_id, r.record_id) in unheld
+        ]
+    if written or updates:
+        linkage.search_keys_refresh(records=[*written, *updates])
     return results
 
 
@@ -436,11 +466,12 @@ def _people_apply(ctx: _ExtractContext, items: list[tuple[str, RawRow]]) -> None
     """Apply a chunk of people rows in bulk; a row that breaks a rule is kept aside, the others go in."""
     run = ctx.run
     valid: list[_PersonRow] = []
+    today = timezone.localdate()
     for file_name, row in items:
         try:
             if row.problem is not None:
                 raise row.problem
-            valid.append(_person_validate(ctx, row, file_name))
+            valid.append(_person_validate(ctx, row, file_name, today))
         except RowError as error:
             _keep_aside(run, file_name, row, error.column, error.reason)
     if not valid:

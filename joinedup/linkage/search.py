@@ -19,7 +19,7 @@ The keys are kept current by whatever writes a child or a person record (``child
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import connection, transaction
 from django.db.models import Count, QuerySet
@@ -162,7 +162,7 @@ def _score(query: _Query, given: str, family: str, dob: str, postcode: str) -> t
     return round(score * 100), [reason for _, _, reason in parts if reason]
 
 
-def _dob_text(child: Child) -> str:
+def _dob_text(child: "ChildDetails") -> str:
     if child.date_of_birth is None:
         return ""
     if child.date_of_birth_precision == DatePrecision.YEAR:
@@ -172,7 +172,7 @@ def _dob_text(child: Child) -> str:
     return child.date_of_birth.isoformat()
 
 
-def _child_data(child: Child) -> dict[str, str]:
+def _child_data(child: "ChildDetails") -> dict[str, str]:
     """A child's record in the shape of an extract row, for ``internals.keys``."""
     return {
         "given_name": child.given_name,
@@ -182,11 +182,28 @@ def _child_data(child: Child) -> dict[str, str]:
     }
 
 
+class ChildDetails(Protocol):
+    """What a child's search keys are made of: a Child, or a child an import is about to record in bulk."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def given_name(self) -> str: ...
+    @property
+    def family_name(self) -> str: ...
+    @property
+    def date_of_birth(self) -> date | None: ...
+    @property
+    def date_of_birth_precision(self) -> str: ...
+    @property
+    def postcode(self) -> str: ...
+
+
 # Each key as (key, child id, person record id), one of the two ids None.
 _KeyRow = tuple[str, Any, int | None]
 
 
-def _keys_of_children(children: Iterable[Child]) -> Iterator[_KeyRow]:
+def _keys_of_children(children: Iterable[ChildDetails]) -> Iterator[_KeyRow]:
     for child in children:
         for key in record_keys(_child_data(child)):
             yield key, child.pk, None
@@ -201,14 +218,24 @@ def _keys_of_records(records: Iterable[tuple[int, str, Any, Any]]) -> Iterator[_
                 yield key, None, pk
 
 
-def search_keys_refresh(*, children: Iterable[Child] = (), records: Iterable[PersonRecord] = ()) -> None:
+def search_keys_refresh(
+    *,
+    children: Iterable[Child] = (),
+    records: Iterable[PersonRecord] = (),
+    new_children: Iterable[ChildDetails] = (),
+) -> None:
     """Replace the search keys of these children and person records with keys of what they hold now.
 
     Call it in the same transaction that writes them (``child_create``, an extract import), so a child
-    is found under its new name and not its old one.
+    is found under its new name and not its old one. ``new_children``: children written in this transaction,
+    given as their details (an import writes them as plain rows), who have no keys yet to replace.
     """
     children, records = list(children), list(records)
-    rows = [*_keys_of_children(children), *_keys_of_records((r.pk, r.person_type, r.child_id, r.data) for r in records)]
+    rows = [
+        *_keys_of_children(children),
+        *_keys_of_children(new_children),
+        *_keys_of_records((r.pk, r.person_type, r.child_id, r.data) for r in records),
+    ]
     with transaction.atomic():
         if children:
             SearchKey.objects.filter(child__in=[c.pk for c in children]).delete()
@@ -226,7 +253,9 @@ def _keys_insert(cursor: Any, rows: list[_KeyRow]) -> None:
     columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
     insert = f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s)"  # noqa: S608 (names from the model)
     prep = uuid_prep()
-    cursor.executemany(insert, [(k, None if c is None else prep(c), r) for k, c, r in rows])
+    # A child has a dozen keys: prepare each child's id once.
+    child_ids = {c: prep(c) for c in {c for _, c, _ in rows if c is not None}}
+    cursor.executemany(insert, [(k, None if c is None else child_ids[c], r) for k, c, r in rows])
 
 
 def _batched(rows: Iterator[_KeyRow], size: int) -> Iterator[list[_KeyRow]]:

@@ -276,3 +276,44 @@ def test_a_manager_sees_who_viewed_a_childs_record(sign_in, client, db):
     assert response.status_code == 200
     assert "pc-viewer" in response.content.decode()
     assert "Viewed a child&#x27;s record" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_audit_rows_written_in_bulk_hold_what_one_written_alone_holds():
+    from uuid import uuid4
+
+    from joinedup.audit.context import AuditOrigin, reset_origin, set_origin
+    from joinedup.audit.services import audit_record, audit_record_many
+
+    actor = UserFactory.create(agency=AgencyFactory.create(code="BLK"))
+    child_id = uuid4()
+    token = set_origin(AuditOrigin(ip_address="192.0.2.7", user_agent="Browser " * 60, path="/import/" + "x" * 600))
+    try:
+        alone = audit_record(
+            actor=actor, kind=AuditKind.CHILD_CREATED, child_id=child_id, object_type="child", object_id="1", reason="r"
+        )
+        written = audit_record_many(
+            actor=actor,
+            kind=AuditKind.CHILD_CREATED,
+            rows=[(child_id, "child", "1", "r"), (None, "import_batch", "2", "")],
+        )
+    finally:
+        reset_origin(token)
+    assert written == 2
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields if f.name not in ("id", "occurred_at")]
+    first, second = AuditEvent.objects.exclude(pk=alone.pk).order_by("pk")
+    alone.refresh_from_db()
+    assert {c: getattr(first, c) for c in columns} == {c: getattr(alone, c) for c in columns}
+    assert first.actor_username == actor.username and first.actor_agency_code == "BLK"
+    assert len(first.user_agent) == 300 and len(first.path) == 500 and first.payload == {}
+    assert (second.child_id, second.object_type, second.object_id) == (None, "import_batch", "2")
+    assert alone.occurred_at <= first.occurred_at <= timezone.now()
+
+
+@pytest.mark.django_db
+def test_audit_rows_written_in_bulk_without_an_actor_name_nobody():
+    from joinedup.audit.services import audit_record_many
+
+    audit_record_many(actor=None, kind=AuditKind.IMPORT_RUN, rows=[(None, "import_batch", "3", "")])
+    event = AuditEvent.objects.get(object_id="3")
+    assert (event.actor_id, event.actor_username, event.actor_agency_code, event.ip_address) == (None, "", "", None)

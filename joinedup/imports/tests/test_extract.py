@@ -156,6 +156,35 @@ def test_children_link_by_nhs_number_then_la_child_id(coordinator, agencies, tmp
     assert "Someone Else" in by_nhs.other_names
 
 
+def test_two_agencies_records_of_one_child_in_one_chunk_make_one_child_with_both_involvements(coordinator, tmp_path):
+    from joinedup.children.models import Involvement
+    from joinedup.linkage.api import search_keys_rebuild
+    from joinedup.linkage.models import SearchKey
+
+    agency_extract_import(
+        user=coordinator,
+        path_or_files=write_extract(
+            tmp_path,
+            "S-1,CSC,child,Robin,Hartley,2011,943 476 5919,\n"
+            "P-1,POL,child,Rob,Hartley,2011-04-05,9434765919,LA9\n"
+            "S-2,CSC,child,Kay,Other,2012-06,,\n",
+        ),
+    )
+    child = Child.objects.get(given_name="Robin")
+    assert (Child.objects.count(), child.date_of_birth_precision, child.nhs_number) == (2, "year", "9434765919")
+    # The police record, second in the same chunk, attached to the child the first one made.
+    assert child.la_child_id == "LA9" and "Rob Hartley" in child.other_names
+    assert set(PersonRecord.objects.filter(child=child).values_list("record_id", flat=True)) == {"S-1", "P-1"}
+    assert set(Involvement.objects.filter(child=child).values_list("agency__code", flat=True)) == {"CSC", "POL"}
+    kinds = list(AuditEvent.objects.filter(child_id=child.pk).order_by("pk").values_list("kind", "actor_id"))
+    assert kinds == [(AuditKind.CHILD_CREATED, coordinator.pk), (AuditKind.CHILD_UPDATED, coordinator.pk)]
+    # The keys written from the import's plain rows are those the children's records give.
+    written = set(SearchKey.objects.values_list("key", "child_id"))
+    assert written and all(child_id is not None for _, child_id in written)
+    search_keys_rebuild()
+    assert set(SearchKey.objects.values_list("key", "child_id")) == written
+
+
 BAD_PEOPLE = [
     ("X-1,ZZZ,child,A,B,,,\n", "agency", "No agency has the code ZZZ"),
     ("X-2,CSC,pet,A,B,,,\n", "person_type", "person_type must be"),

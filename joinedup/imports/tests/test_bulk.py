@@ -1,0 +1,75 @@
+"""Writing rows in bulk (``joinedup.bulk``): plain rows and instances are written as the ORM writes them."""
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from joinedup.accounts.tests.factories import UserFactory
+from joinedup.agencies.tests.factories import AgencyFactory
+from joinedup.bulk import rows_insert, rows_update
+from joinedup.children.models import Child, DatePrecision, Sex
+from joinedup.imports.models import PersonRecord
+
+pytestmark = pytest.mark.django_db
+
+
+def test_plain_rows_take_each_default_left_out_afresh_for_every_row():
+    agency, user = AgencyFactory.create(code="BLK"), UserFactory.create()
+    before = timezone.now()
+    ids = [uuid.uuid4(), uuid.uuid4()]
+    written = rows_insert(
+        Child,
+        [
+            {
+                "id": child_id,
+                "given_name": "Robin",
+                "family_name": f"Bulk{n}",
+                "date_of_birth": dt.date(2011, 4, 5),
+                "owning_agency_id": agency.pk,
+                "created_by_id": user.pk,
+            }
+            for n, child_id in enumerate(ids)
+        ],
+    )
+    assert written == 2
+    children = Child.objects.filter(pk__in=ids).order_by("family_name")
+    assert [c.pk for c in children] == ids
+    for child in children:
+        assert (child.sex, child.date_of_birth_precision, child.looked_after, child.other_names) == (
+            Sex.UNKNOWN,
+            DatePrecision.DAY,
+            False,
+            "",
+        )
+        assert before <= child.created_at <= timezone.now()
+    records = [
+        {"agency_id": agency.pk, "record_id": f"R-{n}", "person_type": "child", "data": {"n": n}, "child_id": ids[n]}
+        for n in range(2)
+    ]
+    rows_insert(PersonRecord, records)
+    held = PersonRecord.objects.filter(agency=agency).order_by("record_id")
+    assert [(r.data, r.history, r.child_id, r.batch_id) for r in held] == [
+        ({"n": 0}, [], ids[0], None),
+        ({"n": 1}, [], ids[1], None),
+    ]
+
+
+def test_instances_are_still_written_and_marked_saved():
+    agency = AgencyFactory.create(code="BLK")
+    record = PersonRecord(agency=agency, record_id="R-9", person_type="other", data={"a": "b"})
+    rows_insert(PersonRecord, [record])
+    assert not record._state.adding
+    assert PersonRecord.objects.get(record_id="R-9").data == {"a": "b"}
+
+
+def test_rows_update_writes_only_the_fields_named():
+    agency, user = AgencyFactory.create(code="BLK"), UserFactory.create()
+    child = Child.objects.create(given_name="Robin", family_name="Before", owning_agency=agency, created_by=user)
+    child.nhs_number, child.other_names, child.family_name = "9434765919", "Rob", "After"
+    assert rows_update(Child, [child], ["nhs_number", "other_names"]) == 1
+    child.refresh_from_db()
+    assert (child.nhs_number, child.other_names, child.family_name) == ("9434765919", "Rob", "Before")
+    with pytest.raises(ValueError, match="concrete fields"):
+        rows_update(Child, [child], ["id"])
