@@ -1,6 +1,6 @@
 """Writes about children. Each checks permission, writes and audits in one transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -931,7 +931,70 @@ def item_correction_record(
     return correction
 
 
+def item_correction_apply(
+    *,
+    user: User,
+    child: Child,
+    item: Any,
+    item_kind: str,
+    owning_agency_id: int,
+    changes: Mapping[str, Any],
+    editable: tuple[str, ...],
+    reason: str,
+    save: Callable[[list[str]], None],
+) -> ItemCorrection | None:
+    """Correct an item after ``correction_require``: set the changed fields, have the owning app save them
+    (``save(fields)``: the app writes its own model) and keep the earlier version. None when nothing changed."""
+    with transaction.atomic():
+        before, after = item_changes(item, changes, editable)
+        if not after:
+            return None
+        save(list(after))
+        return item_correction_record(
+            user=user,
+            child=child,
+            item_kind=item_kind,
+            item_id=item.pk,
+            owning_agency_id=owning_agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def item_entered_in_error_apply(
+    *,
+    user: User,
+    child: Child,
+    item: Any,
+    item_kind: str,
+    owning_agency_id: int,
+    reason: str,
+    save: Callable[[list[str]], None],
+) -> ItemCorrection:
+    """Mark an item entered in error after ``correction_require``: it leaves the child's pages and is kept."""
+    with transaction.atomic():
+        item.entered_in_error = True
+        save(["entered_in_error"])
+        return item_correction_record(
+            user=user,
+            child=child,
+            item_kind=item_kind,
+            item_id=item.pk,
+            owning_agency_id=owning_agency_id,
+            kind=CorrectionKind.ENTERED_IN_ERROR,
+            before={"entered_in_error": False},
+            after={"entered_in_error": True},
+            reason=reason,
+        )
+
+
 CHRONOLOGY_EDITABLE = ("occurred_at", "category", "summary")
+
+
+def _entry_save(entry: ChronologyEntry) -> Callable[[list[str]], None]:
+    return lambda fields: entry.save(update_fields=fields)
 
 
 def chronology_entry_correct(
@@ -945,22 +1008,17 @@ def chronology_entry_correct(
         raise ValidationError({"category": "Choose what kind of entry this is."})
     if "summary" in changes and not str(changes["summary"]).strip():
         raise ValidationError({"summary": "Say what happened."})
-    with transaction.atomic():
-        before, after = item_changes(entry, changes, CHRONOLOGY_EDITABLE)
-        if not after:
-            return None
-        entry.save(update_fields=list(after))
-        return item_correction_record(
-            user=user,
-            child=entry.child,
-            item_kind=ItemKind.CHRONOLOGY_ENTRY,
-            item_id=entry.pk,
-            owning_agency_id=entry.owning_agency_id,
-            kind=CorrectionKind.CORRECTED,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    return item_correction_apply(
+        user=user,
+        child=entry.child,
+        item=entry,
+        item_kind=ItemKind.CHRONOLOGY_ENTRY,
+        owning_agency_id=entry.owning_agency_id,
+        changes=changes,
+        editable=CHRONOLOGY_EDITABLE,
+        reason=reason,
+        save=_entry_save(entry),
+    )
 
 
 def chronology_entry_mark_in_error(*, user: User, entry: ChronologyEntry, reason: str) -> ItemCorrection:
@@ -968,17 +1026,12 @@ def chronology_entry_mark_in_error(*, user: User, entry: ChronologyEntry, reason
     reason = correction_require(
         user=user, child=entry.child, owning_agency_id=entry.owning_agency_id, item=entry, reason=reason
     )
-    with transaction.atomic():
-        entry.entered_in_error = True
-        entry.save(update_fields=["entered_in_error"])
-        return item_correction_record(
-            user=user,
-            child=entry.child,
-            item_kind=ItemKind.CHRONOLOGY_ENTRY,
-            item_id=entry.pk,
-            owning_agency_id=entry.owning_agency_id,
-            kind=CorrectionKind.ENTERED_IN_ERROR,
-            before={"entered_in_error": False},
-            after={"entered_in_error": True},
-            reason=reason,
-        )
+    return item_entered_in_error_apply(
+        user=user,
+        child=entry.child,
+        item=entry,
+        item_kind=ItemKind.CHRONOLOGY_ENTRY,
+        owning_agency_id=entry.owning_agency_id,
+        reason=reason,
+        save=_entry_save(entry),
+    )

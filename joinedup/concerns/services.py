@@ -1,4 +1,4 @@
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -11,8 +11,8 @@ from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
-from joinedup.children.services import correction_require, item_changes, item_correction_record
+from joinedup.children.models import Child, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_correction_apply, item_entered_in_error_apply
 
 from .models import AdultOfConcern, Concern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
 
@@ -106,6 +106,10 @@ def concern_record(
 CONCERN_EDITABLE = ("category", "occurred_at", "what_happened", "place_name", "place_postcode", "sanitised_summary")
 
 
+def _concern_save(concern: Concern) -> Callable[[list[str]], None]:
+    return lambda fields: concern.save(update_fields=fields)
+
+
 def concern_correct(*, user: User, concern: Concern, changes: Mapping[str, Any], reason: str) -> ItemCorrection | None:
     """Correct a concern its agency recorded; the earlier version is kept. None when nothing changed."""
     reason = correction_require(
@@ -117,22 +121,17 @@ def concern_correct(*, user: User, concern: Concern, changes: Mapping[str, Any],
         raise ValidationError({"what_happened": "Say what happened."})
     if "occurred_at" in changes and changes["occurred_at"] > timezone.now():
         raise ValidationError({"occurred_at": "When it happened must be in the past."})
-    with transaction.atomic():
-        before, after = item_changes(concern, changes, CONCERN_EDITABLE)
-        if not after:
-            return None
-        concern.save(update_fields=list(after))
-        return item_correction_record(
-            user=user,
-            child=concern.child,
-            item_kind=ItemKind.CONCERN,
-            item_id=concern.pk,
-            owning_agency_id=concern.owning_agency_id,
-            kind=CorrectionKind.CORRECTED,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    return item_correction_apply(
+        user=user,
+        child=concern.child,
+        item=concern,
+        item_kind=ItemKind.CONCERN,
+        owning_agency_id=concern.owning_agency_id,
+        changes=changes,
+        editable=CONCERN_EDITABLE,
+        reason=reason,
+        save=_concern_save(concern),
+    )
 
 
 def concern_mark_in_error(*, user: User, concern: Concern, reason: str) -> ItemCorrection:
@@ -140,17 +139,12 @@ def concern_mark_in_error(*, user: User, concern: Concern, reason: str) -> ItemC
     reason = correction_require(
         user=user, child=concern.child, owning_agency_id=concern.owning_agency_id, item=concern, reason=reason
     )
-    with transaction.atomic():
-        concern.entered_in_error = True
-        concern.save(update_fields=["entered_in_error"])
-        return item_correction_record(
-            user=user,
-            child=concern.child,
-            item_kind=ItemKind.CONCERN,
-            item_id=concern.pk,
-            owning_agency_id=concern.owning_agency_id,
-            kind=CorrectionKind.ENTERED_IN_ERROR,
-            before={"entered_in_error": False},
-            after={"entered_in_error": True},
-            reason=reason,
-        )
+    return item_entered_in_error_apply(
+        user=user,
+        child=concern.child,
+        item=concern,
+        item_kind=ItemKind.CONCERN,
+        owning_agency_id=concern.owning_agency_id,
+        reason=reason,
+        save=_concern_save(concern),
+    )

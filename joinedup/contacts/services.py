@@ -1,6 +1,6 @@
 """Writes of contact attempts: permission, the write and its audit row in one transaction."""
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +12,8 @@ from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
-from joinedup.children.services import correction_require, item_changes, item_correction_record
+from joinedup.children.models import Child, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_correction_apply, item_entered_in_error_apply
 
 from .models import ContactAttempt, ContactMethod, ContactOutcome
 
@@ -54,6 +54,10 @@ def contact_attempt_record(
 CONTACT_EDITABLE = ("attempted_at", "method", "outcome", "note")
 
 
+def _attempt_save(attempt: ContactAttempt) -> Callable[[list[str]], None]:
+    return lambda fields: attempt.save(update_fields=fields)
+
+
 def contact_attempt_correct(
     *, user: User, attempt: ContactAttempt, changes: Mapping[str, Any], reason: str
 ) -> ItemCorrection | None:
@@ -67,22 +71,17 @@ def contact_attempt_correct(
         raise ValidationError({"outcome": "Choose what happened."})
     if "attempted_at" in changes and changes["attempted_at"] > timezone.now():
         raise ValidationError({"attempted_at": "When it was tried must be in the past."})
-    with transaction.atomic():
-        before, after = item_changes(attempt, changes, CONTACT_EDITABLE)
-        if not after:
-            return None
-        attempt.save(update_fields=list(after))
-        return item_correction_record(
-            user=user,
-            child=attempt.child,
-            item_kind=ItemKind.CONTACT_ATTEMPT,
-            item_id=attempt.pk,
-            owning_agency_id=attempt.agency_id,
-            kind=CorrectionKind.CORRECTED,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    return item_correction_apply(
+        user=user,
+        child=attempt.child,
+        item=attempt,
+        item_kind=ItemKind.CONTACT_ATTEMPT,
+        owning_agency_id=attempt.agency_id,
+        changes=changes,
+        editable=CONTACT_EDITABLE,
+        reason=reason,
+        save=_attempt_save(attempt),
+    )
 
 
 def contact_attempt_mark_in_error(*, user: User, attempt: ContactAttempt, reason: str) -> ItemCorrection:
@@ -90,17 +89,12 @@ def contact_attempt_mark_in_error(*, user: User, attempt: ContactAttempt, reason
     reason = correction_require(
         user=user, child=attempt.child, owning_agency_id=attempt.agency_id, item=attempt, reason=reason
     )
-    with transaction.atomic():
-        attempt.entered_in_error = True
-        attempt.save(update_fields=["entered_in_error"])
-        return item_correction_record(
-            user=user,
-            child=attempt.child,
-            item_kind=ItemKind.CONTACT_ATTEMPT,
-            item_id=attempt.pk,
-            owning_agency_id=attempt.agency_id,
-            kind=CorrectionKind.ENTERED_IN_ERROR,
-            before={"entered_in_error": False},
-            after={"entered_in_error": True},
-            reason=reason,
-        )
+    return item_entered_in_error_apply(
+        user=user,
+        child=attempt.child,
+        item=attempt,
+        item_kind=ItemKind.CONTACT_ATTEMPT,
+        owning_agency_id=attempt.agency_id,
+        reason=reason,
+        save=_attempt_save(attempt),
+    )

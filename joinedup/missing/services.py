@@ -21,8 +21,8 @@ from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
-from joinedup.children.services import correction_require, item_changes, item_correction_record
+from joinedup.children.models import Child, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_correction_apply
 from joinedup.deadlines import is_historical_return, return_interview_due
 from joinedup.sharing.models import LawfulBasis, ShareDecision
 
@@ -678,22 +678,17 @@ def missing_episode_correct(
     reason = correction_require(
         user=user, child=episode.child, owning_agency_id=episode.owning_agency_id, item=episode, reason=reason
     )
-    with transaction.atomic():
-        before, after = item_changes(episode, {k: str(v).strip() for k, v in changes.items()}, EPISODE_EDITABLE)
-        if not after:
-            return None
-        episode.save(update_fields=list(after))
-        return item_correction_record(
-            user=user,
-            child=episode.child,
-            item_kind=ItemKind.MISSING_EPISODE,
-            item_id=episode.pk,
-            owning_agency_id=episode.owning_agency_id,
-            kind=CorrectionKind.CORRECTED,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    return item_correction_apply(
+        user=user,
+        child=episode.child,
+        item=episode,
+        item_kind=ItemKind.MISSING_EPISODE,
+        owning_agency_id=episode.owning_agency_id,
+        changes={k: str(v).strip() for k, v in changes.items()},
+        editable=EPISODE_EDITABLE,
+        reason=reason,
+        save=lambda fields: episode.save(update_fields=fields),
+    )
 
 
 def interview_owning_agency_id(interview: ReturnInterview) -> int | None:
@@ -713,19 +708,14 @@ def return_interview_correct(
     reason = correction_require(user=user, child=child, owning_agency_id=agency_id, item=interview, reason=reason)
     if interview.completed_at is None:
         raise ValidationError("The interview has not been recorded yet: record it instead.")
-    with transaction.atomic():
-        before, after = item_changes(interview, {k: str(v).strip() for k, v in changes.items()}, INTERVIEW_EDITABLE)
-        if not after:
-            return None
-        interview.save(update_fields=list(after))
-        return item_correction_record(
-            user=user,
-            child=child,
-            item_kind=ItemKind.RETURN_INTERVIEW,
-            item_id=interview.pk,
-            owning_agency_id=agency_id,
-            kind=CorrectionKind.CORRECTED,
-            before=before,
-            after=after,
-            reason=reason,
-        )
+    return item_correction_apply(
+        user=user,
+        child=child,
+        item=interview,
+        item_kind=ItemKind.RETURN_INTERVIEW,
+        owning_agency_id=agency_id,
+        changes={k: str(v).strip() for k, v in changes.items()},
+        editable=INTERVIEW_EDITABLE,
+        reason=reason,
+        save=lambda fields: interview.save(update_fields=fields),
+    )
