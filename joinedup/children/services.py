@@ -642,24 +642,31 @@ def relative_update(*, user: User, relative: Relative, changes: Mapping[str, Any
             value = changes[name]
             setattr(relative, name, value.strip() if isinstance(value, str) else value)
         relative.save(update_fields=changed)
-        DetailChange.objects.create(
-            child=child,
-            field="relative",
-            old_value=before,
-            new_value=_relative_shown(relative),
-            reason=reason.strip(),
-            changed_by=user,
-        )
-        audit_record(
-            actor=user,
-            kind=AuditKind.RELATIVE_UPDATED,
-            child_id=child.pk,
-            object_type="relative",
-            object_id=str(relative.pk),
-            reason=reason.strip(),
-            payload={"fields": sorted(changed)},
+        _relative_changed(
+            user=user, relative=relative, before=before, reason=reason, payload={"fields": sorted(changed)}
         )
     return relative
+
+
+def _relative_changed(*, user: User, relative: Relative, before: str, reason: str, payload: dict[str, Any]) -> None:
+    """The history row and the audit row of a change to a parent, carer or brother or sister."""
+    DetailChange.objects.create(
+        child=relative.child,
+        field="relative",
+        old_value=before,
+        new_value=_relative_shown(relative),
+        reason=reason.strip(),
+        changed_by=user,
+    )
+    audit_record(
+        actor=user,
+        kind=AuditKind.RELATIVE_UPDATED,
+        child_id=relative.child_id,
+        object_type="relative",
+        object_id=str(relative.pk),
+        reason=reason.strip(),
+        payload=payload,
+    )
 
 
 def relative_end(*, user: User, relative: Relative, reason: str) -> Relative:
@@ -675,23 +682,7 @@ def relative_end(*, user: User, relative: Relative, reason: str) -> Relative:
     with transaction.atomic():
         relative.ended_at = timezone.now()
         relative.save(update_fields=["ended_at"])
-        DetailChange.objects.create(
-            child=child,
-            field="relative",
-            old_value=before,
-            new_value=_relative_shown(relative),
-            reason=reason.strip(),
-            changed_by=user,
-        )
-        audit_record(
-            actor=user,
-            kind=AuditKind.RELATIVE_UPDATED,
-            child_id=child.pk,
-            object_type="relative",
-            object_id=str(relative.pk),
-            reason=reason.strip(),
-            payload={"ended": True},
-        )
+        _relative_changed(user=user, relative=relative, before=before, reason=reason, payload={"ended": True})
     return relative
 
 
