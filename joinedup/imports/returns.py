@@ -94,9 +94,11 @@ def annex_a_missing_export(*, user: User, period_end: date | None = None) -> str
     period_end = period_end or timezone.localdate()
     since = london_midnight(_year_before(period_end) + (timedelta(days=1)))
     until = london_midnight(period_end + (timedelta(days=1)))
-    children = list(policy.children_visible_to(user).filter(looked_after=True).order_by("la_child_id", "pk"))
+    looked_after = policy.children_visible_to(user).filter(looked_after=True)
+    children = list(looked_after.order_by("la_child_id", "pk"))
+    # The children as a subquery, not a list of ids: a county's list would be tens of thousands of parameters.
     episodes = (
-        MissingEpisode.objects.filter(child__in=children, started_at__gte=since, started_at__lt=until)
+        MissingEpisode.objects.filter(child__in=looked_after.values("pk"), started_at__gte=since, started_at__lt=until)
         .select_related("interview")
         .order_by("started_at")
     )
