@@ -81,14 +81,24 @@ def chronology_visible_to(user: User, child: Child, *, now: datetime | None = No
     if not can_view_child(user, child):
         return entries.none()
     now = now or timezone.now()
-    if sees_all_children(user) or BreakGlassGrant.objects.filter(user=user, child=child, expires_at__gt=now).exists():
+    if sees_whole_record(user, child, now=now):
         return entries
     from joinedup.sharing.models import ShareDecision
 
     shares = ShareDecision.objects.filter(_active_share(user, now), child=child)
-    if shares.filter(entry__isnull=True).exists():
-        return entries
     return entries.filter(Q(owning_agency_id=user.agency_id) | Q(pk__in=shares.values("entry_id")))
+
+
+def sees_whole_record(user: User, child: Child, *, now: datetime | None = None) -> bool:
+    """Beyond their own agency's items, a user reads every agency's items of a child they may see (chronology
+    entries, documents) as a cross-agency role, during a break-glass grant, or when the whole record is shared
+    with them or their agency; assumes the child is visible to them."""
+    now = now or timezone.now()
+    if sees_all_children(user) or BreakGlassGrant.objects.filter(user=user, child=child, expires_at__gt=now).exists():
+        return True
+    from joinedup.sharing.models import ShareDecision
+
+    return ShareDecision.objects.filter(_active_share(user, now), child=child, entry__isnull=True).exists()
 
 
 def can_record_children(user: User) -> bool:

@@ -112,9 +112,12 @@ def audit_record_children(*, actor: User, kind: AuditKind, child_ids: Iterable[U
     return len(events)
 
 
-def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str]]) -> int:
-    """Write one audit row per (child_id, object_type, object_id, reason) in one statement, e.g. one per child an
-    import created."""
+def audit_record_many(
+    *, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str, dict[str, Any] | None]]
+) -> int:
+    """Write one audit row per (child_id, object_type, object_id, reason, payload) in one statement: one per child
+    an import created, or per row of a list (the review queue's records), so the cost does not grow a query a
+    row."""
     common = _event_common(actor=actor, kind=kind)
     events = [
         {
@@ -124,38 +127,13 @@ def audit_record_many(*, actor: User | None, kind: AuditKind, rows: Iterable[tup
             "object_type": object_type,
             "object_id": object_id,
             "reason": reason,
-            "payload": {},
+            "payload": payload or {},
         }
-        for child_id, object_type, object_id, reason in rows
-    ]
-    try:
-        with transaction.atomic():
-            rows_insert(AuditEvent, events)
-    except DatabaseError as error:
-        raise AuditWriteFailed(str(error)) from error
-    return len(events)
-
-
-def audit_record_list(
-    *, actor: User | None, kind: AuditKind, rows: Iterable[tuple[UUID | None, str, str, str, dict[str, Any] | None]]
-) -> int:
-    """One audit row per (child_id, object_type, object_id, reason, payload), written in one statement: the
-    rows of a list (the review queue's records), so its audit cost does not grow a query per row."""
-    events = [
-        _event(
-            actor=actor,
-            kind=kind,
-            child_id=child_id,
-            object_type=object_type,
-            object_id=object_id,
-            reason=reason,
-            payload=payload,
-        )
         for child_id, object_type, object_id, reason, payload in rows
     ]
     try:
         with transaction.atomic():
-            AuditEvent.objects.bulk_create(events, batch_size=1000)
+            rows_insert(AuditEvent, events)
     except DatabaseError as error:
         raise AuditWriteFailed(str(error)) from error
     return len(events)

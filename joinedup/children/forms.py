@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, Team
+from joinedup.contacts.services import CONTACT_EDITABLE
+from joinedup.missing.services import EPISODE_EDITABLE, INTERVIEW_EDITABLE
 from joinedup.sharing.models import LawfulBasis
 
 from .identifiers import validate_nhs_number, validate_upn_check_letter
@@ -24,7 +26,7 @@ from .models import (
     RelativeKind,
     Sex,
 )
-from .services import DETAIL_LABELS, detail_normalise
+from .services import CHRONOLOGY_EDITABLE, DETAIL_LABELS, detail_normalise
 
 TEXT = {"class": "govuk-input"}
 
@@ -543,7 +545,7 @@ class ChronologyCorrectionForm(CorrectionForm):
     occurred_at = forms.DateTimeField(label="When it happened", help_text="UK time", widget=WHEN_INPUT)
     category = forms.ChoiceField(choices=NoteCategory.choices, widget=forms.Select(attrs={"class": "govuk-select"}))
     summary = forms.CharField(label="What happened", widget=AREA)
-    editable = ("occurred_at", "category", "summary")
+    editable = CHRONOLOGY_EDITABLE
     field_order = ["occurred_at", "category", "summary", "reason", "entered_in_error"]
 
 
@@ -563,7 +565,7 @@ class ContactCorrectionForm(CorrectionForm):
     method = forms.ChoiceField(label="How", choices=[], widget=forms.Select(attrs={"class": "govuk-select"}))
     outcome = forms.ChoiceField(label="What happened", choices=[], widget=forms.Select(attrs={"class": "govuk-select"}))
     note = forms.CharField(label="Note (optional)", required=False, widget=AREA)
-    editable = ("attempted_at", "method", "outcome", "note")
+    editable = CONTACT_EDITABLE
     field_order = ["attempted_at", "method", "outcome", "note", "reason", "entered_in_error"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -582,7 +584,7 @@ class EpisodeCorrectionForm(CorrectionForm):
     last_seen_with = forms.CharField(label="Who with", required=False, widget=forms.TextInput(attrs=TEXT))
     found_place = forms.CharField(label="Where found", required=False, widget=forms.TextInput(attrs=TEXT))
     found_with = forms.CharField(label="Who the child was with", required=False, widget=forms.TextInput(attrs=TEXT))
-    editable = ("reported_by_name", "last_seen_place", "last_seen_with", "found_place", "found_with")
+    editable = EPISODE_EDITABLE
     field_order = [*editable, "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -598,14 +600,7 @@ class InterviewCorrectionForm(CorrectionForm):
     harm_disclosed = forms.CharField(label="Harm disclosed", required=False, widget=AREA)
     next_steps = forms.CharField(label="What happens next", required=False, widget=AREA)
     factors_other = forms.CharField(label="Other push and pull factors", required=False, widget=AREA)
-    editable = (
-        "childs_words",
-        "where_they_were",
-        "who_they_were_with",
-        "harm_disclosed",
-        "next_steps",
-        "factors_other",
-    )
+    editable = INTERVIEW_EDITABLE
     field_order = [*editable, "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -1,6 +1,7 @@
-"""Checks and normal forms for the identifiers agencies give a child."""
+"""Checks and normal forms for the identifiers agencies give a child, and the names they know the child by."""
 
 import re
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 
@@ -64,3 +65,26 @@ def validate_upn_check_letter(value: str) -> None:
             "Enter a valid unique pupil number: the first letter is a check letter and does not match the "
             "other 12 characters; check the number with the school"
         )
+
+
+def police_ids_with(held: str, more: Iterable[str]) -> str | None:
+    """The ';'-separated police ids ``held`` with each of ``more`` that is new added (within the field's 200
+    characters), or None when none is new."""
+    ids = [p for p in held.split(";") if p]
+    new = [p for p in dict.fromkeys(more) if p and p not in ids]
+    return ";".join([*ids, *new])[:200] if new else None
+
+
+def known_as_with(other_names: str, full_name: str, names: Iterable[str]) -> str | None:
+    """A record's known-as names (``other_names``, ';'-separated) with each of ``names`` that is new added, one
+    that is the record's own name or already there (in any case) left out; None when none is new."""
+    known = [n.strip() for n in other_names.split(";") if n.strip()]
+    seen = {n.lower() for n in known} | {full_name.lower()}
+    added = False
+    for name in names:
+        name = name.strip()
+        if name and name.lower() not in seen:
+            known.append(name)
+            seen.add(name.lower())
+            added = True
+    return "; ".join(known)[:300] if added else None

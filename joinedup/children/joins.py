@@ -24,6 +24,7 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 
+from .identifiers import known_as_with, police_ids_with
 from .models import Child, ChildJoin, Involvement, JoinSource
 
 # Rows that point at a child but are not the child's information: the joins themselves, a child's
@@ -174,15 +175,12 @@ def children_join(
                 _set(changed, keep, name, getattr(joined, field.attname))
         if not keep.looked_after and joined.looked_after:
             _set(changed, keep, "looked_after", True)
-        police_ids = [p for p in keep.police_ids.split(";") if p]
-        police_ids += [p for p in joined.police_ids.split(";") if p and p not in police_ids]
-        _set(changed, keep, "police_ids", ";".join(police_ids)[:200])
-        known_as = [n.strip() for n in keep.other_names.split(";") if n.strip()]
-        for name in [joined.full_name, *joined.other_names.split(";")]:
-            name = name.strip()
-            if name and name.lower() != keep.full_name.lower() and name.lower() not in {n.lower() for n in known_as}:
-                known_as.append(name)
-        _set(changed, keep, "other_names", "; ".join(known_as)[:300])
+        police_ids = police_ids_with(keep.police_ids, joined.police_ids.split(";"))
+        if police_ids is not None:
+            _set(changed, keep, "police_ids", police_ids)
+        known_as = known_as_with(keep.other_names, keep.full_name, [joined.full_name, *joined.other_names.split(";")])
+        if known_as is not None:
+            _set(changed, keep, "other_names", known_as)
         keep.save()
         # Records joined into the joined child earlier now lead to the kept one, and their joins follow.
         for earlier in Child.objects.filter(joined_into=joined):

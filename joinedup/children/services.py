@@ -18,7 +18,13 @@ from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.bulk import rows_insert, rows_update
 from joinedup.linkage import api as linkage
 
-from .identifiers import nhs_number_normalise, validate_nhs_number, validate_upn_check_letter
+from .identifiers import (
+    known_as_with,
+    nhs_number_normalise,
+    police_ids_with,
+    validate_nhs_number,
+    validate_upn_check_letter,
+)
 from .models import (
     DETAIL_LABELS,
     Address,
@@ -789,7 +795,7 @@ def children_record_from_agencies(*, actor: User, described: list[AgencyChild], 
             actor=actor,
             kind=AuditKind.CHILD_CREATED,
             rows=[
-                (child.id, "child", str(child.id), f"From record {d.record_id} of {d.agency.code}'s extract")
+                (child.id, "child", str(child.id), f"From record {d.record_id} of {d.agency.code}'s extract", None)
                 for d, child in zip(described, children, strict=True)
             ],
         )
@@ -816,15 +822,15 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                 if value and not getattr(child, name):
                     setattr(child, name, value)
                     changed.append(name)
-            pnc = described.police_ids
-            if pnc and pnc not in child.police_ids.split(";"):
-                child.police_ids = ";".join(filter(None, [child.police_ids, pnc]))[:200]
+            police_ids = police_ids_with(child.police_ids, [described.police_ids])
+            if police_ids is not None:
+                child.police_ids = police_ids
                 changed.append("police_ids")
             # The name this agency knows the child by, when it differs, is a known-as name on the record.
-            name = f"{described.given_name} {described.family_name}".strip()
-            known_as = [n.strip() for n in child.other_names.split(";") if n.strip()]
-            if name and name.lower() != child.full_name.lower() and name.lower() not in {n.lower() for n in known_as}:
-                child.other_names = "; ".join([*known_as, name])[:300]
+            name = f"{described.given_name} {described.family_name}"
+            known_as = known_as_with(child.other_names, child.full_name, [name])
+            if known_as is not None:
+                child.other_names = known_as
                 changed.append("other_names")
             if changed:
                 filled[child.pk] = child
@@ -849,6 +855,7 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
                     "child",
                     str(child.pk),
                     f"Record {d.record_id} of {d.agency.code}'s extract attached: a hard identifier agrees",
+                    None,
                 )
                 for child, d in attached
             ],

@@ -11,29 +11,14 @@ Anyone else is answered "not found".
 
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.db.models import QuerySet
 
 from joinedup.access import policy
-from joinedup.access.models import BreakGlassGrant
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
 from joinedup.concerns.models import Concern, HandlingCode
 
 from .models import Document, ItemType
-
-
-def _whole_record_shared_with(user: User, child: Child, now: datetime) -> bool:
-    recipient = Q(shared_with_user=user)
-    if user.agency_id is not None:
-        recipient |= Q(shared_with_agency_id=user.agency_id)
-    from joinedup.sharing.models import ShareDecision
-
-    return (
-        ShareDecision.objects.filter(recipient, child=child, entry__isnull=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exists()
-    )
 
 
 def _concerns_outside_conditions(user: User, child: Child) -> list[str]:
@@ -49,13 +34,7 @@ def documents_visible_to(user: User, child: Child, *, now: datetime | None = Non
     documents = Document.objects.filter(child=child)
     if not policy.can_view_child(user, child):
         return documents.none()
-    now = now or timezone.now()
-    whole_record = (
-        policy.sees_all_children(user)
-        or BreakGlassGrant.objects.filter(user=user, child=child, expires_at__gt=now).exists()
-        or _whole_record_shared_with(user, child, now)
-    )
-    if not whole_record:
+    if not policy.sees_whole_record(user, child, now=now):
         documents = documents.filter(owning_agency_id=user.agency_id)
     hidden_concerns = _concerns_outside_conditions(user, child)
     if hidden_concerns:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
-from joinedup.audit.services import audit_record, audit_record_children, audit_record_list
+from joinedup.audit.services import audit_record, audit_record_children, audit_record_many
 from joinedup.children.models import Child, ChildJoin, ConnectionRequest, ConnectionStatus
 from joinedup.imports.models import PersonRecord
 
@@ -25,7 +25,7 @@ def _require(user: User) -> None:
 
 def records_audit(*, user: User, kind: AuditKind, records: Iterable[PersonRecord], reason: str) -> None:
     """One audit row per record shown, naming the child when the record is linked to one; one statement."""
-    audit_record_list(
+    audit_record_many(
         actor=user,
         kind=kind,
         rows=[

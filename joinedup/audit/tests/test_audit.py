@@ -295,7 +295,7 @@ def test_audit_rows_written_in_bulk_hold_what_one_written_alone_holds():
         written = audit_record_many(
             actor=actor,
             kind=AuditKind.CHILD_CREATED,
-            rows=[(child_id, "child", "1", "r"), (None, "import_batch", "2", "")],
+            rows=[(child_id, "child", "1", "r", None), (None, "import_batch", "2", "", None)],
         )
     finally:
         reset_origin(token)
@@ -314,6 +314,6 @@ def test_audit_rows_written_in_bulk_hold_what_one_written_alone_holds():
 def test_audit_rows_written_in_bulk_without_an_actor_name_nobody():
     from joinedup.audit.services import audit_record_many
 
-    audit_record_many(actor=None, kind=AuditKind.IMPORT_RUN, rows=[(None, "import_batch", "3", "")])
+    audit_record_many(actor=None, kind=AuditKind.IMPORT_RUN, rows=[(None, "import_batch", "3", "", None)])
     event = AuditEvent.objects.get(object_id="3")
     assert (event.actor_id, event.actor_username, event.actor_agency_code, event.ip_address) == (None, "", "", None)
