@@ -22,6 +22,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from joinedup.accounts.models import CROSS_AGENCY_ROLES, RoleCode, User
+from joinedup.agencies.models import AgencyKind
 from joinedup.children.models import Child, ChronologyEntry
 
 from .models import BreakGlassGrant
@@ -110,6 +111,19 @@ def can_record_about_child(user: User, child: Child) -> bool:
     return can_record_children(user) and can_view_child(user, child)
 
 
+def is_police(user: User) -> bool:
+    return user.agency is not None and user.agency.kind == AgencyKind.POLICE
+
+
+def can_grade_missing(user: User, child: Child) -> bool:
+    """A missing child's risk grade is the police's (College of Policing APP): police practitioners and managers
+    grade and re-grade it, and the coordinator. Another agency reports the child missing with its reasons for
+    concern; the episode is graded medium until the police grade it."""
+    if not can_record_about_child(user, child):
+        return False
+    return user.has_role(RoleCode.COORDINATOR) or is_police(user)
+
+
 def agency_is_involved(user: User, child: Child) -> bool:
     return child.involvements.filter(agency=user.agency, ended_at__isnull=True).exists()
 
@@ -141,6 +155,13 @@ def can_correct_item(user: User, child: Child, owning_agency_id: int) -> bool:
     if not can_record_about_child(user, child):
         return False
     return user.has_role(RoleCode.COORDINATOR) or user.agency_id == owning_agency_id
+
+
+def can_change_draft(user: User, child: Child, owning_agency_id: int) -> bool:
+    """A draft (an assessment in progress, the child's views in it) belongs to its author's agency until it
+    is completed: only that agency's practitioners and managers write to it. Once complete it is corrected
+    like any item, or reassessed."""
+    return can_record_about_child(user, child) and user.agency_id == owning_agency_id
 
 
 def can_join_children(user: User) -> bool:

@@ -51,7 +51,7 @@ def risk_assessment_start(*, user: User, child: Child) -> RiskAssessment:
 
 
 def _require_editable(user: User, assessment: RiskAssessment) -> None:
-    if not policy.can_record_about_child(user, assessment.child):
+    if not policy.can_change_draft(user, assessment.child, assessment.owning_agency_id):
         raise PermissionDenied
     if assessment.completed_at is not None:
         raise ValidationError("This assessment is complete; start a new one to reassess.")

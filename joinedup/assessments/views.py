@@ -38,7 +38,7 @@ def _indicator_groups(assessment, chosen):  # type: ignore[no-untyped-def]
 @login_required
 def assessment_edit(request: AuthenticatedHttpRequest, assessment_id: UUID) -> HttpResponse:
     assessment = selectors.assessment_get(user=request.user, assessment_id=assessment_id, reason="Assessing risk")
-    if not policy.can_record_about_child(request.user, assessment.child):
+    if not policy.can_change_draft(request.user, assessment.child, assessment.owning_agency_id):
         raise PermissionDenied
     if assessment.completed_at is not None:
         return redirect("assessments:detail", assessment_id=assessment.pk)
@@ -101,6 +101,6 @@ def assessment_detail(request: AuthenticatedHttpRequest, assessment_id: UUID) ->
             "child": assessment.child,
             "selections": selections,
             "sections": [(RiskAssessmentLabels[n], getattr(assessment, n)) for n in services.REQUIRED_SECTIONS],
-            "can_record": policy.can_record_about_child(request.user, assessment.child),
+            "can_record": policy.can_change_draft(request.user, assessment.child, assessment.owning_agency_id),
         },
     )

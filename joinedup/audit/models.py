@@ -97,7 +97,8 @@ class AuditEvent(models.Model):
     )
     actor_username = models.CharField(max_length=150, blank=True)
     actor_agency_code = models.CharField(max_length=12, blank=True)
-    child_id = models.UUIDField(null=True, blank=True, db_index=True)
+    # Indexed by audit_child_time (child first), which serves every lookup by child.
+    child_id = models.UUIDField(null=True, blank=True)
     object_type = models.CharField(max_length=64, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)

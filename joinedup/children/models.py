@@ -128,6 +128,8 @@ class Child(models.Model):
         blank=True,
         related_name="+",
         help_text="The carer's agency, which keeps the Philomena profile up to date.",
+        # Read from the child, never searched by: no index to keep up on every child written.
+        db_index=False,
     )
     postcode = models.CharField(max_length=10, blank=True)
     la_child_id = models.CharField("local authority child id", max_length=20, blank=True)
@@ -156,7 +158,8 @@ class Child(models.Model):
         related_name="+",
         help_text="Set when this record was found to be another child's: its links lead there.",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Read from the child, never searched by (users are deactivated, not deleted): no index to keep up.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -226,13 +229,14 @@ class Involvement(models.Model):
     service = models.CharField(max_length=200, blank=True, help_text="The agency's service working with the child.")
     reason = models.CharField(max_length=300, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
+    # Who opened and ended an involvement are read from it, never searched by: no indexes to keep up.
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.TextField(blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
     )
 
     class Meta:

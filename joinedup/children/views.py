@@ -17,6 +17,7 @@ from joinedup.contacts.selectors import contact_summary
 from joinedup.jobs.services import children_export_request
 from joinedup.missing import selectors as missing_selectors
 from joinedup.screening.permissions import can_screen
+from joinedup.sharing.selectors import shares_of
 from joinedup.sharing.services import share_decision_record
 
 from . import details, selectors, services
@@ -126,6 +127,7 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "missing_now": missing_now,
             "missing_now_grading": missing_now.current_grading if missing_now else None,
             "joins": selectors.joins_of(child=child),
+            "shares": list(shares_of(child=child)),
             "can_join": policy.can_join_children(user),
             "agency_records": child.person_records.select_related("agency").order_by("agency__code", "record_id"),
         },

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -41,6 +43,18 @@ class ReportForm(forms.Form):
     )
     rationale = _area("Reasons for the risk grade", required=True)
     information_from = _text("Who supplied the information, and when")
+
+    def __init__(self, *args: Any, grader: bool = True, **kwargs: Any) -> None:
+        """``grader``: whether the user grades the risk (the police, the coordinator). Anyone else reports the
+        child missing with their reasons for concern, and the police grade it."""
+        super().__init__(*args, **kwargs)
+        if not grader:
+            del self.fields["grade"]
+            self.fields["rationale"].label = "Your reasons for concern"
+            self.fields["rationale"].help_text = (
+                "The police grade the risk. Until they do, the episode is graded medium and everyone working "
+                "with the child is alerted."
+            )
 
 
 class RegradeForm(forms.Form):

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.access import policy
@@ -24,7 +25,8 @@ from joinedup.audit.services import audit_record
 from joinedup.children.models import Child, ItemCorrection, ItemKind
 from joinedup.children.services import correction_require, item_correction_apply
 from joinedup.deadlines import is_historical_return, return_interview_due
-from joinedup.sharing.models import LawfulBasis, ShareDecision
+from joinedup.sharing.models import ShareDecision
+from joinedup.sharing.services import share_under_agreement
 
 from .models import (
     Alert,
@@ -40,6 +42,20 @@ from .models import (
 )
 
 logger = logging.getLogger(__name__)
+
+
+ALERT_EMAIL_SUBJECT = "joinedup: you have a new alert"
+ALERT_EMAIL_BODY = (
+    "There is a new alert for you in joinedup about a child you work with.\n\n"
+    "Sign in to see it: {url}\n\nDo not reply to this email."
+)
+NOT_POLICE_GRADE = (
+    "Only the police grade a missing child's risk: leave the grade to them and give your reasons for concern."
+)
+REPORTED_GRADE_RATIONALE = (
+    "Reported by {agency} without a police risk grade: graded medium until the police grade it. "
+    "Reasons for concern: {reasons}"
+)
 
 
 def _london(moment: datetime) -> str:
@@ -121,9 +137,10 @@ def _push_alerts(child: Child, episode: MissingEpisode, message: str) -> int:
 
     def send() -> None:
         try:
+            # Nothing personal leaves by email: no name, no grade, no place; only that there is an alert.
             send_mail(
-                subject=f"joinedup: {message}",
-                message=f"{message}\n\nSign in to joinedup to see the episode. Do not reply to this email.",
+                subject=ALERT_EMAIL_SUBJECT,
+                message=ALERT_EMAIL_BODY.format(url=settings.JOINEDUP_SITE_URL + reverse("missing:alerts")),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=emails,
             )
@@ -140,8 +157,8 @@ def missing_episode_report(
     user: User,
     child: Child,
     started_at: datetime,
-    grade: str,
     rationale: str,
+    grade: str = "",
     kind: str = EpisodeKind.MISSING,
     reported_at: datetime | None = None,
     reported_by_name: str = "",
@@ -152,16 +169,26 @@ def missing_episode_report(
 ) -> MissingEpisode:
     """Record that a child is missing (or away from placement), with the first risk grading, and alert.
 
+    The grade is the police's (``policy.can_grade_missing``): another agency leaves ``grade`` empty and gives
+    its reasons for concern as ``rationale``; the episode is graded medium until the police grade it.
     ``returned_at`` records an episode that is already over (a past one, which may come before a later
     episode): it opens the return interview instead of alerting."""
     if not policy.can_record_about_child(user, child) or user.agency is None:
         raise PermissionDenied
     if kind not in EpisodeKind.values:
         raise ValidationError({"kind": "Choose missing or away from placement."})
-    if grade not in RiskGrade.values:
+    grader = policy.can_grade_missing(user, child)
+    if grader and grade not in RiskGrade.values:
         raise ValidationError({"grade": "Choose the risk grade."})
+    if not grader and grade:
+        raise ValidationError({"grade": NOT_POLICE_GRADE})
     if not rationale.strip():
-        raise ValidationError({"rationale": "Enter the reasons for the risk grade."})
+        raise ValidationError(
+            {"rationale": "Enter the reasons for the risk grade." if grader else "Enter your reasons for concern."}
+        )
+    if not grader:
+        grade = RiskGrade.MEDIUM
+        rationale = REPORTED_GRADE_RATIONALE.format(agency=user.agency.name, reasons=rationale.strip())
     now = timezone.now()
     if started_at > now:
         raise ValidationError({"started_at": "The time the child went missing must be in the past."})
@@ -224,7 +251,8 @@ def missing_episode_regrade(
 
     ``graded_at`` records a grading made earlier (e.g. by phone) when it is entered later.
     """
-    _require_recorder(user, episode)
+    if not policy.can_grade_missing(user, episode.child):
+        raise PermissionDenied
     if grade not in RiskGrade.values:
         raise ValidationError({"grade": "Choose the risk grade."})
     if not rationale.strip():
@@ -423,8 +451,8 @@ def philomena_profile_save(*, user: User, child: Child, **fields: object) -> Phi
 def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[ShareDecision]:
     """Share the child's record, with the Philomena profile, with police: one action, recorded as a decision.
 
-    The Philomena protocol is agreed in advance by the partnership, so the sharer
-    records the decision under it and is named as its approver.
+    The Philomena protocol is agreed in advance by the partnership (a standing agreement, as data): the
+    decision names the agreement as what approved it, not the sharer.
     """
     child = episode.child
     if not episode.is_open or not policy.can_record_about_child(user, child) or user.agency is None:
@@ -445,25 +473,15 @@ def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[
                 .exists()
             ):
                 continue  # already shared under the protocol: one decision is enough
-            decision = ShareDecision.objects.create(
+            decision = share_under_agreement(
+                user=user,
                 child=child,
-                shared_by_agency=user.agency,
+                agreement_code="philomena",
                 shared_with_agency=agency,
-                lawful_basis=LawfulBasis.UK_GDPR_VITAL_INTERESTS,
                 purpose=(
                     f"Philomena protocol: {child.full_name} is missing; the profile is shared so police can find them."
                 ),
-                decided_by=user,
-                approved_by=user,
-            )
-            audit_record(
-                actor=user,
-                kind=AuditKind.SHARE_RECORDED,
-                child_id=child.pk,
-                object_type="share_decision",
-                object_id=str(decision.pk),
-                reason=decision.purpose,
-                payload={"protocol": "philomena", "shared_with_agency": agency.code, "episode": str(episode.pk)},
+                payload={"episode": episode.pk},
             )
             decisions.append(decision)
     return decisions

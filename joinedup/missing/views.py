@@ -43,7 +43,7 @@ def episode_report(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRes
     child = child_find(user=request.user, child_id=child_id)
     _require(policy.can_record_about_child(request.user, child))
     child = child_get(user=request.user, child_id=child.pk, reason="Reporting the child missing")
-    form = forms.ReportForm(request.POST or None)
+    form = forms.ReportForm(request.POST or None, grader=policy.can_grade_missing(request.user, child))
     if request.method == "POST" and form.is_valid():
         result: dict[str, MissingEpisode] = {}
 
@@ -73,6 +73,7 @@ def episode_detail(request: AuthenticatedHttpRequest, episode_id: UUID) -> HttpR
             and is_overdue(interview.due_at, done_at=interview.completed_at, now=now)
             and interview.response != "declined",
             "can_record": policy.can_record_about_child(request.user, episode.child),
+            "can_grade": policy.can_grade_missing(request.user, episode.child),
             "has_profile": PhilomenaProfile.objects.filter(child=episode.child).exists(),
             "repeat": selectors.repeat_missing(child=episode.child),
         },
@@ -94,6 +95,8 @@ def episode_step(request: AuthenticatedHttpRequest, episode_id: UUID, step: str)
     episode = selectors.episode_get(user=request.user, episode_id=episode_id, reason=f"Recording a step: {step}")
     user = request.user
     _require(policy.can_record_about_child(user, episode.child))
+    if step == "regrade":
+        _require(policy.can_grade_missing(user, episode.child))
     form_class, title = STEPS[step]
     interview = ReturnInterview.objects.filter(episode=episode).first()
     if step in {"offer", "interview", "action"} and interview is None:

@@ -5,7 +5,7 @@ from django.db.models.functions import Length, Replace, Trim
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from joinedup.agencies.models import Agency
+from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.children.models import Child, ChronologyEntry
 
 
@@ -25,6 +25,28 @@ class LawfulBasis(models.TextChoices):
     CHILDREN_ACT_1989_S17 = "ca1989_s17", "Children Act 1989 section 17 (child in need)"
     CHILDREN_ACT_2004_S11 = "ca2004_s11", "Children Act 2004 section 11 (duty to safeguard)"
     CRIME_AND_DISORDER_ACT_S115 = "cda1998_s115", "Crime and Disorder Act 1998 section 115"
+
+
+class SharingAgreement(models.Model):
+    """A standing agreement of the partnership (data, not code) that pre-approves one kind of share, so the
+    sharer needs no second person's approval: the Philomena protocol shares a missing looked-after child's
+    profile with police. A share made under it names it instead of an approver."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    description = models.TextField()
+    lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices)
+    shares_with_kind = models.CharField(
+        max_length=32, choices=AgencyKind.choices, help_text="The kind of agency the agreement shares with."
+    )
+    agreed_on = models.DateField()
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class ShareDecision(models.Model):
@@ -58,7 +80,13 @@ class ShareDecision(models.Model):
     lawful_basis = models.CharField(max_length=20, choices=LawfulBasis.choices)
     purpose = models.TextField()
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Somebody other than the sharer approves a share, or a standing agreement pre-approved it (never both).
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    agreement = models.ForeignKey(
+        SharingAgreement, on_delete=models.PROTECT, related_name="+", null=True, blank=True, db_index=False
+    )
     decided_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)
 
@@ -79,6 +107,17 @@ class ShareDecision(models.Model):
                     | models.Q(shared_with_agency__isnull=True, shared_with_user__isnull=False)
                 ),
                 name="share_has_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(approved_by__isnull=False, agreement__isnull=True)
+                    | models.Q(approved_by__isnull=True, agreement__isnull=False)
+                ),
+                name="share_approved_or_agreed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("decided_by")),
+                name="share_not_approved_by_sharer",
             ),
         ]
 

@@ -10,7 +10,7 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child, ChronologyEntry
 
-from .models import LawfulBasis, ShareDecision
+from .models import LawfulBasis, ShareDecision, SharingAgreement
 
 
 def share_decision_record(
@@ -65,6 +65,53 @@ def share_decision_record(
                 "shared_with_agency": shared_with_agency.code if shared_with_agency else None,
                 "shared_with_user": shared_with_user.username if shared_with_user else None,
                 "entry": entry.pk if entry else None,
+            },
+        )
+    return decision
+
+
+def share_under_agreement(
+    *,
+    user: User,
+    child: Child,
+    agreement_code: str,
+    shared_with_agency: Agency,
+    purpose: str,
+    payload: dict[str, object] | None = None,
+) -> ShareDecision:
+    """Share a child's record under a standing agreement of the partnership (the Philomena protocol): the
+    agreement pre-approves it, so the decision names the agreement instead of a second person, and says so.
+    Refused where the agreement is unknown or no longer active, or does not share with that kind of agency."""
+    if not policy.can_share_child(user, child) or user.agency is None:
+        raise PermissionDenied
+    agreement = SharingAgreement.objects.filter(code=agreement_code, is_active=True).first()
+    if agreement is None:
+        raise ValidationError("The partnership has no active agreement for this share: ask a manager to approve it.")
+    if shared_with_agency.kind != agreement.shares_with_kind:
+        raise ValidationError(f"{agreement.name} shares only with {agreement.get_shares_with_kind_display()}.")
+    if not purpose.strip():
+        raise ValidationError({"purpose": "Enter the purpose of sharing."})
+    with transaction.atomic():
+        decision = ShareDecision.objects.create(
+            child=child,
+            shared_by_agency=user.agency,
+            shared_with_agency=shared_with_agency,
+            lawful_basis=agreement.lawful_basis,
+            purpose=purpose.strip(),
+            decided_by=user,
+            agreement=agreement,
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.SHARE_RECORDED,
+            child_id=child.pk,
+            object_type="share_decision",
+            object_id=str(decision.pk),
+            reason=decision.purpose,
+            payload={
+                "agreement": agreement.code,
+                "shared_with_agency": shared_with_agency.code,
+                **{key: str(value) for key, value in (payload or {}).items()},
             },
         )
     return decision

@@ -20,7 +20,7 @@ from joinedup.assessments.services import (
     risk_assessment_start,
     risk_assessment_update,
 )
-from joinedup.children.tests.factories import ChildFactory
+from joinedup.children.tests.factories import ChildFactory, InvolvementFactory
 
 THRESHOLDS = {"none": 0, "low": 6, "medium": 11, "high": 16}
 SECTIONS = {
@@ -212,3 +212,28 @@ def test_a_due_review_is_on_the_assessors_and_their_managers_work_list(world, si
             assert (child.full_name in page) is expected
             if expected:
                 assert "Overdue" in page
+
+
+def test_a_draft_belongs_to_its_authors_agency_until_completed(world, sign_in):
+    """A police officer working with the child cannot overwrite social care's draft, the child's views included."""
+    practitioner, child = world
+    assessment = _assess(practitioner, child, [], childs_views="I feel safe at my nan's.")
+    police = AgencyFactory.create(code="POL")
+    officer = UserFactory.create(agency=police)
+    InvolvementFactory.create(child=child, agency=police)
+    before = (assessment.childs_views, assessment.score, list(assessment.selections.values_list("pk", flat=True)))
+
+    with pytest.raises(PermissionDenied):
+        risk_assessment_update(user=officer, assessment=assessment, evidence_by_code={}, childs_views="Nothing to say.")
+    with pytest.raises(PermissionDenied):
+        risk_assessment_complete(user=officer, assessment=assessment)
+    page = sign_in(officer).post(f"/assessments/{assessment.pk}/edit/", {"childs_views": "Nothing to say."})
+
+    assert page.status_code == 403
+    assessment.refresh_from_db()
+    assert (assessment.childs_views, assessment.score, list(assessment.selections.values_list("pk", flat=True))) == (
+        before
+    )
+    assert assessment.completed_at is None
+    assert "Continue the assessment" not in sign_in(officer).get(f"/assessments/{assessment.pk}/").content.decode()
+    assert "Continue the assessment" in sign_in(practitioner).get(f"/assessments/{assessment.pk}/").content.decode()

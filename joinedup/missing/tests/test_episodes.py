@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -139,6 +140,8 @@ def report(world: World, **overrides: Any) -> MissingEpisode:
         "last_seen_place": "Westbrook bus station",
         "last_seen_with": "Two older males",
     } | overrides
+    if "grade" not in overrides and not policy.can_grade_missing(arguments["user"], arguments["child"]):
+        arguments["grade"] = ""  # another agency reports with its reasons for concern; the police grade it
     return services.missing_episode_report(**arguments)
 
 
@@ -623,8 +626,22 @@ def test_a_report_emails_the_people_alerted_and_the_duty_teams_once_it_is_saved(
         "duty@sc.example",
         "mash@pol.example",
     }
-    assert "Jordan Ashdown has been reported missing" in email.subject
-    assert "Jordan Ashdown has been reported missing" in email.body
+    assert email.subject == "joinedup: you have a new alert"
+    assert "/missing/alerts/" in email.body
+
+
+def test_an_alert_email_carries_nothing_personal(world, django_capture_on_commit_callbacks):
+    """Email leaves the platform: it says there is an alert and links to the alerts, nothing more."""
+    with django_capture_on_commit_callbacks(execute=True):
+        episode = report(world, grade=RiskGrade.HIGH)
+        services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=1))
+
+    assert len(mail.outbox) == 2
+    for email in mail.outbox:
+        text = f"{email.subject}\n{email.body}"
+        for personal in ("Jordan", "Ashdown", "high", "medium", "Westbrook bus station", "Two older males", "risk"):
+            assert personal not in text, personal
+        assert settings.JOINEDUP_SITE_URL + "/missing/alerts/" in email.body
 
 
 def test_the_alert_email_waits_for_the_report_to_be_committed(world, django_capture_on_commit_callbacks):
@@ -661,7 +678,7 @@ def test_finding_the_child_alerts_and_emails_the_same_people(world, django_captu
         "duty@sc.example",
         "mash@pol.example",
     }
-    assert "Jordan Ashdown has been found" in mail.outbox[0].subject
+    assert mail.outbox[0].subject == "joinedup: you have a new alert"
 
 
 def test_the_alert_badge_shows_the_key_workers_unread_alert_as_soon_as_someone_else_reports(world, sign_in):
@@ -1047,7 +1064,12 @@ def test_sharing_the_philomena_profile_from_an_open_episode_records_one_decision
         assert "Philomena" in decision.purpose
         assert (decision.shared_by_agency, decision.decided_by) == (world.social_care, world.key_worker)
         assert decision.entry is None, "the whole record"
+        # Nobody approves their own share: the protocol, a standing agreement of the partnership, approved it.
+        assert decision.approved_by is None
+        assert decision.agreement is not None and decision.agreement.code == "philomena"
     assert policy.can_view_child(transport_officer, world.child)
+    page = sign_in(world.key_worker).get(f"/children/{world.child.pk}/").content.decode()
+    assert "pre-approved by The Philomena protocol, a standing agreement of the partnership" in page
     assert AuditEvent.objects.filter(kind=AuditKind.SHARE_RECORDED, child_id=world.child.pk).count() == 2
 
 
@@ -1196,6 +1218,49 @@ def test_the_return_page_shows_a_return_before_the_start_as_an_error_on_the_fiel
     assert "The return must be after the child went missing." in html(response)
     episode.refresh_from_db()
     assert episode.is_open
+
+
+def test_only_the_police_or_the_coordinator_grade_again_and_a_refused_grade_writes_nothing(world, sign_in):
+    episode = report(world, grade=RiskGrade.HIGH)
+    before = list(episode.gradings.values_list("pk", "grade"))
+    Alert.objects.all().delete()
+
+    # Social care (the key worker) and the carer's agency work with the child but do not grade the risk.
+    for user in (world.key_worker, world.carer_worker):
+        with pytest.raises(PermissionDenied):
+            services.missing_episode_regrade(user=user, episode=episode, grade=RiskGrade.LOW, rationale="Safe now")
+        page = sign_in(user).post(f"/missing/episodes/{episode.pk}/regrade/", {"grade": "low", "rationale": "Safe"})
+        assert page.status_code == 403
+        assert "Grade the risk again" not in html(sign_in(user).get(f"/missing/episodes/{episode.pk}/"))
+
+    assert list(episode.gradings.values_list("pk", "grade")) == before
+    assert not Alert.objects.exists()
+    assert audit_kinds(world.child).count(AuditKind.MISSING_REGRADED) == 0
+
+    coordinator = UserFactory.create(agency=world.social_care, roles=[RoleCode.COORDINATOR])
+    services.missing_episode_regrade(user=coordinator, episode=episode, grade=RiskGrade.LOW, rationale="Safe now")
+    assert episode.current_grading is not None and episode.current_grading.grade == RiskGrade.LOW
+    assert alerted(episode) == {"sc.keyworker", "sc.duty", "pol.duty"}, "every re-grade alerts"
+
+
+def test_another_agency_reports_without_a_grade_and_the_episode_waits_for_the_police_grade(world, sign_in):
+    with pytest.raises(ValidationError) as refused:
+        report(world, user=world.key_worker, grade=RiskGrade.LOW)
+    assert refused.value.message_dict["grade"] == [services.NOT_POLICE_GRADE]
+    assert not MissingEpisode.objects.exists()
+
+    form = html(sign_in(world.key_worker).get(f"/missing/children/{world.child.pk}/report/"))
+    assert "Your reasons for concern" in form and 'name="grade"' not in form
+
+    episode = report(world, user=world.key_worker, grade="", rationale="Not back from school, phone off")
+    grading = episode.current_grading
+    assert grading is not None and grading.grade == RiskGrade.MEDIUM
+    assert grading.rationale == (
+        "Reported by Westbrook children's services without a police risk grade: graded medium until the police "
+        "grade it. Reasons for concern: Not back from school, phone off"
+    )
+    assert alerted(episode) == {"sc.keyworker", "sc.duty", "pol.duty"}
+    assert "Grade the risk again" in html(sign_in(world.police_officer).get(f"/missing/episodes/{episode.pk}/"))
 
 
 def test_the_regrade_page_adds_a_grading(world, sign_in):

@@ -16,13 +16,13 @@ from django.urls import reverse
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.accounts.tests.factories import UserFactory
-from joinedup.agencies.models import Agency
+from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.agencies.tests.factories import AgencyFactory
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.models import Child
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
-from joinedup.sharing.models import LawfulBasis, ShareDecision
-from joinedup.sharing.services import share_decision_record
+from joinedup.sharing.models import LawfulBasis, ShareDecision, SharingAgreement
+from joinedup.sharing.services import share_decision_record, share_under_agreement
 from joinedup.sharing.tests.factories import ShareDecisionFactory
 
 PURPOSE = "Police need the safety plan to plan the return home"
@@ -102,6 +102,42 @@ def test_the_database_refuses_a_share_with_both_an_agency_and_a_person(world):
         ShareDecision.objects.create(**_row(world, shared_with_user=world.police_practitioner))
 
     assert not ShareDecision.objects.exists()
+
+
+def test_the_database_refuses_a_share_approved_by_the_sharer_or_by_nobody(world):
+    for overrides in ({"approved_by": world.social_worker}, {"approved_by": None}):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            ShareDecision.objects.create(**_row(world, **overrides))
+
+    assert not ShareDecision.objects.exists()
+
+
+def test_a_share_under_an_inactive_agreement_or_with_another_kind_of_agency_is_refused(world):
+    philomena = SharingAgreement.objects.get(code="philomena")
+    world.police.kind = AgencyKind.POLICE
+    world.police.save()
+
+    with pytest.raises(ValidationError):
+        share_under_agreement(
+            user=world.social_worker,
+            child=world.child,
+            agreement_code="philomena",
+            shared_with_agency=world.social_care,
+            purpose=PURPOSE,
+        )
+    philomena.is_active = False
+    philomena.save()
+    with pytest.raises(ValidationError):
+        share_under_agreement(
+            user=world.social_worker,
+            child=world.child,
+            agreement_code="philomena",
+            shared_with_agency=world.police,
+            purpose=PURPOSE,
+        )
+
+    assert not ShareDecision.objects.exists()
+    assert not AuditEvent.objects.filter(kind=AuditKind.SHARE_RECORDED).exists()
 
 
 def test_the_database_refuses_a_share_with_no_recipient(world):
