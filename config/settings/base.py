@@ -133,6 +133,8 @@ JOINEDUP_OTP_REQUIRED = env_bool("JOINEDUP_OTP_REQUIRED", True)
 JOINEDUP_IDLE_TIMEOUT = timedelta(minutes=15)
 JOINEDUP_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 JOINEDUP_BREAK_GLASS_DURATION = timedelta(hours=4)
+# Emergency-access lookups that match no single child, audited; after this many in an hour, every lookup waits.
+JOINEDUP_BREAK_GLASS_FAILURES_PER_HOUR = 5
 JOINEDUP_DEMO = env_bool("JOINEDUP_DEMO", False)
 OTP_TOTP_ISSUER = "joinedup"
 AXES_FAILURE_LIMIT = 5

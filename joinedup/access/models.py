@@ -12,7 +12,8 @@ class ReviewOutcome(models.TextChoices):
 class BreakGlassGrant(models.Model):
     """Emergency access to a child's record, granted for a stated reason and for a limited time.
 
-    Every grant lands on the requester's manager's review list.
+    Every grant goes to a named reviewer, chosen when it is granted: a manager of the requester's agency, or
+    the partnership's designated reviewer (the coordinator) where the agency has none.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants")
@@ -20,6 +21,14 @@ class BreakGlassGrant(models.Model):
     reason = models.TextField()
     granted_at = models.DateTimeField()
     expires_at = models.DateTimeField()
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="break_glass_to_review",
+        help_text="Empty only for grants made before reviewers were named: those go to the agency's managers.",
+    )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

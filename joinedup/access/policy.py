@@ -214,14 +214,20 @@ def can_request_break_glass(user: User) -> bool:
 
 
 def can_review_break_glass(user: User) -> bool:
-    return _signed_in(user) and user.has_role(RoleCode.MANAGER)
+    """Managers review their staff's emergency access; the coordinator is the partnership's designated
+    reviewer for an agency with no manager."""
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
 
 
 def break_glass_reviewable_by(user: User) -> QuerySet[BreakGlassGrant]:
-    """Grants a manager reviews: those of staff in the manager's own agency, other than their own."""
+    """Grants this user reviews: those naming them as reviewer (and, for grants made before reviewers were
+    named, a manager's own agency's staff's), never their own."""
     if not can_review_break_glass(user):
         return BreakGlassGrant.objects.none()
-    return BreakGlassGrant.objects.filter(user__agency=user.agency).exclude(user=user)
+    named = Q(reviewer=user)
+    if user.has_role(RoleCode.MANAGER):
+        named |= Q(reviewer__isnull=True, user__agency=user.agency)
+    return BreakGlassGrant.objects.filter(named).exclude(user=user)
 
 
 def can_export_children(user: User) -> bool:

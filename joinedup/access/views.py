@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
 
-from . import policy, services
+from . import policy, selectors, services
 from .forms import BreakGlassForm, ReviewForm
 from .models import BreakGlassGrant
 
@@ -46,7 +46,7 @@ def review_decide(request: AuthenticatedHttpRequest, grant_id: int) -> HttpRespo
     if not policy.can_review_break_glass(request.user):
         raise PermissionDenied
     try:
-        grant = policy.break_glass_reviewable_by(request.user).select_related("user").get(pk=grant_id)
+        grant = policy.break_glass_reviewable_by(request.user).select_related("user", "child").get(pk=grant_id)
     except BreakGlassGrant.DoesNotExist:
         raise Http404("No such emergency access") from None
     form = ReviewForm(request.POST or None)
@@ -57,4 +57,8 @@ def review_decide(request: AuthenticatedHttpRequest, grant_id: int) -> HttpRespo
             form.add_error(None, error)
         else:
             return redirect("access:review-list")
-    return render(request, "access/review_decide.html", {"form": form, "grant": grant})
+    return render(
+        request,
+        "access/review_decide.html",
+        {"form": form, "grant": grant, "viewed": selectors.break_glass_seen(reviewer=request.user, grant=grant)},
+    )

@@ -21,6 +21,7 @@ class AuditKind(models.TextChoices):
     SHARE_RECORDED = "share_recorded", "Recorded a decision to share"
     BREAK_GLASS_GRANTED = "break_glass_granted", "Emergency (break-glass) access granted"
     BREAK_GLASS_REVIEWED = "break_glass_reviewed", "Emergency access reviewed"
+    BREAK_GLASS_REFUSED = "break_glass_refused", "Emergency access refused: no single child matched, or too many tries"
     EXPORT_REQUESTED = "export_requested", "Requested an export"
     EXPORT_DOWNLOADED = "export_downloaded", "Downloaded an export"
     SIGNED_IN = "signed_in", "Signed in"

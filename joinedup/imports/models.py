@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
+from joinedup.jobs.models import Job
 
 
 class ImportKind(models.TextChoices):
@@ -152,3 +153,63 @@ class EventRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency.code} {self.event_id} ({self.event_type})"
+
+
+class ReturnKind(models.TextChoices):
+    SSDA903_MISSING = "ssda903_missing", "SSDA903 missing table"
+    ANNEX_A_MISSING = "annex_a_missing", "Ofsted Annex A list 8, missing columns"
+
+
+class ReturnFile(models.Model):
+    """A missing return the worker built for the user who asked for it, kept for ``RETURN_FILE_DAYS`` days.
+
+    The CSV is held in the database, a ``ReturnFileChunk`` per 2,000 children, so a return of any size is
+    written and served a chunk at a time, alike on SQLite and PostgreSQL, with nothing on disk to back up or clean
+    apart. ``ready_at`` is set when the last chunk is written; until then the file cannot be downloaded.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=ReturnKind.choices)
+    # The last day of Annex A's 12 months; none for the SSDA903 table, which holds every episode.
+    period_end = models.DateField(null=True, blank=True)
+    job = models.OneToOneField(Job, on_delete=models.CASCADE, related_name="return_file")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    ready_at = models.DateTimeField(null=True, blank=True)
+    file_name = models.CharField(max_length=200)
+    rows = models.PositiveIntegerField(default=0)
+    children = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["requested_by", "kind", "-created_at"], name="return_file_latest"),
+            models.Index(fields=["created_at"], name="return_file_created"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def is_ready(self) -> bool:
+        return self.ready_at is not None
+
+
+class ReturnFileChunk(models.Model):
+    """One piece of a return file's CSV, in order (the first holds the header), with the children its rows are
+    about: downloading the file audits each of them."""
+
+    return_file = models.ForeignKey(ReturnFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    text = models.TextField()
+    # The children's ids (32 hex digits each), space-separated.
+    child_ids = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["return_file", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["return_file", "number"], name="return_file_chunk_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.return_file} part {self.number}"

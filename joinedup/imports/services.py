@@ -7,7 +7,7 @@ This module is the app's public surface; the work is split by job behind it:
 - ``ssda903``: the SSDA903 missing table import;
 - ``extract``: agency extracts (people and events), at once or in the worker, and events waiting for linkage;
 - ``corrections``: importing a kept-aside row again with corrected values;
-- ``returns``: the SSDA903 missing table and Annex A list 8 exports.
+- ``returns``: the SSDA903 missing table and Annex A list 8 returns, built in the worker or written at once.
 
 Each import checks permission, then writes inside one transaction with a savepoint per row: a row that breaks
 a rule is kept aside (RejectedRow) and never half-applied, and the rest go in. One IMPORT_RUN audit row
@@ -24,7 +24,15 @@ from .extract import (
     extract_files_collect,
     waiting_events_apply,
 )
-from .returns import annex_a_missing_export, ssda903_missing_export
+from .returns import (
+    annex_a_missing_export,
+    return_build_request,
+    return_build_run,
+    return_csv_write,
+    return_file_download,
+    return_files_delete_expired,
+    ssda903_missing_export,
+)
 from .ssda903 import ssda903_missing_import
 
 __all__ = [
@@ -36,6 +44,11 @@ __all__ = [
     "annex_a_missing_export",
     "extract_files_collect",
     "rejected_row_reimport",
+    "return_build_request",
+    "return_build_run",
+    "return_csv_write",
+    "return_file_download",
+    "return_files_delete_expired",
     "ssda903_missing_export",
     "ssda903_missing_import",
     "waiting_events_apply",

@@ -1,16 +1,19 @@
+from datetime import date
 from uuid import UUID
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
 
-from . import permissions, selectors, services
+from . import permissions, returns, selectors, services
 from .forms import AnnexAForm, ExtractUploadForm, RejectedRowForm, Ssda903UploadForm
+from .models import ReturnFile, ReturnKind
 from .parsers import ImportFileError
 
 
@@ -89,31 +92,78 @@ def rejected_row_fix(request: AuthenticatedHttpRequest, row_id: int) -> HttpResp
     return render(request, "imports/rejected_fix.html", {"form": form, "row": row})
 
 
+# --- The missing returns: built in the worker, downloaded when ready (see returns.py) -------------------------
+
+RECENT_RETURN_FILES = 20
+
+
+def _returns_page(request: AuthenticatedHttpRequest, form: AnnexAForm, status: int = 200) -> HttpResponse:
+    files = list(returns.return_files_for(user=request.user)[:RECENT_RETURN_FILES])
+    return render(
+        request,
+        "imports/returns.html",
+        {"annex_form": form, "files": files, "kept_days": returns.RETURN_FILE_DAYS},
+        status=status,
+    )
+
+
 @login_required
-def returns(request: AuthenticatedHttpRequest) -> HttpResponse:
+def returns_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(permissions.can_export_missing(request.user))
-    return render(request, "imports/returns.html", {"annex_form": AnnexAForm()})
+    return _returns_page(request, AnnexAForm())
 
 
-def _csv_download(text: str, name: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+def _serve(request: AuthenticatedHttpRequest, return_file: ReturnFile) -> HttpResponseBase:
+    try:
+        texts = services.return_file_download(user=request.user, return_file=return_file)
+    except returns.ReturnFileOutdated:
+        messages.error(request, "That file holds a child you may no longer see. Build the return again.")
+        return redirect("imports:returns")
+    response = StreamingHttpResponse(texts, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{return_file.file_name}"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-@login_required
-def ssda903_download(request: AuthenticatedHttpRequest) -> HttpResponse:
-    text = services.ssda903_missing_export(user=request.user)
-    return _csv_download(text, f"ssda903-missing-{timezone.localdate():%Y%m%d}.csv")
+def _build_or_latest(request: AuthenticatedHttpRequest, kind: ReturnKind, period_end: date | None) -> HttpResponseBase:
+    """POST builds the return in the worker and shows its progress; GET downloads the newest ready file of it,
+    or shows the one being built, or says to build it."""
+    if request.method == "POST":
+        built = services.return_build_request(user=request.user, kind=kind, period_end=period_end)
+        return redirect("imports:return-file", file_id=built.pk)
+    latest = returns.return_file_latest(user=request.user, kind=kind, period_end=period_end)
+    if latest is None:
+        messages.info(request, f"No {kind.label} is ready for you yet. Build it here; it is kept for you to download.")
+        return redirect("imports:returns")
+    if not latest.is_ready:
+        return redirect("imports:return-file", file_id=latest.pk)
+    return _serve(request, latest)
 
 
 @login_required
-def annex_a_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+def ssda903_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     _require(permissions.can_export_missing(request.user))
-    form = AnnexAForm(request.GET or None)
-    if request.GET and not form.is_valid():
-        return render(request, "imports/returns.html", {"annex_form": form}, status=400)
-    period_end = form.cleaned_data["period_end"] if request.GET else timezone.localdate()
-    text = services.annex_a_missing_export(user=request.user, period_end=period_end)
-    return _csv_download(text, f"annex-a-list-8-missing-{period_end:%Y%m%d}.csv")
+    return _build_or_latest(request, ReturnKind.SSDA903_MISSING, None)
+
+
+@login_required
+def annex_a_download(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    _require(permissions.can_export_missing(request.user))
+    data = request.POST if request.method == "POST" else request.GET
+    form = AnnexAForm(data or None)
+    if data and not form.is_valid():
+        return _returns_page(request, form, status=400)
+    # A build without a date is for the 12 months to today; a download without one is the newest of any period.
+    period_end = form.cleaned_data["period_end"] if data else None
+    return _build_or_latest(request, ReturnKind.ANNEX_A_MISSING, period_end)
+
+
+@login_required
+def return_file_detail(request: AuthenticatedHttpRequest, file_id: UUID) -> HttpResponse:
+    return_file = returns.return_file_get(user=request.user, file_id=file_id)
+    return render(request, "imports/return_file.html", {"file": return_file, "job": return_file.job})
+
+
+@login_required
+def return_file_download(request: AuthenticatedHttpRequest, file_id: UUID) -> HttpResponseBase:
+    return _serve(request, returns.return_file_get(user=request.user, file_id=file_id))

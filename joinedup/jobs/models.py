@@ -9,6 +9,7 @@ class JobKind(models.TextChoices):
     CHILDREN_EXPORT = "children_export", "Export of the children list"
     MAPPING_REFRESH = "mapping_refresh", "Refresh of the mapping of people, places and things"
     EXTRACT_IMPORT = "extract_import", "Import of an agency extract"
+    RETURN_BUILD = "return_build", "Building a missing return"
 
 
 class JobStatus(models.TextChoices):

@@ -3,6 +3,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -50,16 +51,23 @@ def _weights(explanation: dict) -> list[dict]:
     return [{"name": COMPARISON_NAMES.get(name, name), **value} for name, value in comparisons.items()]
 
 
+# Rows a page of the review queue and of the connection requests shows.
+REVIEW_PAGE = 50
+CONNECTIONS_PAGE = 50
+
+
 @login_required
 def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    items = list(selectors.review_queue(user=request.user)[:200])
+    page = Paginator(selectors.review_queue(user=request.user), REVIEW_PAGE).get_page(request.GET.get("page", 1))
+    items = list(page.object_list)
+    # The records on this page only, one statement however many.
     selectors.records_audit(
         user=request.user,
         kind=AuditKind.PERSON_RECORD_LISTED,
         records=[r for item in items for r in (item.record_a, item.record_b)],
         reason="Record linkage review queue",
     )
-    return render(request, "linkage/review_list.html", {"items": items, "last_run": selectors.last_run()})
+    return render(request, "linkage/review_list.html", {"items": items, "page": page, "last_run": selectors.last_run()})
 
 
 @login_required
@@ -244,8 +252,9 @@ def connect(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def connection_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    waiting = list(selectors.connections_waiting(user=request.user)[:200])
-    return render(request, "linkage/connection_list.html", {"waiting": waiting})
+    waiting = selectors.connections_waiting(user=request.user).order_by("requested_at", "pk")
+    page = Paginator(waiting, CONNECTIONS_PAGE).get_page(request.GET.get("page", 1))
+    return render(request, "linkage/connection_list.html", {"waiting": list(page.object_list), "page": page})
 
 
 @login_required

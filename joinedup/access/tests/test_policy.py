@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from joinedup.access import policy
+from joinedup.access import policy, services
 from joinedup.access.models import BreakGlassGrant, ReviewOutcome
 from joinedup.access.services import break_glass_grant, break_glass_review
 from joinedup.accounts.models import RoleCode, User
@@ -38,6 +38,7 @@ class World:
     child: Child
     police_practitioner: User
     police_colleague: User
+    coordinator: User
 
 
 @pytest.fixture
@@ -50,6 +51,8 @@ def world(db) -> World:
         child=ChildFactory.create(owning_agency=social_care, given_name="Jordan", family_name="Ashdown"),
         police_practitioner=UserFactory.create(username="pol.practitioner", agency=police),
         police_colleague=UserFactory.create(username="pol.colleague", agency=police),
+        # The partnership's designated reviewer of emergency access where an agency has no manager.
+        coordinator=UserFactory.create(username="coordinator", agency=social_care, roles=[RoleCode.COORDINATOR]),
     )
 
 
@@ -417,8 +420,8 @@ def test_another_agencys_manager_cannot_review_a_grant(world):
 
 
 def test_a_review_needs_a_known_outcome(world):
-    grant = _break_glass(world.police_practitioner, world.child)
     police_manager = UserFactory.create(agency=world.police, roles=[RoleCode.MANAGER])
+    grant = _break_glass(world.police_practitioner, world.child)
 
     with pytest.raises(ValidationError):
         break_glass_review(manager=police_manager, grant=grant, outcome="maybe", note="")
@@ -473,8 +476,19 @@ def test_break_glass_through_the_pages_without_a_reason_grants_nothing(world, cl
 
 
 def test_a_manager_reviews_break_glass_through_the_pages(world, client, sign_in):
+    manager = UserFactory.create(agency=world.police, roles=[RoleCode.MANAGER])
     grant = _break_glass(world.police_practitioner, world.child)
-    sign_in(UserFactory.create(agency=world.police, roles=[RoleCode.MANAGER]))
+    with time_machine.travel(grant.granted_at + timedelta(minutes=5)):
+        seen = sign_in(world.police_practitioner).get(reverse("children:detail", kwargs={"child_id": world.child.pk}))
+        assert seen.status_code == 200
+    sign_in(manager)
+    page = client.get(reverse("access:review-decide", kwargs={"grant_id": grant.pk})).content.decode()
+    # The review names the child and every item read under the grant, from the audit trail.
+    assert "Jordan Ashdown" in page
+    assert "Viewed a child&#x27;s record" in page or "Viewed a child's record" in page
+    assert AuditEvent.objects.filter(
+        actor=manager, kind=AuditKind.CHILD_VIEWED, child_id=world.child.pk, reason="Reviewing emergency access"
+    ).exists()
     waiting = client.get(reverse("access:review-list"))
     assert b"pol.practitioner" in waiting.content
     assert b"pol.colleague" not in waiting.content
@@ -488,3 +502,59 @@ def test_a_manager_reviews_break_glass_through_the_pages(world, client, sign_in)
     assert response["Location"] == reverse("access:review-list")
     grant.refresh_from_db()
     assert grant.review_outcome == ReviewOutcome.NOT_JUSTIFIED
+
+
+# Break-glass: a named reviewer, and refused lookups ------------------------------------------------------
+
+
+def test_each_grant_names_its_reviewer_a_manager_of_the_agency_or_else_the_designated_reviewer(world):
+    to_coordinator = _break_glass(world.police_practitioner, world.child)
+    busy = UserFactory.create(username="pol.manager.a", agency=world.police, roles=[RoleCode.MANAGER])
+    UserFactory.create(username="pol.manager.b", agency=world.police, roles=[RoleCode.MANAGER])
+    first = _break_glass(world.police_colleague, world.child)
+    second = _break_glass(world.police_practitioner, world.child)
+
+    assert to_coordinator.reviewer == world.coordinator, "the police had no manager yet"
+    assert first.reviewer == busy
+    assert second.reviewer is not None and second.reviewer.username == "pol.manager.b", "the one with fewer waiting"
+    assert list(policy.break_glass_reviewable_by(world.coordinator)) == [to_coordinator]
+    event = AuditEvent.objects.get(kind=AuditKind.BREAK_GLASS_GRANTED, object_id=str(second.pk))
+    assert event.payload["reviewer"] == "pol.manager.b"
+
+
+def test_without_anyone_to_review_it_emergency_access_is_refused_and_nothing_is_granted(world):
+    world.coordinator.is_active = False
+    world.coordinator.save()
+
+    with pytest.raises(ValidationError) as refused:
+        _break_glass(world.police_practitioner, world.child)
+
+    assert refused.value.messages == [services.NO_REVIEWER]
+    assert not BreakGlassGrant.objects.exists()
+    assert not sees(world.police_practitioner, world.child)
+
+
+def test_a_failed_lookup_is_audited_and_after_five_in_an_hour_every_lookup_is_refused(world):
+    assert world.child.date_of_birth is not None
+    wrong = {"given_name": "Jordan", "family_name": "Ashdown", "reason": REASON}
+    with time_machine.travel(START, tick=False) as clock:
+        for year in range(2000, 2005):
+            with pytest.raises(ValidationError):
+                break_glass_grant(
+                    user=world.police_practitioner, date_of_birth=world.child.date_of_birth.replace(year=year), **wrong
+                )
+        refused = AuditEvent.objects.filter(kind=AuditKind.BREAK_GLASS_REFUSED, actor=world.police_practitioner)
+        assert refused.count() == 5
+        assert {e.payload["family_name"] for e in refused} == {"Ashdown"}
+
+        # The sixth try, with the right details, is refused too: combinations cannot be tested unseen.
+        with pytest.raises(ValidationError) as limited:
+            _break_glass(world.police_practitioner, world.child)
+        assert limited.value.messages == [services.TOO_MANY_TRIES]
+        assert not BreakGlassGrant.objects.exists()
+        assert refused.all().count() == 6
+        # Another practitioner is not held up by it.
+        assert _break_glass(world.police_colleague, world.child).child == world.child
+
+        clock.shift(timedelta(hours=1, minutes=1))
+        assert _break_glass(world.police_practitioner, world.child).child == world.child

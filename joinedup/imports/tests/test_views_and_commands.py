@@ -130,20 +130,6 @@ def test_a_large_upload_that_is_not_an_extract_is_refused_at_once(coordinator, s
     assert not Job.objects.exists()
 
 
-def test_the_returns_download_as_csv(coordinator, sign_in, client):
-    sign_in(coordinator)
-    call_command(
-        "import_ssda903_missing", _write(HEADER + "LA0001,01/02/2010,M,01/03/2025,02/03/2025\r\n"), "--as", "coord"
-    )
-    ssda903 = client.get(reverse("imports:ssda903-download"))
-    assert ssda903["Content-Type"].startswith("text/csv")
-    assert ssda903.content.decode().splitlines()[1] == "LA0001,01/02/2010,M,01/03/2025,02/03/2025"
-    annex = client.get(reverse("imports:annex-a-download"), {"period_end": "2025-12-31"})
-    assert annex.content.decode().splitlines()[1] == "LA0001,1,0,N,N"
-    bad = client.get(reverse("imports:annex-a-download"), {"period_end": "2025-02-30"})
-    assert bad.status_code == 400
-
-
 _counter = iter(range(1000))
 
 

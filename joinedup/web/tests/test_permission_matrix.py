@@ -185,15 +185,17 @@ MATRIX: dict[str, Row] = {
     "access:review-list": Row(
         fixed("access:review-list"),
         by_role(
-            practitioner=same(403), manager=same(200), coordinator=same(403), leader=same(403), administrator=same(403)
+            practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(403), administrator=same(403)
         ),
     ),
+    # The coordinator reviews the grants that name them (the partnership's designated reviewer); these name
+    # nobody (made before reviewers were named), so they go to the agency's managers.
     "access:review-decide": Row(
         grant_url,
         by_role(
             practitioner=same(403),
             manager=(200, 404, 404),
-            coordinator=same(403),
+            coordinator=same(404),
             leader=same(403),
             administrator=same(403),
         ),
@@ -276,8 +278,20 @@ MATRIX.update(
         "missing:episode": Row(episode_url("missing:episode"), NEED_TO_KNOW),
         **{
             f"missing:{step}": Row(episode_url(f"missing:{step}"), RECORDS_ABOUT_CHILD)
-            for step in ["regrade", "found", "return", "offer", "interview", "action"]
+            for step in ["found", "return", "offer", "interview", "action"]
         },
+        # The police grade the risk (policy.can_grade_missing): the matrix's agencies are not police, so their
+        # practitioners and managers are refused on a child they see; the coordinator grades.
+        "missing:regrade": Row(
+            episode_url("missing:regrade"),
+            by_role(
+                practitioner=(403, 403, 404),
+                manager=(403, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
         "missing:philomena-share": Row(
             lambda world, role, relation: reverse(
                 "missing:philomena-share", kwargs={"episode_id": _open_episode(world, relation).pk}
@@ -334,7 +348,18 @@ MATRIX.update(
             method="post",
         ),
         "assessments:detail": Row(assessment_url("assessments:detail"), NEED_TO_KNOW),
-        "assessments:edit": Row(assessment_url("assessments:edit"), RECORDS_ABOUT_CHILD),
+        # A draft belongs to its author's agency until completed (policy.can_change_draft): the assessments
+        # here are owned by the child's owning agency, which is the user's only for the "own" child.
+        "assessments:edit": Row(
+            assessment_url("assessments:edit"),
+            by_role(
+                practitioner=(200, 403, 404),
+                manager=(200, 403, 404),
+                coordinator=(200, 403, 403),
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
     }
 )
 
@@ -861,6 +886,38 @@ IMPORTERS_OWN_AGENCY = by_role(
 RETURNS = by_role(
     practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
 )
+RETURNS_NONE_BUILT = by_role(
+    practitioner=same(403), manager=same(302), coordinator=same(302), leader=same(302), administrator=same(403)
+)
+# A built return is seen only by the user who asked for it (own); anyone else's, in or outside the agency: 404.
+RETURN_FILES = by_role(
+    practitioner=same(403),
+    manager=(200, 404, 404),
+    coordinator=(200, 404, 404),
+    leader=(200, 404, 404),
+    administrator=same(403),
+)
+
+
+def _return_file_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.imports.models import ReturnFile, ReturnFileChunk, ReturnKind
+
+        key = f"return-file-{role}-{relation}"
+        if key not in world.objects:
+            agency = world.other_agency if relation == "unshared" else world.own_agency
+            user = world.users[role] if relation == "own" else UserFactory.create(agency=agency, roles=[role])
+            job = Job.objects.create(kind=JobKind.RETURN_BUILD, requested_by=user, status=JobStatus.DONE)
+            built = ReturnFile.objects.create(
+                kind=ReturnKind.SSDA903_MISSING, job=job, requested_by=user, file_name="r.csv", ready_at=timezone.now()
+            )
+            ReturnFileChunk.objects.create(return_file=built, number=0, text="CHILD,DOB,MISSING,MIS_START,MIS_END\r\n")
+            world.objects[key] = built
+        return reverse(name, kwargs={"file_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
 MATRIX.update(
     {
         "imports:list": Row(fixed("imports:list"), IMPORTERS),
@@ -881,8 +938,11 @@ MATRIX.update(
             IMPORTERS_OWN_AGENCY,
         ),
         "imports:returns": Row(fixed("imports:returns"), RETURNS),
-        "imports:ssda903-download": Row(fixed("imports:ssda903-download"), RETURNS),
-        "imports:annex-a-download": Row(fixed("imports:annex-a-download"), RETURNS),
+        # GET downloads the newest ready file; with none built, it sends the user to the Returns page to build one.
+        "imports:ssda903-download": Row(fixed("imports:ssda903-download"), RETURNS_NONE_BUILT),
+        "imports:annex-a-download": Row(fixed("imports:annex-a-download"), RETURNS_NONE_BUILT),
+        "imports:return-file": Row(_return_file_url("imports:return-file"), RETURN_FILES),
+        "imports:return-file-download": Row(_return_file_url("imports:return-file-download"), RETURN_FILES),
     }
 )
 

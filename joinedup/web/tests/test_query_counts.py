@@ -1,7 +1,8 @@
 """No page's query count grows with the data: each page is read at one size, the data grown, and read again.
 
 The pages are those a county's size made slow (issue 10): the children list, a child's record, the work list,
-the MACE agenda with its proposals, the linkage review queue and "who viewed".
+the MACE agenda with its proposals, the linkage review queue and connection requests, "who viewed", and the
+missing returns' pages (the Returns page, a built file's progress page and its download).
 """
 
 import datetime as dt
@@ -90,6 +91,8 @@ PAGES: dict[str, tuple[str, Callable[[Area], str]]] = {
     "work list": ("worker", lambda area: "/missing/work-list/"),
     "MACE agenda": ("coordinator", lambda area: f"/mace/{area.meeting.pk}/"),
     "review queue": ("coordinator", lambda area: "/linkage/review/"),
+    "review queue, page 2": ("coordinator", lambda area: "/linkage/review/?page=2"),
+    "connection requests": ("coordinator", lambda area: "/linkage/connections/"),
     "who viewed": ("manager", lambda area: f"/children/{area.child.pk}/access-log/"),
 }
 
@@ -112,3 +115,45 @@ def test_a_pages_query_count_does_not_grow_with_the_data(page: str) -> None:
     large, captured = _queries(area, who, url_of(area))
     assert large == small, "\n".join(q["sql"][:200] for q in captured.captured_queries)
     assert Child.objects.count() == 13
+
+
+def _return_built(area: Area) -> Any:
+    """The manager's SSDA903 return of every child so far, built as the worker builds it."""
+    from joinedup.imports.services import return_build_request, return_build_run
+
+    Child.objects.filter(la_child_id="").update(looked_after=True)
+    for n, pk in enumerate(Child.objects.filter(la_child_id="").order_by("pk").values_list("pk", flat=True)):
+        Child.objects.filter(pk=pk).update(la_child_id=f"LA{area.records}-{n}")
+    built = return_build_request(user=area.manager, kind="ssda903_missing")
+    return return_build_run(job_id=built.job_id)
+
+
+def _body(response: Any) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+RETURN_PAGES: dict[str, Callable[[Any], str]] = {
+    "returns": lambda built: "/imports/returns/",
+    "return file": lambda built: f"/imports/returns/files/{built.pk}/",
+    "return download": lambda built: f"/imports/returns/files/{built.pk}/download/",
+}
+
+
+@pytest.mark.parametrize("page", RETURN_PAGES)
+def test_a_returns_pages_query_count_does_not_grow_with_the_data(page: str) -> None:
+    area = Area()
+    area.grow(3)
+    client = _signed_in(area.manager)
+    first = _return_built(area)
+    with CaptureQueriesContext(connection) as small:
+        response = client.get(RETURN_PAGES[page](first))
+        _body(response)
+    area.grow(9)
+    built = _return_built(area)
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(RETURN_PAGES[page](built))
+        content = _body(response)
+    assert response.status_code == 200
+    if page == "return download":
+        assert content.decode().count("\n") == 1 + built.rows and built.rows >= 12 * 3
+    assert len(large) == len(small), "\n".join(q["sql"][:200] for q in large.captured_queries)

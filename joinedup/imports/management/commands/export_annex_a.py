@@ -5,7 +5,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from joinedup.imports.services import annex_a_missing_export
+from joinedup.imports.models import ReturnKind
+from joinedup.imports.permissions import can_export_missing
+from joinedup.imports.services import return_csv_write
 
 from ._common import user_named
 
@@ -27,8 +29,11 @@ class Command(BaseCommand):
             except ValueError:
                 raise CommandError("--period-end must be a date written YYYY-MM-DD.") from None
         try:
-            text = annex_a_missing_export(user=user, period_end=period_end)
+            if not can_export_missing(user):
+                raise PermissionDenied
+            # Written a chunk of children at a time, so a county's return needs no more memory than a borough's.
+            with Path(options["out"]).open("w", encoding="utf-8", newline="") as out:
+                rows, _ = return_csv_write(user=user, kind=ReturnKind.ANNEX_A_MISSING, out=out, period_end=period_end)
         except PermissionDenied:
             raise CommandError(f"{user.username} may not export: coordinators, leaders and managers only.") from None
-        Path(options["out"]).write_text(text, encoding="utf-8", newline="")
-        self.stdout.write(f"Wrote {text.count(chr(10)) - 1} children to {options['out']}.")
+        self.stdout.write(f"Wrote {rows} children to {options['out']}.")

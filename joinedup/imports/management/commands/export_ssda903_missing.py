@@ -4,7 +4,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from joinedup.imports.services import ssda903_missing_export
+from joinedup.imports.models import ReturnKind
+from joinedup.imports.permissions import can_export_missing
+from joinedup.imports.services import return_csv_write
 
 from ._common import user_named
 
@@ -19,8 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = user_named(options["username"])
         try:
-            text = ssda903_missing_export(user=user)
+            if not can_export_missing(user):
+                raise PermissionDenied
+            # Written a chunk of children at a time, so a county's return needs no more memory than a borough's.
+            with Path(options["out"]).open("w", encoding="utf-8", newline="") as out:
+                rows, _ = return_csv_write(user=user, kind=ReturnKind.SSDA903_MISSING, out=out)
         except PermissionDenied:
             raise CommandError(f"{user.username} may not export: coordinators, leaders and managers only.") from None
-        Path(options["out"]).write_text(text, encoding="utf-8", newline="")
-        self.stdout.write(f"Wrote {text.count(chr(10)) - 1} episodes to {options['out']}.")
+        self.stdout.write(f"Wrote {rows} episodes to {options['out']}.")
