@@ -1,9 +1,11 @@
 from django import forms
 
+from joinedup.web.forms import FormulaRefusingForm
+
 from .models import ReviewOutcome
 
 
-class BreakGlassForm(forms.Form):
+class BreakGlassForm(FormulaRefusingForm):
     given_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "govuk-input"}))
     family_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs={"class": "govuk-input"}))
     date_of_birth = forms.DateField(
@@ -17,6 +19,6 @@ class BreakGlassForm(forms.Form):
     )
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(FormulaRefusingForm):
     outcome = forms.ChoiceField(choices=ReviewOutcome.choices, widget=forms.RadioSelect)
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}))

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.children.selectors import child_find
+from joinedup.web.forms import formula_refusals
 
 from . import selectors, services
 from .models import Band, IndicatorKind
@@ -51,6 +52,11 @@ def assessment_edit(request: AuthenticatedHttpRequest, assessment_id: UUID) -> H
         values = {name: request.POST.get(name, "") for name in services.REQUIRED_SECTIONS}
         judged_band = request.POST.get("judged_band", "")
         override_reason = request.POST.get("override_reason", "")
+        refused = formula_refusals({**values, "override_reason": override_reason})
+        refused |= {f"evidence-{code}": message for code, message in formula_refusals(dict(chosen)).items()}
+        if refused:
+            errors = {name: [message] for name, message in refused.items()}
+    if request.method == "POST" and not errors:
         try:
             services.risk_assessment_update(user=request.user, assessment=assessment, evidence_by_code=chosen, **values)
             if request.POST.get("action") == "complete":

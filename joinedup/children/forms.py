@@ -11,6 +11,7 @@ from joinedup.agencies.models import Agency, Team
 from joinedup.contacts.services import CONTACT_EDITABLE
 from joinedup.missing.services import EPISODE_EDITABLE, INTERVIEW_EDITABLE
 from joinedup.sharing.models import LawfulBasis
+from joinedup.web.forms import FormulaRefusingForm
 
 from .identifiers import validate_nhs_number, validate_upn_check_letter
 from .models import (
@@ -31,7 +32,7 @@ from .services import CHRONOLOGY_EDITABLE, DETAIL_LABELS, detail_normalise
 TEXT = {"class": "govuk-input"}
 
 
-class ChildForm(forms.Form):
+class ChildForm(FormulaRefusingForm):
     given_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=TEXT))
     family_name = forms.CharField(max_length=100, widget=forms.TextInput(attrs=TEXT))
     other_names = forms.CharField(
@@ -68,7 +69,7 @@ class ChildForm(forms.Form):
         return value
 
 
-class ChronologyEntryForm(forms.Form):
+class ChronologyEntryForm(FormulaRefusingForm):
     occurred_at = forms.DateTimeField(
         label="When it happened",
         help_text="UK time, for example 2026-11-21 16:30",
@@ -84,7 +85,7 @@ class ChronologyEntryForm(forms.Form):
         return value
 
 
-class ShareForm(forms.Form):
+class ShareForm(FormulaRefusingForm):
     shared_with_agency = forms.ModelChoiceField(
         label="Share with agency",
         queryset=Agency.objects.all(),
@@ -160,7 +161,7 @@ def errors_onto(form: forms.Form, error: ValidationError, fields: dict[str, str]
         form.add_error(name if name in form.fields else None, messages)
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(FormulaRefusingForm):
     """One group of a child's details. A reason is required to change a value the record already holds."""
 
     reason = reason_field()
@@ -400,7 +401,7 @@ class KeyWorkerForm(DetailsForm):
         field.label_from_instance = lambda user: f"{user.get_full_name() or user.username}, {user.agency.name}"  # type: ignore[attr-defined]
 
 
-class AddressForm(forms.Form):
+class AddressForm(FormulaRefusingForm):
     address_text = forms.CharField(label="Address", max_length=300, widget=forms.TextInput(attrs=TEXT))
     postcode = forms.CharField(max_length=10, required=False, widget=forms.TextInput(attrs=SHORT))
     lived_from = forms.DateField(label="Moved in", required=False, widget=forms.DateInput(attrs=DATE))
@@ -433,7 +434,7 @@ class AddressForm(forms.Form):
             del self.fields["restricted"]
 
 
-class RelativeForm(forms.Form):
+class RelativeForm(FormulaRefusingForm):
     kind = forms.ChoiceField(label="Who they are", choices=RelativeKind.choices, widget=forms.Select(attrs=SELECT))
     name = forms.CharField(max_length=200, widget=forms.TextInput(attrs=TEXT))
     relationship = forms.CharField(
@@ -468,11 +469,11 @@ class RelativeForm(forms.Form):
         return data
 
 
-class EndForm(forms.Form):
+class EndForm(FormulaRefusingForm):
     reason = reason_field("Why has this ended?", required=True, hint="")
 
 
-class InvolvementOpenForm(forms.Form):
+class InvolvementOpenForm(FormulaRefusingForm):
     agency = forms.ModelChoiceField(queryset=Agency.objects.order_by("name"), widget=forms.Select(attrs=SELECT))
     team = forms.ModelChoiceField(
         queryset=Team.objects.select_related("agency").order_by("agency__name", "name"),
@@ -503,14 +504,14 @@ class InvolvementOpenForm(forms.Form):
             self.fields["team"].initial = user.team_id
 
 
-class InvolvementEndForm(forms.Form):
+class InvolvementEndForm(FormulaRefusingForm):
     ended_on = forms.DateField(
         label="Date the involvement ended", initial=timezone.localdate, widget=forms.DateInput(attrs=DATE)
     )
     reason = reason_field("Why is the involvement ending?", required=True, hint="")
 
 
-class SettleForm(forms.Form):
+class SettleForm(FormulaRefusingForm):
     value = forms.ChoiceField(label="Which is right?", widget=forms.RadioSelect)
     reason = reason_field("How do you know?", required=True, hint="For example, seen on the child's birth certificate.")
 
@@ -525,7 +526,7 @@ WHEN_INPUT = forms.DateTimeInput(attrs={"class": "govuk-input govuk-input--width
 AREA = forms.Textarea(attrs={"class": "govuk-textarea", "rows": 5})
 
 
-class CorrectionForm(forms.Form):
+class CorrectionForm(FormulaRefusingForm):
     """The item's fields as they are now, a reason, and "entered in error" to take it off the record."""
 
     entered_in_error = forms.BooleanField(

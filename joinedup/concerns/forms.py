@@ -4,6 +4,7 @@ from django.db.models import Q
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
+from joinedup.web.forms import FormulaRefusingForm
 
 from .models import AdultOfConcern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
 
@@ -22,7 +23,7 @@ def _choice(label: str, choices: list[tuple[str, str]], hint: str = "") -> forms
     )
 
 
-class ConcernForm(forms.Form):
+class ConcernForm(FormulaRefusingForm):
     category = forms.ChoiceField(choices=ConcernCategory.choices, widget=forms.Select(attrs=SELECT))
     occurred_at = forms.DateTimeField(
         label="When it happened",

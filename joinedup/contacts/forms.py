@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from joinedup.web.forms import FormulaRefusingForm
+
 from .models import ContactMethod, ContactOutcome
 
 SELECT = {"class": "govuk-select"}
@@ -10,7 +12,7 @@ def _now_local() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class ContactAttemptForm(forms.Form):
+class ContactAttemptForm(FormulaRefusingForm):
     attempted_at = forms.DateTimeField(
         label="When you tried to make contact",
         help_text="UK time",

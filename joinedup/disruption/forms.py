@@ -1,5 +1,7 @@
 from django import forms
 
+from joinedup.web.forms import FormulaRefusingForm
+
 from .models import Tactic
 
 TEXT = {"class": "govuk-input"}
@@ -7,7 +9,7 @@ AREA = {"class": "govuk-textarea", "rows": 4}
 DAY = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 
 
-class AdultForm(forms.Form):
+class AdultForm(FormulaRefusingForm):
     name = forms.CharField(widget=forms.TextInput(attrs=TEXT))
     other_names = forms.CharField(
         label="Other names",
@@ -19,7 +21,7 @@ class AdultForm(forms.Form):
     description = forms.CharField(required=False, widget=forms.Textarea(attrs=AREA))
 
 
-class DisruptionForm(forms.Form):
+class DisruptionForm(FormulaRefusingForm):
     tactic = forms.ChoiceField(
         choices=[("", "Choose the tactic"), *Tactic.choices], widget=forms.Select(attrs={"class": "govuk-select"})
     )

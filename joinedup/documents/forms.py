@@ -3,6 +3,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
 from joinedup.concerns.models import HandlingCode
+from joinedup.web.forms import FormulaRefusingForm
 
 from . import filetypes
 from .models import DocumentKind
@@ -13,7 +14,7 @@ ACCEPT = ",".join(sorted({t.content_type.split(";")[0] for t in filetypes.ACCEPT
 WHOLE_RECORD = ""
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(FormulaRefusingForm):
     file = forms.FileField(
         label="File",
         widget=forms.FileInput(attrs={"class": "govuk-file-upload", "accept": ACCEPT}),

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from joinedup.web.forms import FormulaRefusingForm
+
 from .models import RejectedRow
 
 FILE = {"class": "govuk-file-upload"}
@@ -43,7 +45,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else single(data, initial)
 
 
-class ExtractUploadForm(forms.Form):
+class ExtractUploadForm(FormulaRefusingForm):
     extract = MultipleFileField(
         label="Agency extract",
         help_text="people.csv and events.csv, or a zip of the extract folder.",
@@ -62,7 +64,7 @@ class ExtractUploadForm(forms.Form):
         return {upload.name or "upload": _read(upload) for upload in uploads}
 
 
-class RejectedRowForm(forms.Form):
+class RejectedRowForm(FormulaRefusingForm):
     """One text box per column of the kept-aside row, holding what the file said."""
 
     def __init__(self, *args, row: RejectedRow, **kwargs):  # type: ignore[no-untyped-def]
@@ -81,7 +83,7 @@ class RejectedRowForm(forms.Form):
             )
 
 
-class AnnexAForm(forms.Form):
+class AnnexAForm(FormulaRefusingForm):
     period_end = forms.DateField(
         label="Period end",
         required=False,

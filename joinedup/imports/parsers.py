@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from joinedup.deadlines import LONDON
+from joinedup.spreadsheet import is_formula_text
 
 BYTE_ORDER_MARK = b"\xef\xbb\xbf"
 UTF16_MARKS = (b"\xff\xfe", b"\xfe\xff")
@@ -133,29 +134,6 @@ def csv_read(
     if not rows and not allow_empty:
         raise ImportFileError(f"{file_name} has a header row but no rows of data.")
     return CsvTable(file_name=file_name, columns=columns, rows=rows)
-
-
-# A sign, then only digits, spaces, brackets, dots, commas, slashes, colons: a number or a phone, not a formula.
-# After the sign only digits, spaces, brackets, dots, commas, slashes, colons: a number or a phone, not a formula.
-_NUMERIC_AFTER_SIGN = re.compile(r"[\d\s().,/:-]*\d[\d\s().,/:-]*")
-_HANDLE = re.compile(r"@[\w.]+")
-
-
-def is_formula_text(value: str, *, allow_handles: bool = False) -> bool:
-    """Whether a spreadsheet would run this cell as a formula (CSV injection, OWASP).
-
-    Anything after ``=`` is; ``+SUM(1)``, ``-2+cmd`` and ``@A1`` are; ``-12.5`` and ``+44 7700 900123`` are not.
-    Leading spaces, tabs and line breaks are skipped first, as some spreadsheets do.
-    With ``allow_handles``, a social media handle such as ``@kay_x`` is accepted.
-    """
-    stripped = value.strip()
-    if len(stripped) < 2 or stripped[0] not in "=+-@":
-        return False
-    if stripped[0] == "=":
-        return True
-    if allow_handles and _HANDLE.fullmatch(stripped):
-        return False
-    return not _NUMERIC_AFTER_SIGN.fullmatch(stripped[1:])
 
 
 def formula_check(values: dict[str, str], *, handle_columns: Iterable[str] = ()) -> None:

@@ -35,10 +35,11 @@ from joinedup.children.models import Child
 from joinedup.deadlines import london_date
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.missing.models import EpisodeKind, InterviewResponse, MissingEpisode
+from joinedup.spreadsheet import cell_safe
 
 from . import permissions
 from .models import ReturnFile, ReturnFileChunk, ReturnKind
-from .parsers import is_formula_text, london_midnight, ssda903_date_format
+from .parsers import london_midnight, ssda903_date_format
 from .ssda903 import SSDA903_MISSING_COLUMNS
 
 # Children per chunk: the batch `rows_insert` sends in one INSERT, so the audit of a downloaded chunk is one
@@ -56,13 +57,7 @@ ANNEX_A_COLUMNS = [
 ]
 
 
-def csv_cell_safe(value: str) -> str:
-    """A cell a spreadsheet will show as text, never run as a formula (CSV injection, OWASP): one starting with
-    ``=``, ``+``, ``-``, ``@`` (other than a plain number such as ``-12.5``), a tab or a carriage return gets a
-    leading single quote."""
-    if value[:1] in ("\t", "\r") or is_formula_text(value):
-        return "'" + value
-    return value
+csv_cell_safe = cell_safe  # the returns' name for it
 
 
 @dataclass

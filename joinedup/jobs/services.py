@@ -10,6 +10,7 @@ from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_children
+from joinedup.spreadsheet import cell_safe
 
 from .models import Job, JobKind, JobStatus
 
@@ -60,7 +61,8 @@ def children_export_build(*, job_id: UUID | str) -> Job:
     try:
         for child in children.iterator(chunk_size=200):
             writer.writerow(
-                [
+                cell_safe(cell)
+                for cell in [
                     child.pk,
                     child.given_name,
                     child.family_name,

@@ -3,24 +3,25 @@ from typing import Any
 from django import forms
 
 from joinedup.children.models import Child, Sex
+from joinedup.web.forms import FormulaRefusingForm
 
 from .models import DecisionKind
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(FormulaRefusingForm):
     decision = forms.ChoiceField(
         label="Are these the same person?", choices=DecisionKind.choices, widget=forms.RadioSelect
     )
     reason = forms.CharField(label="Why", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
-class UndoForm(forms.Form):
+class UndoForm(FormulaRefusingForm):
     reason = forms.CharField(
         label="Why is this record not the same person?", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
     )
 
 
-class ConnectForm(forms.Form):
+class ConnectForm(FormulaRefusingForm):
     """Asking to be connected to a child who may already be known: the details as typed, and why."""
 
     given_name = forms.CharField(max_length=100)
@@ -40,7 +41,7 @@ class ConnectForm(forms.Form):
     )
 
 
-class ConnectionDecisionForm(forms.Form):
+class ConnectionDecisionForm(FormulaRefusingForm):
     """The coordinator's answer to a connection request: one of the matching children, or a new child."""
 
     NEW = "new"

@@ -4,6 +4,7 @@ from django.db.models import QuerySet
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.concerns.models import AdultOfConcern, HandlingCode
+from joinedup.web.forms import FormulaRefusingForm
 
 from .models import AgendaItem, AttendanceStatus
 
@@ -14,7 +15,7 @@ AREA = {"class": "govuk-textarea", "rows": 4}
 SELECT = {"class": "govuk-select"}
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(FormulaRefusingForm):
     held_at = forms.DateTimeField(
         label="When the meeting is held", help_text="UK time", widget=forms.DateTimeInput(attrs=WHEN)
     )
@@ -32,7 +33,7 @@ class MeetingForm(forms.Form):
         self.fields["chair"].queryset = staff  # type: ignore[attr-defined]
 
 
-class AgendaItemForm(forms.Form):
+class AgendaItemForm(FormulaRefusingForm):
     """Exactly one subject: the service refuses none or more than one."""
 
     child_reference = forms.CharField(
@@ -56,7 +57,7 @@ class AgendaItemForm(forms.Form):
     reason = forms.CharField(label="Why it is on the agenda", required=False, widget=forms.Textarea(attrs=AREA))
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(FormulaRefusingForm):
     agency = forms.ModelChoiceField(queryset=Agency.objects.all(), widget=forms.Select(attrs=SELECT))
     person_name = forms.CharField(label="Name", required=False, widget=forms.TextInput(attrs=TEXT))
     attendee = forms.ModelChoiceField(
@@ -72,7 +73,7 @@ class AttendanceForm(forms.Form):
         self.fields["attendee"].queryset = staff  # type: ignore[attr-defined]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(FormulaRefusingForm):
     agenda_item = forms.ModelChoiceField(
         label="Agenda item", queryset=AgendaItem.objects.none(), widget=forms.Select(attrs=SELECT)
     )
@@ -83,7 +84,7 @@ class DecisionForm(forms.Form):
         self.fields["agenda_item"].queryset = agenda  # type: ignore[attr-defined]
 
 
-class ActionForm(forms.Form):
+class ActionForm(FormulaRefusingForm):
     agenda_item = forms.ModelChoiceField(
         label="Agenda item",
         help_text="Leave empty for an action about the meeting as a whole",
@@ -101,7 +102,7 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = staff  # type: ignore[attr-defined]
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(FormulaRefusingForm):
     minutes = forms.CharField(label="Minutes", required=False, widget=forms.Textarea(attrs={**AREA, "rows": 10}))
     handling_code = forms.ChoiceField(
         label="Handling code", choices=HandlingCode.choices, widget=forms.Select(attrs=SELECT)

@@ -4,6 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from joinedup.accounts.models import User
+from joinedup.web.forms import FormulaRefusingForm
 
 from .models import EpisodeKind, Factor, InterviewResponse, RiskGrade
 
@@ -25,7 +26,7 @@ def _area(label: str, required: bool = False, hint: str = "") -> forms.CharField
     return forms.CharField(label=label, required=required, help_text=hint, widget=forms.Textarea(attrs=AREA))
 
 
-class ReportForm(forms.Form):
+class ReportForm(FormulaRefusingForm):
     kind = forms.ChoiceField(label="Missing or away", choices=EpisodeKind.choices, widget=forms.Select(attrs=SELECT))
     started_at = _when("When the child was last seen")
     returned_at = _when(
@@ -57,7 +58,7 @@ class ReportForm(forms.Form):
             )
 
 
-class RegradeForm(forms.Form):
+class RegradeForm(FormulaRefusingForm):
     grade = forms.ChoiceField(
         label="New risk grade",
         choices=[("", "Choose the risk grade"), *RiskGrade.choices],
@@ -67,13 +68,13 @@ class RegradeForm(forms.Form):
     information_from = _text("Who supplied the information, and when")
 
 
-class FoundForm(forms.Form):
+class FoundForm(FormulaRefusingForm):
     found_at = _when("When the child was found")
     found_place = _text("Where the child was found")
     found_with = _text("Who the child was with")
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(FormulaRefusingForm):
     returned_at = _when("When the child returned", "UK time. The return home interview is due 72 hours later.")
     interview_owner = forms.ModelChoiceField(
         label="Who makes sure the return home interview happens",
@@ -89,7 +90,7 @@ class ReturnForm(forms.Form):
             self.fields["interview_owner"].queryset = owners  # type: ignore[attr-defined]
 
 
-class OfferForm(forms.Form):
+class OfferForm(FormulaRefusingForm):
     offered_at = _when("When the interview was offered")
     response = forms.ChoiceField(
         label="The child's answer",
@@ -103,7 +104,7 @@ class OfferForm(forms.Form):
     declined_reason = _area("If declined, why", hint="In the child's words where possible")
 
 
-class InterviewForm(forms.Form):
+class InterviewForm(FormulaRefusingForm):
     completed_at = _when("When the interview took place")
     childs_words = _area("What the child said, in their own words", required=True)
     factors = forms.MultipleChoiceField(
@@ -119,7 +120,7 @@ class InterviewForm(forms.Form):
     next_steps = _area("What happens next")
 
 
-class ActionForm(forms.Form):
+class ActionForm(FormulaRefusingForm):
     description = _text("Action", required=True)
     owner = forms.ModelChoiceField(label="Owner", queryset=User.objects.none(), widget=forms.Select(attrs=SELECT))
     referral_to = _text("Onward referral to", hint="For example, the sexual health service")
@@ -138,7 +139,7 @@ class ActionForm(forms.Form):
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
-class PhilomenaForm(forms.Form):
+class PhilomenaForm(FormulaRefusingForm):
     description = _area("Description", hint="Height, build, hair, distinguishing features")
     photo = forms.FileField(label="Recent photo (JPEG or PNG, up to 5 MB)", required=False)
     associates = _area("Associates", hint="Friends, adults of concern, anyone the child may be with")

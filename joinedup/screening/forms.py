@@ -3,6 +3,8 @@ from collections.abc import Iterable
 from django import forms
 from django.utils import timezone
 
+from joinedup.web.forms import FormulaRefusingForm
+
 from .models import Answer, AnswerKind, Question
 
 ANSWERS = [("", "Not asked or not answered"), (Answer.NO, "No"), (Answer.YES, "Yes")]
@@ -12,7 +14,7 @@ def _now_local() -> str:
     return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
 
-class ScreeningForm(forms.Form):
+class ScreeningForm(FormulaRefusingForm):
     """The proforma's questions as fields named by their codes, after when the screening took place."""
 
     screened_at = forms.DateTimeField(

@@ -2,8 +2,33 @@
 
 from collections.abc import Callable
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import Form
+
+from joinedup.spreadsheet import is_formula_answer
+
+FORMULA_REFUSED = (
+    "This starts like a spreadsheet formula. Formulas are refused so that they cannot run when the record is "
+    "opened in a spreadsheet; remove the leading sign, or put a space after it."
+)
+
+
+def formula_refusals(values: dict[str, object]) -> dict[str, str]:
+    """The answers, by field, that a spreadsheet would run as a formula (``spreadsheet.is_formula_answer``)."""
+    return {
+        name: FORMULA_REFUSED for name, value in values.items() if isinstance(value, str) and is_formula_answer(value)
+    }
+
+
+class FormulaRefusingForm(forms.Form):
+    """Every page's form: refuses an answer that a spreadsheet would run as a formula, as the imports refuse
+    such a cell. Checked after the form's own cleaning, whatever its ``clean`` does."""
+
+    def _post_clean(self) -> None:
+        super()._post_clean()
+        for name, message in formula_refusals(dict(getattr(self, "cleaned_data", {}))).items():
+            self.add_error(name, message)
 
 
 def form_add_service_errors(form: Form, error: ValidationError) -> None:

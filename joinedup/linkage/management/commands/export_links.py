@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from joinedup.linkage.api import person_ids
+from joinedup.spreadsheet import cell_safe
 
 
 class Command(BaseCommand):
@@ -18,5 +19,5 @@ class Command(BaseCommand):
             writer = csv.writer(handle)
             writer.writerow(["agency", "record_id", "person_id"])
             for (agency, record_id), person_id in sorted(ids.items()):
-                writer.writerow([agency, record_id, person_id])
+                writer.writerow([cell_safe(agency), cell_safe(record_id), person_id])
         self.stdout.write(f"Wrote {len(ids)} records, {len(set(ids.values()))} people, to {options['out']}.")
