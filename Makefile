@@ -40,8 +40,9 @@ demo: setup
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py demo_area --if-missing
 	@echo "Starting the background worker and the web server on http://$(HOST):$(PORT) (Ctrl+C stops both)"
-	@trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py db_worker --interval 1 & WORKER=$$!; \
+	@# A worker that exits with an error (or is killed) is started again; Ctrl+C stops everything.
+	@trap 'trap - EXIT INT TERM; kill 0 2>/dev/null' EXIT INT TERM; \
+	( until $(PY) manage.py worker --interval 1; do echo "The background worker stopped; starting it again"; sleep 2; done ) & \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-false} $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 test: setup-dev
@@ -57,7 +58,7 @@ typecheck: setup-dev
 check: lint typecheck test
 
 worker: setup
-	$(PY) manage.py db_worker
+	$(PY) manage.py worker
 
 # Every benchmark prints its figures as ratios against a baseline run in the same process.
 # BENCH_SCALE=0.01 make bench scales the issue's sizes down for a quick check.

@@ -106,7 +106,7 @@ def live_stack(children: int = 12) -> Iterator[LiveStack]:
             stderr=subprocess.STDOUT,
         )
         worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--interval", "0.2", "--no-startup-delay"],
+            [sys.executable, "manage.py", "worker", "--interval", "0.2", "--no-startup-delay"],
             cwd=ROOT,
             env=env,
             stdout=(logs / "worker.log").open("w"),

@@ -35,6 +35,9 @@ class Job(models.Model):
     result_text = models.TextField(blank=True)
     # Where the finished work can be seen, e.g. the import batch's page.
     result_url = models.CharField(max_length=300, blank=True)
+    # The worker running it, "host:pid", set as the worker starts its task (see signals.py): a worker that
+    # starts on that host marks the job failed if that process is gone (services.jobs_orphaned_fail).
+    worker = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-requested_at"]

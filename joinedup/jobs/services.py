@@ -1,5 +1,7 @@
 import csv
 import io
+import os
+import socket
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -101,3 +103,33 @@ def children_export_build(*, job_id: UUID | str) -> Job:
 
 def export_download_record(*, user: User, job: Job) -> None:
     audit_record(actor=user, kind=AuditKind.EXPORT_DOWNLOADED, object_type="job", object_id=str(job.pk))
+
+
+WORKER_STOPPED = (
+    "The worker stopped while this was running (found when a worker started again, {at} UK time). Ask for it again: "
+    "what was finished stands, and an import picks up where it stopped."
+)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
+
+
+def jobs_orphaned_fail() -> int:
+    """Mark failed every unfinished job whose worker, on this host, has died (run as a worker starts); a job on
+    another host is left to that host's worker. Returns how many were marked."""
+    host = socket.gethostname()
+    stopped = []
+    for job in Job.objects.filter(status__in=[JobStatus.QUEUED, JobStatus.RUNNING], worker__startswith=f"{host}:"):
+        pid = job.worker.rsplit(":", 1)[1]
+        if not pid.isdigit() or not _process_alive(int(pid)):
+            stopped.append(job.pk)
+    now = timezone.now()
+    message = WORKER_STOPPED.format(at=timezone.localtime(now).strftime("%d %b %Y %H:%M"))
+    return Job.objects.filter(pk__in=stopped).update(status=JobStatus.FAILED, message=message, finished_at=now)
