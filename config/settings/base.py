@@ -184,6 +184,8 @@ MEDIA_ROOT = env("JOINEDUP_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
 # Agency extracts larger than this (bytes, all files together) are imported by the worker, with progress;
 # until it reads them they wait in IMPORT_SPOOL_DIR, which nothing serves.
 LARGE_IMPORT_BYTES = int(env("JOINEDUP_LARGE_IMPORT_BYTES", str(512 * 1024)))
+# The most rows one import file may hold; a larger file is refused as a whole, with a message to split it.
+IMPORT_MAX_ROWS = int(env("JOINEDUP_IMPORT_MAX_ROWS", "1000000"))
 IMPORT_SPOOL_DIR = env("JOINEDUP_IMPORT_SPOOL_DIR", str(BASE_DIR / "var" / "import-spool"))
 # Documents attached to children's records: kept outside the web root, served only through the audited view.
 DOCUMENTS_ROOT = env("JOINEDUP_DOCUMENTS_ROOT", str(BASE_DIR / "var" / "documents"))

@@ -11,7 +11,6 @@ import contextlib
 import functools
 import hashlib
 import io
-import shutil
 import zipfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -38,7 +36,7 @@ from joinedup.children.services import (
     children_attach_agency_records,
     children_record_from_agencies,
 )
-from joinedup.jobs.models import Job, JobKind, JobStatus
+from joinedup.jobs.models import Job, JobKind
 from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind
 from joinedup.missing.services import NoEpisodeYet, missing_found_import, return_interview_import
@@ -55,6 +53,7 @@ from .parsers import (
     iso_moment_parse,
     partial_date_parse,
 )
+from .queued import PROGRESS_CHUNK, import_job_run, import_queue, rows_cap_check
 from .rows import (
     CREATED,
     UNCHANGED,
@@ -119,8 +118,6 @@ class EventWaits(RowError):
     holds it): the event is kept, waiting, and applied when linkage joins the records."""
 
 
-# Rows imported between two progress reports (and commits) when an import runs in the worker.
-PROGRESS_CHUNK = 500
 # People rows written together: validated one by one, then looked up and written in bulk.
 PEOPLE_CHUNK = 1000
 
@@ -692,6 +689,7 @@ def _tables(files: list[ExtractFile]) -> list[tuple[ExtractFile, CsvTable]]:
                 ),
             )
         )
+        rows_cap_check(extract.name, len(tables[-1][1].rows))
     return tables
 
 
@@ -767,71 +765,31 @@ def agency_extract_import(
 
 
 def agency_extract_import_request(*, user: User, files: Mapping[str, bytes], register_agencies: bool = False) -> Job:
-    """Queue a large extract for the worker, which imports it with progress the user can watch.
+    """Queue a large extract for the worker, which imports it with progress the user can watch (``queued``).
 
-    The files wait in ``IMPORT_SPOOL_DIR/<job id>/`` (outside anything served) until the worker has read them.
     Raises ImportFileError now for files that cannot be read as an extract, as the import at once does.
     """
     from .tasks import agency_extract_import_task
 
     _extract_import_require(user, register_agencies)
     _tables(extract_files_collect(files))
-    with transaction.atomic():
-        job = Job.objects.create(kind=JobKind.EXTRACT_IMPORT, requested_by=user, message="Waiting for the worker")
-        spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
-        spool.mkdir(parents=True, exist_ok=False)
-        for name, content in files.items():
-            (spool / Path(name).name).write_bytes(content)
-        audit_record(
-            actor=user,
-            kind=AuditKind.IMPORT_RUN,
-            object_type="job",
-            object_id=str(job.pk),
-            payload={"queued": sorted(files), "register_agencies": register_agencies},
-        )
-        transaction.on_commit(lambda: agency_extract_import_task.enqueue(str(job.pk), register_agencies))
-    return job
+    return import_queue(
+        user=user,
+        kind=JobKind.EXTRACT_IMPORT,
+        files=files,
+        enqueue=lambda job_id: agency_extract_import_task.enqueue(job_id, register_agencies),
+        payload={"register_agencies": register_agencies},
+    )
 
 
 def agency_extract_import_job_run(*, job_id: UUID | str, register_agencies: bool = False) -> Job:
-    """The worker's half of ``agency_extract_import_request``: import, report progress, remove the files."""
-    from django.urls import reverse
-
-    job = Job.objects.select_related("requested_by").get(pk=job_id)
-    spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, message="Importing")
-
-    def progress(done: int, total: int) -> None:
-        Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
-
-    try:
-        files = {path.name: path.read_bytes() for path in sorted(spool.iterdir())}
-        batch = agency_extract_import(
-            user=job.requested_by, path_or_files=files, register_agencies=register_agencies, progress=progress
-        )
-    except (ImportFileError, PermissionDenied, OSError) as error:
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, message=f"The import failed: {error}"[:500], finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        return job
-    except Exception as error:
-        # Anything else is a fault to see in the worker's log; the page still says the import stopped.
-        Job.objects.filter(pk=job.pk).update(
-            status=JobStatus.FAILED, message=f"The import stopped: {error}"[:500], finished_at=timezone.now()
-        )
-        raise
-    finally:
-        shutil.rmtree(spool, ignore_errors=True)
-    Job.objects.filter(pk=job.pk).update(
-        status=JobStatus.DONE,
-        message=f"{batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged, "
-        f"{batch.rejected} kept aside",
-        finished_at=timezone.now(),
-        result_url=reverse("imports:batch-detail", args=[batch.pk]),
+    """The worker's half of ``agency_extract_import_request``."""
+    return import_job_run(
+        job_id=job_id,
+        run=lambda user, files, progress: agency_extract_import(
+            user=user, path_or_files=files, register_agencies=register_agencies, progress=progress
+        ),
     )
-    job.refresh_from_db()
-    return job
 
 
 def _linkage_and_mapping_enqueue(user: User) -> None:

@@ -33,7 +33,7 @@ from .returns import (
     return_files_delete_expired,
     ssda903_missing_export,
 )
-from .ssda903 import ssda903_missing_import
+from .ssda903 import ssda903_missing_import, ssda903_missing_import_job_run, ssda903_missing_import_request
 
 __all__ = [
     "EventWaits",
@@ -51,5 +51,7 @@ __all__ = [
     "return_files_delete_expired",
     "ssda903_missing_export",
     "ssda903_missing_import",
+    "ssda903_missing_import_job_run",
+    "ssda903_missing_import_request",
     "waiting_events_apply",
 ]

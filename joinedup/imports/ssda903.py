@@ -4,7 +4,10 @@ Each row names a child the importer may see by local authority child id and date
 made or brought up to date through the missing app's service. A row that breaks a rule is kept aside.
 """
 
+import contextlib
+from collections.abc import Callable
 from datetime import date, timedelta
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -13,12 +16,23 @@ from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
 from joinedup.deadlines import london_date
+from joinedup.jobs.models import Job, JobKind
 from joinedup.missing.models import EpisodeKind, MissingEpisode
 from joinedup.missing.services import episode_clash
 
 from . import permissions
 from .models import ImportBatch, ImportKind
-from .parsers import RawRow, RowError, csv_read, formula_check, london_midnight, ssda903_date_format, ssda903_date_parse
+from .parsers import (
+    CsvTable,
+    RawRow,
+    RowError,
+    csv_read,
+    formula_check,
+    london_midnight,
+    ssda903_date_format,
+    ssda903_date_parse,
+)
+from .queued import PROGRESS_CHUNK, import_job_run, import_queue, rows_cap_check
 from .rows import UNCHANGED, _apply_row, _batch_start, _cell, _episode_save, _finish, _Run, _sha256
 
 SSDA903_MISSING_COLUMNS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
@@ -104,21 +118,71 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
     )
 
 
-def ssda903_missing_import(*, user: User, name: str, content: bytes) -> ImportBatch:
-    """Import an SSDA903 missing table (CHILD, DOB, MISSING, MIS_START, MIS_END) as missing episodes.
-
-    Raises ImportFileError, with a message for the user, when the file as a whole cannot be read.
-    """
+def _ssda903_require(user: User) -> None:
     if not permissions.can_import(user) or user.agency is None:
         raise PermissionDenied
+
+
+def _ssda903_table(name: str, content: bytes) -> CsvTable:
     table = csv_read(
         content, file_name=name, required=SSDA903_MISSING_COLUMNS, allowed=SSDA903_MISSING_COLUMNS, normalise=str.upper
     )
-    with transaction.atomic():
-        batch = _batch_start(
-            user=user, kind=ImportKind.SSDA903_MISSING, name=name, sha256=_sha256(content), agency=user.agency
-        )
-        run = _Run(batch=batch, user=user)
-        for row in table.rows:
-            _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
-        return _finish(run, len(table.rows))
+    rows_cap_check(name, len(table.rows))
+    return table
+
+
+def ssda903_missing_import(
+    *, user: User, name: str, content: bytes, progress: Callable[[int, int], None] | None = None
+) -> ImportBatch:
+    """Import an SSDA903 missing table (CHILD, DOB, MISSING, MIS_START, MIS_END) as missing episodes.
+
+    At once, one transaction; in the worker (``progress`` given, called after each chunk of rows), a short
+    transaction for each chunk, so other people's work goes on meanwhile. Rows are idempotent: an import
+    stopped half way is finished by importing the same file again.
+    Raises ImportFileError, with a message for the user, when the file as a whole cannot be read.
+    """
+    _ssda903_require(user)
+    table = _ssda903_table(name, content)
+    total = len(table.rows)
+    step = max(1, total) if progress is None else PROGRESS_CHUNK
+    with transaction.atomic() if progress is None else contextlib.nullcontext():
+        with transaction.atomic():
+            assert user.agency is not None  # noqa: S101 - required above
+            batch = _batch_start(
+                user=user, kind=ImportKind.SSDA903_MISSING, name=name, sha256=_sha256(content), agency=user.agency
+            )
+            run = _Run(batch=batch, user=user)
+        for start in range(0, total, step):
+            with transaction.atomic():
+                for row in table.rows[start : start + step]:
+                    _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
+            if progress is not None:
+                progress(min(total, start + step), total)
+        with transaction.atomic():
+            return _finish(run, total)
+
+
+def ssda903_missing_import_request(*, user: User, name: str, content: bytes) -> Job:
+    """Queue a large SSDA903 missing table for the worker (see ``queued``); raises ImportFileError now for a
+    file that cannot be read, as the import at once does."""
+    from .tasks import ssda903_missing_import_task
+
+    _ssda903_require(user)
+    _ssda903_table(name, content)
+    return import_queue(
+        user=user,
+        kind=JobKind.SSDA903_IMPORT,
+        files={name: content},
+        enqueue=ssda903_missing_import_task.enqueue,
+        payload={"kind": "ssda903_missing"},
+    )
+
+
+def ssda903_missing_import_job_run(*, job_id: UUID | str) -> Job:
+    """The worker's half of ``ssda903_missing_import_request``."""
+
+    def run(user: User, files: dict[str, bytes], progress: Callable[[int, int], None]) -> ImportBatch:
+        [(name, content)] = files.items()
+        return ssda903_missing_import(user=user, name=name, content=content, progress=progress)
+
+    return import_job_run(job_id=job_id, run=run)

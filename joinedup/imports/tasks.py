@@ -1,6 +1,6 @@
 from django_tasks import task
 
-from .services import agency_extract_import_job_run, return_build_run
+from .services import agency_extract_import_job_run, return_build_run, ssda903_missing_import_job_run
 
 
 @task()
@@ -13,3 +13,9 @@ def agency_extract_import_task(job_id: str, register_agencies: bool) -> str:
 def return_build_task(job_id: str) -> int:
     """Run by the worker: a missing return asked for on the Returns page; gives the rows written."""
     return return_build_run(job_id=job_id).rows
+
+
+@task()
+def ssda903_missing_import_task(job_id: str) -> str:
+    """Run by the worker: a large SSDA903 missing table queued from the upload page."""
+    return ssda903_missing_import_job_run(job_id=job_id).status

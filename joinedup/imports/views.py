@@ -42,6 +42,9 @@ def ssda903_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         name, content = form.cleaned_data["file"]
         try:
+            if len(content) > settings.LARGE_IMPORT_BYTES:
+                job = services.ssda903_missing_import_request(user=request.user, name=name, content=content)
+                return redirect("jobs:detail", job_id=job.pk)
             batch = services.ssda903_missing_import(user=request.user, name=name, content=content)
         except ImportFileError as error:
             form.add_error("file", str(error))

@@ -10,6 +10,7 @@ class JobKind(models.TextChoices):
     MAPPING_REFRESH = "mapping_refresh", "Refresh of the mapping of people, places and things"
     EXTRACT_IMPORT = "extract_import", "Import of an agency extract"
     RETURN_BUILD = "return_build", "Building a missing return"
+    SSDA903_IMPORT = "ssda903_import", "Import of an SSDA903 missing table"
 
 
 class JobStatus(models.TextChoices):

@@ -218,3 +218,53 @@ def test_a_queued_import_whose_files_are_gone_fails_with_the_reason_on_its_page(
     assert job.status == JobStatus.FAILED
     assert job.message.startswith("The import failed:")
     assert not ImportBatch.objects.exists()
+
+
+def test_a_large_ssda903_table_is_imported_by_the_worker_a_chunk_at_a_time(
+    coordinator, sign_in, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from joinedup.jobs.models import Job, JobKind, JobStatus
+
+    settings.LARGE_IMPORT_BYTES = 100
+    settings.IMPORT_SPOOL_DIR = str(tmp_path / "spool")
+    rows = "".join(f"LA0001,01/02/2010,M,{day:02d}/03/2025,{day:02d}/03/2025\r\n" for day in range(1, 8, 2))
+    sign_in(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("imports:ssda903-upload"), {"file": SimpleUploadedFile("m.csv", (HEADER + rows).encode())}
+        )
+    job = Job.objects.get()
+    assert (job.kind, response["Location"]) == (JobKind.SSDA903_IMPORT, reverse("jobs:detail", args=[job.pk]))
+    assert not MissingEpisode.objects.exists(), "nothing imported in the request"
+
+    call_command("worker", batch=True, no_startup_delay=True, interval=0.1)
+
+    job.refresh_from_db()
+    batch = ImportBatch.objects.get()
+    assert (job.status, job.progress_done, job.progress_total) == (JobStatus.DONE, 4, 4)
+    assert job.result_url == reverse("imports:batch-detail", args=[batch.pk])
+    assert (batch.rows, batch.created, MissingEpisode.objects.count()) == (4, 4, 4)
+    assert not (tmp_path / "spool" / str(job.pk)).exists()
+
+
+@pytest.mark.parametrize("upload", ["imports:ssda903-upload", "imports:extract-upload"])
+def test_a_file_over_the_row_cap_is_refused_as_a_whole_and_nothing_is_written(
+    coordinator, sign_in, client, settings, upload
+):
+    from joinedup.jobs.models import Job
+
+    settings.IMPORT_MAX_ROWS = 2
+    sign_in(coordinator)
+    if upload == "imports:ssda903-upload":
+        rows = "".join(f"LA0001,01/02/2010,M,{day:02d}/03/2025,{day:02d}/03/2025\r\n" for day in (1, 3, 5))
+        data: dict[str, Any] = {"file": SimpleUploadedFile("m.csv", (HEADER + rows).encode())}
+    else:
+        data = {"extract": [SimpleUploadedFile(p.name, p.read_bytes()) for p in (EXAMPLE / "police").iterdir()]}
+
+    response = client.post(reverse(upload), data)
+
+    assert response.status_code == 200
+    assert "the platform takes at most 2 in one file" in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not MissingEpisode.objects.exists()
+    assert not Job.objects.exists()

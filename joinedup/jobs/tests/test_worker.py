@@ -23,7 +23,7 @@ def coordinator(db):
 
 
 def _dead_pid() -> int:
-    process = subprocess.Popen(["true"])  # noqa: S607 - a process that has ended, for its id
+    process = subprocess.Popen(["true"])
     process.wait()
     return process.pid
 

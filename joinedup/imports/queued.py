@@ -1,0 +1,101 @@
+"""Imports the worker runs: the files wait in a spool folder, the worker imports them a chunk at a time with
+progress the importer watches, and the job's page links to the batch when it is done.
+
+Used by the agency extract (``extract.agency_extract_import_request``) and the SSDA903 missing table
+(``ssda903.ssda903_missing_import_request``) alike.
+"""
+
+import shutil
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from joinedup.accounts.models import User
+from joinedup.audit.models import AuditKind
+from joinedup.audit.services import audit_record
+from joinedup.jobs.models import Job, JobStatus
+
+from .models import ImportBatch
+from .parsers import ImportFileError
+
+# Rows imported between two progress reports (and commits) when an import runs in the worker.
+PROGRESS_CHUNK = 500
+
+Progress = Callable[[int, int], None]
+# What the worker runs: the importer, the files by name and a progress callback, to the batch it made.
+Importer = Callable[[User, dict[str, bytes], Progress], ImportBatch]
+
+
+def import_queue(
+    *, user: User, kind: str, files: Mapping[str, bytes], enqueue: Callable[[str], Any], payload: dict[str, Any]
+) -> Job:
+    """Spool the files to ``IMPORT_SPOOL_DIR/<job id>/`` (outside anything served), audit the request and queue
+    the worker's task (``enqueue(job_id)``) once the transaction commits."""
+    with transaction.atomic():
+        job = Job.objects.create(kind=kind, requested_by=user, message="Waiting for the worker")
+        spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
+        spool.mkdir(parents=True, exist_ok=False)
+        for name, content in files.items():
+            (spool / Path(name).name).write_bytes(content)
+        audit_record(
+            actor=user,
+            kind=AuditKind.IMPORT_RUN,
+            object_type="job",
+            object_id=str(job.pk),
+            payload={"queued": sorted(files), **payload},
+        )
+        transaction.on_commit(lambda: enqueue(str(job.pk)))
+    return job
+
+
+def import_job_run(*, job_id: UUID | str, run: Importer) -> Job:
+    """The worker's half of ``import_queue``: import the spooled files, report progress, remove the files."""
+    job = Job.objects.select_related("requested_by").get(pk=job_id)
+    spool = Path(settings.IMPORT_SPOOL_DIR) / str(job.pk)
+    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, message="Importing")
+
+    def progress(done: int, total: int) -> None:
+        Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total)
+
+    try:
+        files = {path.name: path.read_bytes() for path in sorted(spool.iterdir())}
+        batch = run(job.requested_by, files, progress)
+    except (ImportFileError, PermissionDenied, OSError) as error:
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, message=f"The import failed: {error}"[:500], finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    except Exception as error:
+        # Anything else is a fault to see in the worker's log; the page still says the import stopped.
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED, message=f"The import stopped: {error}"[:500], finished_at=timezone.now()
+        )
+        raise
+    finally:
+        shutil.rmtree(spool, ignore_errors=True)
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.DONE,
+        message=f"{batch.created} created, {batch.updated} updated, {batch.unchanged} unchanged, "
+        f"{batch.rejected} kept aside",
+        finished_at=timezone.now(),
+        result_url=reverse("imports:batch-detail", args=[batch.pk]),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def rows_cap_check(file_name: str, rows: int) -> None:
+    """Refuse a file of more than ``IMPORT_MAX_ROWS`` rows as a whole, with what to do instead."""
+    if rows > settings.IMPORT_MAX_ROWS:
+        raise ImportFileError(
+            f"{file_name} has {rows:,} rows; the platform takes at most {settings.IMPORT_MAX_ROWS:,} in one file. "
+            "Split it into smaller files and import each."
+        )
