@@ -39,6 +39,7 @@ class AuditKind(models.TextChoices):
     INTERVIEW_ACTION_ADDED = "interview_action_added", "Added an action after a return interview"
     PHILOMENA_UPDATED = "philomena_updated", "Updated a Philomena profile"
     IMPORT_RUN = "import_run", "Imported a file"
+    REJECTED_ROWS_VIEWED = "rejected_rows_viewed", "Viewed rows kept aside from an import"
     CONCERN_RECORDED = "concern_recorded", "Recorded a concern"
     ASSESSMENT_STARTED = "assessment_started", "Started a risk assessment"
     ASSESSMENT_UPDATED = "assessment_updated", "Updated a risk assessment"

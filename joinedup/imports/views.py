@@ -30,7 +30,11 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "imports/list.html",
         {
             "batches": selectors.batches_visible_to(request.user)[:50],
-            "open_rows": selectors.rejected_rows_open(user=request.user)[:200],
+            "open_rows": selectors.rejected_rows_shown(
+                user=request.user,
+                rows=list(selectors.rejected_rows_open(user=request.user)[:200]),
+                reason="Rows kept aside, waiting for a correction",
+            ),
         },
     )
 
@@ -73,17 +77,28 @@ def extract_upload(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "imports/upload.html", {"form": form, "title": "Import an agency extract"})
 
 
+# Kept-aside rows shown on an import's page: a file of a million rows may keep many aside.
+REJECTED_ROWS_SHOWN = 500
+
+
 @login_required
 def batch_detail(request: AuthenticatedHttpRequest, batch_id: UUID) -> HttpResponse:
     _require(permissions.can_import(request.user))
     batch = selectors.batch_get(user=request.user, batch_id=batch_id)
-    return render(request, "imports/batch.html", {"batch": batch, "rows": batch.rejected_rows.all()})
+    rows = selectors.rejected_rows_shown(
+        user=request.user,
+        rows=list(batch.rejected_rows.order_by("file_name", "row_number")[:REJECTED_ROWS_SHOWN]),
+        reason=f"Rows kept aside from import {batch.pk}",
+    )
+    return render(request, "imports/batch.html", {"batch": batch, "rows": rows})
 
 
 @login_required
 def rejected_row_fix(request: AuthenticatedHttpRequest, row_id: int) -> HttpResponse:
     _require(permissions.can_import(request.user))
     row = selectors.rejected_row_get(user=request.user, row_id=row_id)
+    if request.method == "GET":
+        selectors.rejected_rows_shown(user=request.user, rows=[row], reason="Correcting a row kept aside")
     form = RejectedRowForm(request.POST or None, row=row)
     if request.method == "POST" and form.is_valid() and not row.is_resolved:
         try:

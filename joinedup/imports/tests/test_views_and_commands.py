@@ -268,3 +268,28 @@ def test_a_file_over_the_row_cap_is_refused_as_a_whole_and_nothing_is_written(
     assert not ImportBatch.objects.exists()
     assert not MissingEpisode.objects.exists()
     assert not Job.objects.exists()
+
+
+def test_seeing_rows_kept_aside_is_audited_a_row_each(coordinator, sign_in, client):
+    from joinedup.audit.models import AuditEvent, AuditKind
+
+    sign_in(coordinator)
+    content = (HEADER + "LA0009,01/02/2010,M,01/03/2025,\r\nLA0001,01/02/2010,M,30/02/2025,\r\n").encode()
+    client.post(reverse("imports:ssda903-upload"), {"file": SimpleUploadedFile("m.csv", content)})
+    batch = ImportBatch.objects.get()
+    kept = sorted(str(pk) for pk in RejectedRow.objects.values_list("pk", flat=True))
+    assert len(kept) == 2
+
+    def seen() -> list[str]:
+        return sorted(
+            AuditEvent.objects.filter(kind=AuditKind.REJECTED_ROWS_VIEWED, actor=coordinator).values_list(
+                "object_id", flat=True
+            )
+        )
+
+    client.get(reverse("imports:batch-detail", kwargs={"batch_id": batch.pk}))
+    assert seen() == kept
+    client.get(reverse("imports:list"))
+    assert seen() == sorted(kept * 2)
+    client.get(reverse("imports:rejected-fix", kwargs={"row_id": int(kept[0])}))
+    assert seen() == sorted([*kept * 2, kept[0]])
