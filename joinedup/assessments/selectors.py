@@ -18,9 +18,12 @@ def assessments_of(*, child: Child) -> QuerySet[RiskAssessment]:
 
 
 def assessment_get(*, user: User, assessment_id: UUID, reason: str = "Viewed a risk assessment") -> RiskAssessment:
-    """Fetch and authorise through the child (the read is audited), or "not found"."""
+    """Fetch and authorise through the child (the read is audited), or "not found": one query among the
+    assessments of children the user may see, so a hidden one takes the same path and time as an absent one."""
     try:
-        assessment = RiskAssessment.objects.select_related("catalogue", "child").get(pk=assessment_id)
+        assessment = RiskAssessment.objects.select_related("catalogue", "child").get(
+            pk=assessment_id, child__in=policy.children_visible_to(user)
+        )
     except RiskAssessment.DoesNotExist:
         raise Http404("No assessment found") from None
     assessment.child = child_get(user=user, child_id=assessment.child_id, reason=reason)

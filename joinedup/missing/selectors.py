@@ -48,9 +48,14 @@ def timeline_items(*, child: Child, limit: int | None = None) -> list[TimelineIt
 
 
 def episode_get(*, user: User, episode_id: UUID, reason: str = "Viewed a missing episode") -> MissingEpisode:
-    """Fetch and authorise an episode through its child (the read is audited), or "not found"."""
+    """Fetch and authorise an episode through its child (the read is audited), or "not found".
+
+    One query asks for the episode among those of children the user may see, so an episode that exists but is
+    hidden takes the same path, and the same time, as one that does not exist."""
     try:
-        episode = MissingEpisode.objects.select_related("child").get(pk=episode_id)
+        episode = MissingEpisode.objects.select_related("child").get(
+            pk=episode_id, child__in=policy.children_visible_to(user)
+        )
     except MissingEpisode.DoesNotExist:
         raise Http404("No episode found") from None
     episode.child = child_get(user=user, child_id=episode.child_id, reason=reason)
