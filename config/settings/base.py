@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "joinedup.linkage",
     "joinedup.imports",
     "joinedup.documents",
+    "joinedup.backups",
     "joinedup.web",
     "joinedup.demo",
 ]
