@@ -1,0 +1,15 @@
+"""Settings for ``bench/pages.py``: the test settings (no second factor, fast password hashing) served as in
+production otherwise (DEBUG off), on the database ``DATABASE_URL`` names, with the bench's own URLconf that adds
+the bare baseline view. Not for any real deployment."""
+
+from config.settings.test import *  # noqa: F403
+
+DEBUG = False
+ROOT_URLCONF = "_pages_urls"
+# No per-request log lines; errors (with their tracebacks) still reach the log the benchmark reads.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
