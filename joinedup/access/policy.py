@@ -16,7 +16,11 @@ Anyone without a right is answered "not found", exactly as for a record that
 does not exist.
 """
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -28,6 +32,32 @@ from joinedup.children.models import Child, ChronologyEntry
 from .models import BreakGlassGrant
 
 CASE_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER)
+
+# The decisions of one request, asked once each (see ``decisions_for_request``).
+_decisions: ContextVar[dict[tuple[Any, ...], Any] | None] = ContextVar("policy_decisions", default=None)
+_T = TypeVar("_T")
+
+
+@contextmanager
+def decisions_for_request() -> Iterator[None]:
+    """Within this block, who may see which child is decided once per (user, child) and reused: a page asks
+    whether the user may see the child for each section it shows, and each asking was a query. Only for a
+    request that changes nothing (GET, HEAD: ``web.middleware.policy_decisions``), so no write in the same
+    request can make a kept decision stale."""
+    token = _decisions.set({})
+    try:
+        yield
+    finally:
+        _decisions.reset(token)
+
+
+def _decided(key: tuple[Any, ...], decide: Callable[[], _T]) -> _T:
+    kept = _decisions.get()
+    if kept is None:
+        return decide()
+    if key not in kept:
+        kept[key] = decide()
+    return kept[key]  # type: ignore[no-any-return]
 
 
 def _signed_in(user: User) -> bool:
@@ -51,6 +81,12 @@ def _active_share(user: User, now: datetime) -> Q:
 
 
 def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[Child]:
+    if now is None:
+        return _decided(("visible", user.pk, user.agency_id), lambda: _children_visible_to(user, None))
+    return _children_visible_to(user, now)
+
+
+def _children_visible_to(user: User, now: datetime | None) -> QuerySet[Child]:
     if not works_with_children(user):
         return Child.objects.none()
     if sees_all_children(user):
@@ -73,7 +109,9 @@ def children_visible_to(user: User, *, now: datetime | None = None) -> QuerySet[
 
 
 def can_view_child(user: User, child: Child) -> bool:
-    return children_visible_to(user).filter(pk=child.pk).exists()
+    return _decided(
+        ("view", user.pk, user.agency_id, child.pk), lambda: children_visible_to(user).filter(pk=child.pk).exists()
+    )
 
 
 def chronology_visible_to(user: User, child: Child, *, now: datetime | None = None) -> QuerySet[ChronologyEntry]:
@@ -125,7 +163,10 @@ def can_grade_missing(user: User, child: Child) -> bool:
 
 
 def agency_is_involved(user: User, child: Child) -> bool:
-    return child.involvements.filter(agency=user.agency, ended_at__isnull=True).exists()
+    return _decided(
+        ("involved", user.agency_id, child.pk),
+        lambda: child.involvements.filter(agency=user.agency, ended_at__isnull=True).exists(),
+    )
 
 
 def can_change_child_details(user: User, child: Child) -> bool:

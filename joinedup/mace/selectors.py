@@ -147,8 +147,15 @@ def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> QueryS
         .values("episodes")
     )
     on_agenda = meeting.agenda.filter(child__isnull=False).values("child_id")
+    # Only children who could qualify are annotated (an episode in the window, or a completed assessment in a
+    # proposed band), read through indexes, not every child of the area.
+    candidates = Q(pk__in=MissingEpisode.objects.filter(started_at__gte=since, started_at__lte=now).values("child"))
+    candidates |= Q(
+        pk__in=RiskAssessment.objects.filter(completed_at__isnull=False, band__in=PROPOSED_BANDS).values("child")
+    )
     return (
-        Child.objects.annotate(
+        Child.objects.filter(candidates)
+        .annotate(
             latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0))
         )
         .filter(

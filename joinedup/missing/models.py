@@ -61,6 +61,8 @@ class MissingEpisode(models.Model):
                 fields=["owning_agency", "source_key"], condition=~Q(source_key=""), name="episode_source_unique"
             ),
         ]
+        # The MACE agenda and the repeat-missing figures read the episodes of a recent window, then their children.
+        indexes = [models.Index(fields=["started_at", "child"], name="episode_started")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} from {self.started_at:%Y-%m-%d %H:%M}"

@@ -2,6 +2,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from joinedup.access.policy import decisions_for_request
+
 
 def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
     """Headers Django's SecurityMiddleware does not set."""
@@ -14,5 +16,18 @@ def security_headers(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
             # Case data must not linger in shared or browser caches.
             response.setdefault("Cache-Control", "no-store")
         return response
+
+    return middleware
+
+
+def policy_decisions(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
+    """A request that changes nothing (GET, HEAD) decides who may see which child once per child, not once per
+    section of the page (``access.policy.decisions_for_request``); a POST decides afresh each time."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return get_response(request)
+        with decisions_for_request():
+            return get_response(request)
 
     return middleware

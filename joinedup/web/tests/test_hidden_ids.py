@@ -29,7 +29,10 @@ def test_a_hidden_item_and_an_absent_one_answer_alike_by_the_same_queries(db, si
         url = "/missing/episodes/{}/"
     else:
         hidden = RiskAssessment.objects.create(
-            child=child, catalogue=Catalogue.objects.get(is_current=True), owning_agency=owner, assessor=child.created_by
+            child=child,
+            catalogue=Catalogue.objects.get(is_current=True),
+            owning_agency=owner,
+            assessor=child.created_by,
         ).pk
         url = "/assessments/{}/"
     client = sign_in(UserFactory.create(agency=stranger_agency))
