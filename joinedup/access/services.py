@@ -34,7 +34,7 @@ def break_glass_reviewer(user: User) -> User | None:
     waiting = Count("break_glass_to_review", filter=Q(break_glass_to_review__reviewed_at__isnull=True))
     people = User.objects.filter(is_active=True).exclude(pk=user.pk).annotate(waiting=waiting)
     for candidates in (
-        people.filter(agency_id=user.agency_id, roles__code=RoleCode.MANAGER),
+        people.filter(agency=user.agency, roles__code=RoleCode.MANAGER),
         people.filter(roles__code=RoleCode.COORDINATOR),
     ):
         reviewer = candidates.order_by("waiting", "username").first()

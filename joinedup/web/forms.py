@@ -26,7 +26,7 @@ class FormulaRefusingForm(forms.Form):
     such a cell. Checked after the form's own cleaning, whatever its ``clean`` does."""
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # BaseForm's hook after cleaning; not in the stubs
         for name, message in formula_refusals(dict(getattr(self, "cleaned_data", {}))).items():
             self.add_error(name, message)
 
