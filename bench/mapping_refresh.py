@@ -1,5 +1,15 @@
 """Full mapping refresh on 1M synthetic events: graph, networks (components and communities), adults of
-concern ranked, hotspots.
+concern ranked, hotspots; then the whole refresh through the database and the pages that read what it stored.
+
+Through the database (``--through-db 1``, the default): the same events go into a temporary SQLite database as
+agency extract rows (``PersonRecord``, ``EventRecord``), ``manage.py refresh_mapping`` runs in a process of its
+own (build from the database, the analyses of all 52 standard periods, every row stored), timed with its peak
+memory; then, as a coordinator through Django's test client, the hotspots page (the standard periods) and one
+step of the network view (``/mapping/network/neighbours/``, from random places and people) are requested
+``--requests`` times each, p50 and p95. Their baselines, measured in the same run on the same events: what each
+request did before the analyses were stored (the period's hotspots, networks and adults of concern computed over
+the graph in memory, leaving out the parsing of the snapshot it also did; one step of ``analysis.neighbours``
+and the pairs of the node's events over the graph in memory).
 
 The events are made in memory as the mapping's own ``GraphData`` (what ``graph_data_build`` hands the
 analyses): children, adults of concern and other people, places, vehicles and phones, grouped into local
@@ -20,20 +30,29 @@ for the estimated part, how far the top adults agree with networkx's estimate, a
 network is small enough (``--exact-up-to``), with exact betweenness.
 """
 
+import os
 import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-from _common import arguments, progress, timed
+from _common import ROOT, arguments, p95, progress, timed
 
 SINCE, UNTIL = date(2026, 10, 1), date(2026, 10, 31)
 SCENE_SIZE = 400
+GOAL_REFRESH_S = 180
+GOAL_PEAK_GB = 2.0
+GOAL_PAGE_MS = 300
 
 
-def synthetic_graph(n_events: int, seed: int = 5) -> Any:
-    """Events between nodes of the same scene, with a few crossing scenes."""
+def synthetic_graph(n_events: int, seed: int = 5, *, until: date = UNTIL, days: int = 62) -> Any:
+    """Events between nodes of the same scene, with a few crossing scenes, over ``days`` days to ``until``."""
     from joinedup.mapping.internals.build import ADULT, CHILD, PERSON, PHONE, PLACE, VEHICLE, GraphData
 
     rng = random.Random(seed)
@@ -57,7 +76,7 @@ def synthetic_graph(n_events: int, seed: int = 5) -> Any:
             }
             by_scene.setdefault((kind, rng.randrange(scenes)), []).append(node_id)
     everyone = {kind: [n for (k, _), ids in by_scene.items() if k == kind for n in ids] for kind in counts}
-    start = UNTIL - timedelta(days=61)
+    start = until - timedelta(days=days - 1)
 
     def pick(kind: str, scene: int) -> str:
         local = by_scene.get((kind, scene))
@@ -78,7 +97,7 @@ def synthetic_graph(n_events: int, seed: int = 5) -> Any:
             nodes.append(pick(VEHICLE, scene))
         if rng.random() < 0.1:
             nodes.append(pick(PHONE, scene))
-        day = None if rng.random() < 0.02 else (start + timedelta(days=rng.randrange(62))).isoformat()
+        day = None if rng.random() < 0.02 else (start + timedelta(days=rng.randrange(days))).isoformat()
         data.events.append(
             {
                 "source": "extract",
@@ -166,19 +185,189 @@ def agreement(ours: Iterable[str], theirs: Iterable[str], top: int) -> str:
     return f"{len(set(first) & set(second))}/{len(first)} same adults, same order to rank {same_to}"
 
 
+def _record_id(node_id: str) -> str:
+    return node_id.split(":", 1)[1]
+
+
+def database_load(data: Any) -> dict[str, Any]:
+    """The synthetic events as one police extract (people and events) in the database, as an import leaves them:
+    each person node a person record, each event an event row naming its people, place, vehicles and phones."""
+    from django.db import transaction
+
+    from joinedup.agencies.models import Agency, AgencyKind
+    from joinedup.bulk import rows_insert
+    from joinedup.imports.models import EventRecord, PersonRecord, PersonType
+    from joinedup.mapping.internals.build import ADULT, CHILD, PHONE, PLACE, VEHICLE
+
+    agency = Agency.objects.create(code="POL", name="Police", kind=AgencyKind.POLICE)
+    types = {CHILD: PersonType.CHILD, ADULT: PersonType.ADULT_OF_CONCERN}
+    people = [
+        {
+            "agency_id": agency.pk,
+            "record_id": _record_id(node_id),
+            "person_type": types.get(node["kind"], PersonType.OTHER),
+            "data": {"given_name": _record_id(node_id), "family_name": "Bench"},
+        }
+        for node_id, node in data.nodes.items()
+        if node_id.startswith("person:")
+    ]
+    with transaction.atomic():
+        rows_insert(PersonRecord, people)
+    kinds = {node_id: node["kind"] for node_id, node in data.nodes.items()}
+    chunk: list[dict[str, Any]] = []
+    written = 0
+    for event in data.events:
+        persons = [_record_id(n) for n in event["nodes"] if n.startswith("person:")]
+        places = [data.nodes[n] for n in event["nodes"] if kinds[n] == PLACE]
+        row = {
+            "event_id": event["record"],
+            "agency": "POL",
+            "event_type": event["type"],
+            "occurred_at": f"{event['date']}T{20 + len(chunk) % 4}:15:00" if event["date"] else "",
+            "subject_record_id": persons[0] if persons else "",
+            "other_record_ids": ";".join(persons[1:]),
+            "vehicles": ";".join(f"BN{n.rsplit('e', 1)[-1]}X" for n in event["nodes"] if kinds[n] == VEHICLE),
+            "phones": ";".join(f"07700{int(n.rsplit('e', 1)[-1]):06d}" for n in event["nodes"] if kinds[n] == PHONE),
+        }
+        if places:
+            row |= {"place_name": places[0]["place_name"], "place_postcode": places[0]["postcode"]}
+        chunk.append({"agency_id": agency.pk, "event_id": event["record"], "event_type": event["type"], "data": row})
+        if len(chunk) >= 20_000:
+            with transaction.atomic():
+                written += rows_insert(EventRecord, chunk)
+            chunk = []
+    with transaction.atomic():
+        written += rows_insert(EventRecord, chunk)
+    return {"people": len(people), "events": written}
+
+
+def refresh_through_database() -> dict[str, Any]:
+    """``manage.py refresh_mapping`` in a process of its own: seconds, peak memory, what it printed."""
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    start = time.perf_counter()
+    done = subprocess.run(  # noqa: S603 (our own manage.py)
+        [sys.executable, str(ROOT / "manage.py"), "refresh_mapping"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(f"refresh_mapping failed:\n{done.stdout}\n{done.stderr}")
+    # ru_maxrss is in KiB on Linux: the largest of the children waited for, here the one refresh.
+    peak_gb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
+    return {"seconds": seconds, "peak_gb": peak_gb, "output": done.stdout.strip().splitlines()[-1]}
+
+
+def pages_timed(requests: int, seed: int = 5) -> dict[str, list[float]]:
+    """The hotspots page over the standard periods and one step of the network view from random nodes, as a
+    coordinator, each request timed (seconds)."""
+    from django.conf import settings
+    from django.test import Client
+    from django.urls import reverse
+
+    from joinedup.accounts.models import RoleCode
+    from joinedup.accounts.tests.factories import PASSWORD, UserFactory
+    from joinedup.mapping.models import MappingNode
+    from joinedup.mapping.periods import PERIOD_LENGTHS, PERIODS_BACK
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    rng = random.Random(seed)
+    client = Client()
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR])
+    # Through the real sign-in page, as a coordinator does (a bare force_login is sent back to it).
+    if client.post("/sign-in/", {"username": coordinator.username, "password": PASSWORD}).status_code != 302:
+        raise SystemExit("could not sign in")
+    keys = list(MappingNode.objects.filter(kind__in=["place", "child", "adult"]).values_list("key", flat=True))
+    times: dict[str, list[float]] = {"hotspots": [], "expansion": []}
+    for i in range(requests + 1):
+        days, back = rng.choice(PERIOD_LENGTHS), rng.randrange(PERIODS_BACK + 1)
+        for name, url, query in (
+            ("hotspots", reverse("mapping:hotspots"), {"days": days, "back": back}),
+            ("expansion", reverse("mapping:neighbours"), {"node": rng.choice(keys)}),
+        ):
+            start = time.perf_counter()
+            response = client.get(url, query)
+            elapsed = time.perf_counter() - start
+            if response.status_code != 200:
+                raise SystemExit(f"{url} {query}: {response.status_code}")
+            if i:  # the first of each warms the caches
+                times[name].append(elapsed)
+    return times
+
+
+def old_expansion_timed(data: Any, requests: int, seed: int = 5) -> list[float]:
+    """What one step of the network view cost before: neighbours and the pairs of their events, over the whole
+    graph in memory (the snapshot already parsed)."""
+    from joinedup.mapping.internals import analysis
+
+    rng = random.Random(seed)
+    keys = [k for k, node in data.nodes.items() if node["kind"] in {"place", "child", "adult"}]
+    times = []
+    for _ in range(requests):
+        node = rng.choice(keys)
+        start = time.perf_counter()
+        step = analysis.neighbours(data, node, cap=50)
+        shown = set(step["neighbours"])
+        analysis._pairs(e for e in data.events if node in e["nodes"] or set(e["nodes"]) & shown)
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def through_database(data: Any, args: Any, old_page: float) -> str:
+    times: dict[str, float] = {}
+    with timed(f"load {len(data.events)} events into the database", times):
+        loaded = database_load(data)
+    progress(f"{loaded['people']} person records, {loaded['events']} event records")
+    with timed("refresh_mapping through the database", times):
+        refresh = refresh_through_database()
+    progress(refresh["output"])
+    pages = pages_timed(args.requests)
+    old_step = old_expansion_timed(data, max(5, args.requests // 3))
+    hot95, step95 = p95(pages["hotspots"]) * 1000, p95(pages["expansion"]) * 1000
+    hot50, step50 = statistics.median(pages["hotspots"]) * 1000, statistics.median(pages["expansion"]) * 1000
+    old_step_ms = statistics.median(old_step) * 1000
+    return (
+        f"mapping_refresh through the database: {loaded['events']} event records; refresh_mapping "
+        f"{refresh['seconds']:.1f}s (goal <= {GOAL_REFRESH_S}s: "
+        f"{'met' if refresh['seconds'] <= GOAL_REFRESH_S else 'NOT met'}), "
+        f"peak memory {refresh['peak_gb']:.2f} GB (goal <= {GOAL_PEAK_GB} GB: "
+        f"{'met' if refresh['peak_gb'] <= GOAL_PEAK_GB else 'NOT met'}); [{refresh['output']}]; "
+        f"hotspots page p50={hot50:.0f}ms p95={hot95:.0f}ms (goal p95 <= {GOAL_PAGE_MS}ms: "
+        f"{'met' if hot95 <= GOAL_PAGE_MS else 'NOT met'}), ratio against the analyses each request ran before "
+        f"({old_page:.2f}s) = {hot95 / 1000 / old_page:.4f}; network expansion p50={step50:.0f}ms "
+        f"p95={step95:.0f}ms (goal p95 <= {GOAL_PAGE_MS}ms: {'met' if step95 <= GOAL_PAGE_MS else 'NOT met'}), "
+        f"ratio against one step over the graph in memory (median {old_step_ms:.0f}ms) = "
+        f"{step95 / old_step_ms:.2f}; {args.requests} requests each"
+    )
+
+
 def main() -> None:
+    workdir = tempfile.TemporaryDirectory(prefix="bench-mapping-")
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir.name}/bench.sqlite3"
     args = arguments(
         __doc__ or "",
         1_000_000,
         exact_up_to=(20_000, "compare with exact betweenness while the largest network has at most this many nodes"),
         top=(20, "how many top adults to compare"),
+        days=(365, "days the events spread over, ending today"),
+        through_db=(1, "0 leaves out the refresh through the database and the pages"),
+        networkx=(1, "0 leaves out networkx (the baseline of the analyses)"),
+        requests=(30, "requests timed of each page"),
     )
+    from django.core.management import call_command
+    from django.utils import timezone
+
     from joinedup.mapping.internals import analysis
 
+    call_command("migrate", verbosity=0)
+    today = timezone.localdate()
     times: dict[str, float] = {}
     with timed(f"generate {args.size} events", times):
-        data = synthetic_graph(args.size)
-    period = analysis.Period(SINCE, UNTIL)
+        data = synthetic_graph(args.size, until=today, days=args.days)
+    period = analysis.Period(today - timedelta(days=30), today)
     progress(f"{len(data.nodes)} nodes, {len(data.events)} events")
 
     ig_times: dict[str, float] = {}
@@ -186,10 +375,18 @@ def main() -> None:
     graph = analysis.graph_of(data, analysis.events_in(data, period))
     ig_times["graph"] = time.perf_counter() - start
     progress(f"igraph graph: {graph.vcount()} nodes, {graph.ecount()} edges, {ig_times['graph']:.2f}s")
+    # networkx's side finds components and their communities: the igraph side of that comparison is the same.
+    by_component = getattr(analysis, "networks_by_component", analysis.networks)
     start = time.perf_counter()
-    ig_networks = analysis.networks(data, period)
+    ig_networks = by_component(data, period)
     ig_times["networks"] = time.perf_counter() - start
-    progress(f"igraph networks: {len(ig_networks)}, {ig_times['networks']:.2f}s")
+    progress(f"igraph networks (components): {len(ig_networks)}, {ig_times['networks']:.2f}s")
+    page_networks = ig_times["networks"]
+    if by_component is not analysis.networks:
+        start = time.perf_counter()
+        found = analysis.networks(data, period)
+        page_networks = time.perf_counter() - start
+        progress(f"networks as the pages show them: {len(found)}, {page_networks:.2f}s")
     start = time.perf_counter()
     ig_adults = analysis.adults_ranked(data, period)
     ig_times["adults"] = time.perf_counter() - start
@@ -198,9 +395,25 @@ def main() -> None:
     spots = analysis.hotspots(data, period)
     ig_times["hotspots"] = time.perf_counter() - start
     progress(f"hotspots: {len(spots)}, {ig_times['hotspots']:.2f}s")
+    old_page = page_networks + ig_times["adults"] + ig_times["hotspots"]
+    if args.through_db:
+        print(through_database(data, args, old_page), flush=True)
+    if args.networkx:
+        networkx_compare(data, period, graph, args, ig_times, ig_networks, ig_adults)
 
+
+def networkx_compare(
+    data: Any,
+    period: Any,
+    graph: Any,
+    args: Any,
+    ig_times: dict[str, float],
+    ig_networks: list[dict[str, Any]],
+    ig_adults: list[dict[str, Any]],
+) -> None:
     import networkx as nx
 
+    from joinedup.mapping.internals import analysis
     from joinedup.mapping.internals.analysis import _pairs, events_in
 
     nx_times: dict[str, float] = {}
@@ -258,7 +471,7 @@ def main() -> None:
         for phase in ("graph", "networks", "adults", "hotspots")
     )
     print(
-        f"mapping_refresh: {len(data.events)} events, {len(data.nodes)} nodes, period {SINCE}..{UNTIL}; "
+        f"mapping_refresh: {len(data.events)} events, {len(data.nodes)} nodes, period {period.since}..{period.until}; "
         f"total igraph={total_ig:.2f}s networkx={total_nx:.2f}s ratio igraph/networkx={total_ig / total_nx:.2f}; "
         f"{phases}; {len(ig_networks)} networks, same components as networkx: {'yes' if same else 'NO'}; "
         f"{len(ig_adults)} adults, betweenness from at most {analysis.BETWEENNESS_SOURCES} sources a network "

@@ -24,7 +24,7 @@ __all__ = [
 
 
 def last_refreshed_at() -> Any:
-    snapshot = MappingSnapshot.objects.defer("graph").first()
+    snapshot = MappingSnapshot.objects.filter(complete=True).first()
     return snapshot.built_at if snapshot else None
 
 

@@ -1,19 +1,36 @@
+"""The mapping as one refresh stored it: a header row per refresh (a generation), its nodes and events in
+indexed tables, and its analyses for the standard periods, so a page reads rows instead of rebuilding the graph.
+
+A generation's rows are written while it is incomplete and no page reads them; the refresh then marks it
+complete in one transaction, which makes it the current one, and deletes the older generations' rows. Nodes
+and events carry ids made from their generation (``id_base``), so their rows need no generation column to be
+joined, and the rows of one generation are one range of ids. The tables name children, so they are read only
+through the selectors, which filter them for the viewer (see selectors.py).
+"""
+
 from django.db import models
 from django.utils import timezone
 
+from joinedup.children.models import Child
 from joinedup.jobs.models import Job
+
+# Ids of a generation's nodes and events: generation pk * ID_SPAN + position (0, 1, 2...).
+ID_SPAN = 10**10
+
+
+class ResultKind(models.TextChoices):
+    HOTSPOT = "hotspot", "Hotspot"
+    NETWORK = "network", "Network"
+    ADULT = "adult", "Adult of concern"
 
 
 class MappingSnapshot(models.Model):
-    """The graph of people, places and things as one refresh built it, kept so the views need not rebuild it.
-
-    ``graph`` holds ``nodes`` (by id), ``events`` (each with its evidence and the nodes it joins) and
-    ``child_nodes`` (a child's record id to its node); see ``internals.build``. It names children, so it is
-    read only through the selectors, which filter it for the viewer.
-    """
+    """One refresh of the mapping: when it ran, the day its standard periods end on (``as_of``), its size, and
+    whether all its rows are written (``complete``); the newest complete one is the current mapping."""
 
     built_at = models.DateTimeField(default=timezone.now, db_index=True)
-    graph = models.JSONField(default=dict)
+    as_of = models.DateField(default=timezone.localdate)
+    complete = models.BooleanField(default=False)
     node_count = models.PositiveIntegerField(default=0)
     event_count = models.PositiveIntegerField(default=0)
     seconds = models.FloatField(default=0)
@@ -25,3 +42,113 @@ class MappingSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"Mapping snapshot of {self.built_at:%Y-%m-%d %H:%M}: {self.node_count} nodes, {self.event_count} events"
+
+    @property
+    def id_base(self) -> int:
+        return self.pk * ID_SPAN
+
+
+class MappingNode(models.Model):
+    """A person, place, vehicle, phone or handle. ``key`` is the node's id in the analyses (``place:...``),
+    ``data`` the whole node as the build made it (members, child and adult ids, a place's attributes);
+    ``search`` is its label and agency record ids, lower case without spaces, for the network view's search."""
+
+    id = models.BigIntegerField(primary_key=True)
+    snapshot = models.ForeignKey(
+        MappingSnapshot, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    key = models.TextField()
+    kind = models.CharField(max_length=20)
+    label = models.TextField()
+    search = models.TextField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "key"], name="mapping_node_key_unique")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class MappingNodeChild(models.Model):
+    """A child's record a node stands for (indexed both ways), so need-to-know filtering is a lookup.
+    ``primary``: the node the child's record is drawn as (the build's ``child_nodes``)."""
+
+    snapshot = models.ForeignKey(
+        MappingSnapshot, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    node = models.ForeignKey(MappingNode, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+")
+    primary = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "child"], name="mapping_nodechild_child")]
+
+    def __str__(self) -> str:
+        return f"{self.node_id} {self.child_id}"
+
+
+class MappingEvent(models.Model):
+    """Something that happened and joins nodes, with its evidence; ``extra`` holds whatever else the build
+    keeps on an event."""
+
+    id = models.BigIntegerField(primary_key=True)
+    snapshot = models.ForeignKey(
+        MappingSnapshot, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    source = models.CharField(max_length=40)
+    agency = models.CharField(max_length=40)
+    record = models.TextField()
+    type = models.CharField(max_length=60)
+    date = models.DateField(null=True)
+    extra = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "date"], name="mapping_event_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.record}"
+
+
+class MappingEventNode(models.Model):
+    """A node an event joins, indexed by node (the events of a node) and by event (the nodes of an event)."""
+
+    event = models.ForeignKey(
+        MappingEvent, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    node = models.ForeignKey(
+        MappingNode, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["node", "event"], name="mapping_eventnode_node"),
+            models.Index(fields=["event", "node"], name="mapping_eventnode_event"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.node_id}"
+
+
+class MappingResult(models.Model):
+    """One row of an analysis for one standard period (``period``: ``since/until``): a hotspot, a network or an
+    adult of concern, in the analysis's order (``rank``). ``data`` is the analysis's dict as it returned it
+    (less the lists of child nodes the pages never show); ``summary`` what a list page shows of a network, whose
+    dict can hold thousands of nodes."""
+
+    snapshot = models.ForeignKey(
+        MappingSnapshot, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=ResultKind.choices)
+    period = models.CharField(max_length=21)
+    rank = models.PositiveIntegerField()
+    node = models.TextField(blank=True)
+    summary = models.JSONField(default=dict)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        indexes = [models.Index(fields=["snapshot", "kind", "period", "rank"], name="mapping_result_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.period} #{self.rank}"

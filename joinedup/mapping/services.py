@@ -1,37 +1,280 @@
-"""Writes: rebuilding the mapping snapshot, by a command, by the worker or at the coordinator's request."""
+"""Writes: refreshing the mapping, by a command, by the worker or at the coordinator's request.
 
+A refresh builds the graph from every module, writes its nodes and events into indexed tables, runs the
+analyses for every standard period (see periods.py) and stores their results, all as a new generation that no
+page reads yet; then it makes that generation the current one in one short transaction and deletes the older
+ones. Rows go in by bulk INSERTs in transactions of ``CHUNK`` rows, so the web process's own writes (audit
+rows) never wait long behind a refresh.
+"""
+
+import bisect
 import json
 import time
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from datetime import date
+from itertools import islice
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from joinedup.accounts.models import User
+from joinedup.bulk import rows_insert
 from joinedup.jobs.models import Job, JobKind, JobStatus
 
 from . import permissions
-from .internals.build import graph_data_build
-from .models import MappingSnapshot
+from .internals import analysis
+from .internals.analysis import Period
+from .internals.build import GraphData, graph_data_build
+from .models import (
+    ID_SPAN,
+    MappingEvent,
+    MappingEventNode,
+    MappingNode,
+    MappingNodeChild,
+    MappingResult,
+    MappingSnapshot,
+    ResultKind,
+)
+from .periods import latest_periods, period_key, standard_periods
+from .summaries import network_summary, numpy_marked_absent, read_over_all_time, result_data
 
-SNAPSHOTS_KEPT = 3
+# Rows written (or deleted) in one transaction.
+CHUNK = 20_000
+EVENT_FIELDS = ("source", "agency", "record", "type", "date", "nodes")
+# Progress steps before the analyses: build, nodes, events.
+STEPS_BEFORE = 3
+
+Progress = Callable[[int, int, str], None]
 
 
-def mapping_snapshot_refresh(*, job: Job | None = None) -> MappingSnapshot:
-    """Build the whole graph again from every module and keep it as the current snapshot."""
-    started = time.monotonic()
-    data = graph_data_build()
+def search_text(node: dict[str, Any]) -> str:
+    """What the network view's search looks in: the label and each agency record id, lower case, no spaces."""
+    parts = [node.get("label", ""), *(f"{agency}{record}" for agency, record in node.get("members", []))]
+    return "\x1f".join(str(part).lower().replace(" ", "") for part in parts)
+
+
+def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
+    iterator = iter(rows)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
+    written = 0
+    for chunk in _chunks(rows):
+        with transaction.atomic():
+            written += rows_insert(model, chunk)
+    return written
+
+
+def _uuid(text: str) -> UUID | None:
+    try:
+        return uuid.UUID(str(text))
+    except ValueError:
+        return None
+
+
+def _nodes_write(snapshot: MappingSnapshot, data: GraphData) -> dict[str, int]:
+    ids = {key: snapshot.id_base + i for i, key in enumerate(data.nodes)}
+    _insert(
+        MappingNode,
+        (
+            {
+                "id": ids[key],
+                "snapshot_id": snapshot.pk,
+                "key": key,
+                "kind": node["kind"],
+                "label": node["label"],
+                "search": search_text(node),
+                "data": node,
+            }
+            for key, node in data.nodes.items()
+        ),
+    )
+    primary = {(node_id, pk) for pk, node_id in data.child_nodes.items()}
+    pairs = {(key, pk) for key, node in data.nodes.items() for pk in node["child_ids"]} | {
+        pair for pair in primary if pair[0] in ids
+    }
+    _insert(
+        MappingNodeChild,
+        (
+            {"snapshot_id": snapshot.pk, "node_id": ids[key], "child_id": child, "primary": (key, pk) in primary}
+            for key, pk in sorted(pairs)
+            if (child := _uuid(pk)) is not None
+        ),
+    )
+    return ids
+
+
+def _events_write(snapshot: MappingSnapshot, data: GraphData, ids: dict[str, int]) -> None:
+    base = snapshot.id_base
+    _insert(
+        MappingEvent,
+        (
+            {
+                "id": base + i,
+                "snapshot_id": snapshot.pk,
+                "source": event["source"],
+                "agency": event["agency"],
+                "record": event["record"],
+                "type": event["type"],
+                "date": date.fromisoformat(event["date"]) if event["date"] else None,
+                "extra": {name: value for name, value in event.items() if name not in EVENT_FIELDS},
+            }
+            for i, event in enumerate(data.events)
+        ),
+    )
+    _insert(
+        MappingEventNode,
+        (
+            {"event_id": base + i, "node_id": ids[node], "position": position}
+            for i, event in enumerate(data.events)
+            for position, node in enumerate(event["nodes"])
+        ),
+    )
+
+
+class _Windows:
+    """The events the analyses of one period read: those dated in it or in the period before it (hotspots compare
+    the two), those with no date (in every period) and those read over all time (``read_over_all_time``), in
+    the build's order. The analyses of a period leave out any other event (they take ``events_in`` the period
+    and the one before), so each runs over a window of the events, not all of them."""
+
+    def __init__(self, data: GraphData) -> None:
+        self.data = data
+        self.always = [i for i, event in enumerate(data.events) if not event["date"] or read_over_all_time(data, event)]
+        always = set(self.always)
+        self.dated = sorted((i for i, e in enumerate(data.events) if e["date"] and i not in always), key=self._day)
+        self.days = [data.events[i]["date"] for i in self.dated]
+
+    def _day(self, i: int) -> str:
+        return str(self.data.events[i]["date"])
+
+    def of(self, period: Period) -> GraphData:
+        low = bisect.bisect_left(self.days, period.previous().since.isoformat())
+        high = bisect.bisect_right(self.days, period.until.isoformat())
+        chosen = sorted(self.always + self.dated[low:high])
+        events = [self.data.events[i] for i in chosen]
+        return GraphData(nodes=self.data.nodes, events=events, child_nodes=self.data.child_nodes)
+
+
+def _results_write(snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool) -> int:
+    """Store the period's hotspots and adults of concern; with ``whole`` (a latest period, see
+    periods.latest_periods) its networks too."""
+    key = period_key(period)
+    common = {"snapshot_id": snapshot.pk, "period": key}
+    written = _insert(
+        MappingResult,
+        (
+            {**common, "kind": ResultKind.HOTSPOT, "rank": rank, "node": row["node"], "data": result_data(row)}
+            for rank, row in enumerate(analysis.hotspots(data, period))
+        ),
+    )
+    written += _insert(
+        MappingResult,
+        (
+            {**common, "kind": ResultKind.ADULT, "rank": rank, "node": row["node"], "data": result_data(row)}
+            for rank, row in enumerate(analysis.adults_ranked(data, period))
+        ),
+    )
+    if not whole:
+        return written
+    written += _insert(
+        MappingResult,
+        (
+            {
+                **common,
+                "kind": ResultKind.NETWORK,
+                "rank": rank,
+                "node": (summary := network_summary(data, row))["start"],
+                "summary": summary,
+                "data": row,
+            }
+            for rank, row in enumerate(analysis.networks(data, period))
+        ),
+    )
+    return written
+
+
+def _generation_delete(snapshot: MappingSnapshot) -> None:
+    """Every row of one generation, in transactions of ``CHUNK`` events or nodes, then its header row."""
+    base = snapshot.pk * ID_SPAN
+    events = MappingEvent.objects.filter(snapshot_id=snapshot.pk)
+    last_event = events.aggregate(last=models.Max("id"))["last"]
+    for low in range(base, (last_event or base - 1) + 1, CHUNK):
+        with transaction.atomic():
+            MappingEventNode.objects.filter(event_id__gte=low, event_id__lt=low + CHUNK).delete()
+            MappingEvent.objects.filter(id__gte=low, id__lt=low + CHUNK).delete()
     with transaction.atomic():
-        snapshot = MappingSnapshot.objects.create(
-            graph=data.as_json(),
-            node_count=len(data.nodes),
-            event_count=len(data.events),
-            seconds=round(time.monotonic() - started, 3),
-            job=job,
+        MappingNodeChild.objects.filter(snapshot_id=snapshot.pk).delete()
+        MappingResult.objects.filter(snapshot_id=snapshot.pk).delete()
+    last_node = MappingNode.objects.filter(snapshot_id=snapshot.pk).aggregate(last=models.Max("id"))["last"]
+    for low in range(base, (last_node or base - 1) + 1, CHUNK):
+        with transaction.atomic():
+            MappingNode.objects.filter(id__gte=low, id__lt=low + CHUNK).delete()
+    MappingSnapshot.objects.filter(pk=snapshot.pk).delete()
+
+
+def _periods_write(
+    snapshot: MappingSnapshot,
+    windows: "_Windows",
+    periods: list[Period],
+    latest: set[Period],
+    report: Callable[[int, str], None],
+) -> None:
+    """Each standard period's stored results, with its step of progress."""
+    for i, period in enumerate(periods):
+        what = "Hotspots, adults of concern and networks" if period in latest else "Hotspots and adults of concern"
+        report(
+            STEPS_BEFORE + i,
+            f"{what} for {period.since:%d %b %Y} to {period.until:%d %b %Y} (period {i + 1} of {len(periods)})",
         )
-        stale = MappingSnapshot.objects.values_list("pk", flat=True)[SNAPSHOTS_KEPT:]
-        MappingSnapshot.objects.filter(pk__in=list(stale)).delete()
+        _results_write(snapshot, windows.of(period), period, whole=period in latest)
+
+
+def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
+    """Build the mapping again from every module, store it and its analyses, and make it the current one.
+
+    ``progress(done, total, message)`` is called before each step: building, writing the nodes, the events,
+    then the analyses of each standard period.
+    """
+    started = time.monotonic()
+    as_of = timezone.localdate()
+    periods = standard_periods(as_of)
+    total = STEPS_BEFORE + len(periods)
+
+    def report(done: int, message: str) -> None:
+        if progress is not None:
+            progress(done, total, message)
+
+    report(0, "Collecting people, places and things from every module")
+    data = graph_data_build()
+    snapshot = MappingSnapshot.objects.create(
+        as_of=as_of, complete=False, node_count=len(data.nodes), event_count=len(data.events), job=job
+    )
+    try:
+        report(1, f"Writing {len(data.nodes)} nodes")
+        ids = _nodes_write(snapshot, data)
+        report(2, f"Writing {len(data.events)} events")
+        _events_write(snapshot, data, ids)
+        del ids
+        windows = _Windows(data)
+        latest = set(latest_periods(as_of))
+        with numpy_marked_absent():
+            _periods_write(snapshot, windows, periods, latest, report)
+        with transaction.atomic():
+            snapshot.complete = True
+            snapshot.seconds = round(time.monotonic() - started, 3)
+            snapshot.save(update_fields=["complete", "seconds"])
+    except BaseException:
+        _generation_delete(snapshot)
+        raise
+    for older in MappingSnapshot.objects.filter(pk__lt=snapshot.pk):
+        _generation_delete(older)
     return snapshot
 
 
@@ -58,10 +301,15 @@ def mapping_refresh_queue(*, requested_by: User) -> Job:
 
 
 def mapping_refresh_run(*, job_id: UUID | str) -> Job:
+    """The worker's half of a refresh: run it, with its progress on the job for the requester to watch."""
     job = Job.objects.get(pk=job_id)
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, message="Building the mapping")
+
+    def progress(done: int, total: int, message: str) -> None:
+        Job.objects.filter(pk=job.pk).update(progress_done=done, progress_total=total, message=message[:500])
+
     try:
-        snapshot = mapping_snapshot_refresh(job=job)
+        snapshot = mapping_snapshot_refresh(job=job, progress=progress)
     except Exception as error:
         Job.objects.filter(pk=job.pk).update(
             status=JobStatus.FAILED, message=f"The refresh failed: {error}"[:500], finished_at=timezone.now()
@@ -70,7 +318,7 @@ def mapping_refresh_run(*, job_id: UUID | str) -> Job:
     summary = {"built_at": snapshot.built_at.isoformat(), "nodes": snapshot.node_count, "events": snapshot.event_count}
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE,
-        progress_done=1,
+        progress_done=models.F("progress_total"),
         message=f"Mapping refreshed: {snapshot.node_count} nodes, {snapshot.event_count} events",
         finished_at=timezone.now(),
         result_name=f"mapping-{timezone.localtime(snapshot.built_at):%Y%m%d-%H%M}.json",

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,9 +15,7 @@ from joinedup.children.selectors import child_get
 
 from . import permissions, selectors, services
 from .internals.analysis import Period
-
-PERIOD_LENGTHS = [7, 14, 28, 91]
-PERIODS_BACK = 12
+from .periods import DEFAULT_LENGTH, PERIOD_LENGTHS, PERIODS_BACK, period_back
 
 
 def _require(allowed: bool) -> None:
@@ -25,14 +23,18 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _period(query: QueryDict) -> tuple[Period, int, int]:
-    """The period asked for: ``since``/``until``, or a length in days and how many such periods back."""
+def _int(query: QueryDict, name: str, default: int) -> int:
     try:
-        days = int(query.get("days", 28))
-        back = int(query.get("back", 0))
+        return int(query.get(name, default))
     except ValueError:
-        days, back = 28, 0
-    days = days if days in PERIOD_LENGTHS else 28
+        return default
+
+
+def _period(query: QueryDict) -> tuple[Period, int, int]:
+    """The period asked for: ``since``/``until``, or a length in days and how many such periods back from the
+    day the mapping was last refreshed (whose analyses it stored; today if it never ran)."""
+    days, back = _int(query, "days", DEFAULT_LENGTH), _int(query, "back", 0)
+    days = days if days in PERIOD_LENGTHS else DEFAULT_LENGTH
     back = min(max(back, 0), PERIODS_BACK)
     try:
         since, until = date.fromisoformat(query.get("since", "")), date.fromisoformat(query.get("until", ""))
@@ -40,8 +42,16 @@ def _period(query: QueryDict) -> tuple[Period, int, int]:
             return Period(since, until), days, back
     except ValueError:
         pass
-    until = timezone.localdate() - timedelta(days=days * back)
-    return Period(until - timedelta(days=days - 1), until), days, back
+    snapshot = selectors.snapshot_latest()
+    return period_back(snapshot.as_of if snapshot else timezone.localdate(), days, back), days, back
+
+
+def _latest(period: Period, days: int, query: QueryDict) -> Period:
+    """The period the networks list shows: an explicit since/until as asked, else the latest of the length."""
+    if query.get("since") and query.get("until"):
+        return period
+    snapshot = selectors.snapshot_latest()
+    return period_back(snapshot.as_of if snapshot else timezone.localdate(), days, 0)
 
 
 def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -82,10 +92,25 @@ def evidence(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The records behind a figure: the events joining a node (and ``?other=`` node), in the period if given."""
     _require(permissions.can_use_mapping(request.user))
     period = _period(request.GET)[0] if "since" in request.GET else None
-    node, events = selectors.evidence_for(
-        user=request.user, node_id=request.GET.get("node", ""), other=request.GET.get("other", ""), period=period
+    node, events, listing = selectors.evidence_for(
+        user=request.user,
+        node_id=request.GET.get("node", ""),
+        other=request.GET.get("other", ""),
+        period=period,
+        page=_int(request.GET, "page", 1),
     )
-    return render(request, "mapping/evidence.html", {"node": node, "events": events, "period": period})
+    return render(
+        request,
+        "mapping/evidence.html",
+        {"node": node, "events": events, "period": period, "listing": listing, "query": _without_page(request)},
+    )
+
+
+def _without_page(request: AuthenticatedHttpRequest) -> str:
+    """The request's query less ``page``, for the links to the other pages of a list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
 
 
 @login_required
@@ -103,13 +128,17 @@ def hotspots(request: AuthenticatedHttpRequest) -> HttpResponse:
             "lengths": PERIOD_LENGTHS,
             "periods_back": PERIODS_BACK,
             "tiles_url": getattr(settings, "JOINEDUP_MAP_TILES_URL", ""),
-            "networks": selectors.networks_for(user=request.user, period=period),
+            # Networks are for acting now: those of the latest period of the chosen length, whatever the slider.
+            "networks_period": (latest := _latest(period, days, request.GET)),
+            "networks": selectors.networks_for(user=request.user, period=latest),
+            "query": _without_page(request),
         },
     )
 
 
 def _hotspot_context(request: AuthenticatedHttpRequest, period: Period) -> dict[str, Any]:
-    rows = selectors.hotspots_for(user=request.user, period=period)
+    listing = selectors.hotspots_for(user=request.user, period=period, page=_int(request.GET, "page", 1))
+    rows = listing.rows
     points = [
         {
             "lat": r["lat"],
@@ -126,8 +155,9 @@ def _hotspot_context(request: AuthenticatedHttpRequest, period: Period) -> dict[
         "period": period,
         "previous": period.previous(),
         "rows": rows,
+        "listing": listing,
         "points": points,
-        "adults": selectors.adults_for(user=request.user, period=period)[:20],
+        "adults": selectors.adults_for(user=request.user, period=period),
     }
 
 
@@ -136,7 +166,8 @@ def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The fragment the period slider reloads: the hotspot table, the points for the map, adults of concern."""
     _require(permissions.can_use_mapping(request.user))
     period = _period(request.GET)[0]
-    return render(request, "mapping/_hotspot_list.html", _hotspot_context(request, period))
+    context = _hotspot_context(request, period) | {"query": _without_page(request)}
+    return render(request, "mapping/_hotspot_list.html", context)
 
 
 @login_required

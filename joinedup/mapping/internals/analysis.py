@@ -2,13 +2,22 @@
 
 Each takes a GraphData (already filtered for whoever will see the result) and a period; an event with no
 date (a phone on a person's own record) belongs to every period.
+
+Networks are groups of people held together by their own ties, not by the places everyone passes through;
+hotspots rank places by what happens there against what their kind and size would lead one to expect.
+Both say why (see ``networks`` and ``hotspots``). The older readings, connected groups of the whole graph
+and places by footfall, stay as ``networks_by_component`` and ``hotspots_by_footfall``: the baselines the
+benchmark measures against.
 """
 
+import math
 import random
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import combinations
 from typing import Any
 
 import igraph as ig
@@ -17,6 +26,8 @@ from .build import ADULT, CHILD, HANDLE, PHONE, PLACE, VEHICLE, GraphData
 
 THINGS = {PLACE, VEHICLE, PHONE, HANDLE}
 PERSONS = {CHILD, ADULT, "person"}
+# Things a person carries or uses: sharing one is a person's own association.
+OWN_THINGS = {VEHICLE, PHONE, HANDLE}
 
 
 @dataclass(frozen=True)
@@ -74,8 +85,32 @@ def _member_list(data: GraphData, node_ids: Iterable[str]) -> list[dict[str, str
     return sorted(members, key=lambda m: (m["agency"], m["record_id"]))
 
 
-def networks(data: GraphData, period: Period | None = None) -> list[dict[str, Any]]:
-    """Connected groups holding two people or more, largest first, each split into Leiden communities."""
+# Leiden's passes: a fixed number (running "until stable" can go on for ever on some weighted graphs).
+LEIDEN_ITERATIONS = 10
+
+
+@contextmanager
+def _seeded(seed: str) -> Iterator[None]:
+    """igraph's random numbers (Leiden's) from a generator seeded by ``seed``: the same result every time."""
+    ig.set_random_number_generator(random.Random(seed))  # noqa: S311 - repeatable, not secret
+    try:
+        yield
+    finally:
+        ig.set_random_number_generator(random)
+
+
+def _leiden(graph: ig.Graph, seed: str) -> list[list[int]]:
+    with _seeded(seed):
+        found = graph.community_leiden(
+            objective_function="modularity", weights="weight", n_iterations=LEIDEN_ITERATIONS
+        )
+    return [list(group) for group in found]
+
+
+def networks_by_component(data: GraphData, period: Period | None = None) -> list[dict[str, Any]]:
+    """The older reading, kept as the benchmark's baseline: connected groups of the whole graph (people,
+    places and things alike) holding two people or more, largest first, each split into Leiden communities.
+    One school or station joins everyone who passed through it."""
     graph = graph_of(data, events_in(data, period))
     found = []
     for component in graph.connected_components(mode="weak"):
@@ -83,7 +118,7 @@ def networks(data: GraphData, period: Period | None = None) -> list[dict[str, An
         if len(people) < 2:
             continue
         sub = graph.induced_subgraph(component)
-        communities = sub.community_leiden(objective_function="modularity", weights="weight", n_iterations=-1)
+        communities = _leiden(sub, min(people))
         found.append(
             {
                 "nodes": sorted(graph.vs[v]["name"] for v in component),
@@ -100,6 +135,263 @@ def networks(data: GraphData, period: Period | None = None) -> list[dict[str, An
             }
         )
     return sorted(found, key=lambda n: (-len(n["members"]), -n["children"], n["nodes"]))
+
+
+# Networks: what ties two people.
+#
+# - Named together in one record (a found report naming the child and an adult, a sighting of three
+#   children): 1 / (people named - 1) a record, so a record naming two people ties them by 1. A record
+#   naming more than NAMED_TOGETHER_MAX people (a register, a class list) ties no one.
+# - The same vehicle, phone or online handle: 1 / (people linked to it - 1).
+# - A place: by how many children pass through it in the period (its footfall, u). Each day on which two
+#   people were there within TOGETHER_DAYS of each other ties them by 1 / sqrt(u - 1); at a place no more than
+#   SMALL_PLACE children visit, being there at any time in the period ties them by half that. A place more
+#   than BUSY_PLACE children pass through (a school, a station, a hospital) ties no one by presence alone.
+#
+# Two people whose ties add up to TIE_MIN or more are tied. A group of tied people is split into its Leiden
+# communities (see _groups); each of two people or more is a network.
+NAMED_TOGETHER_MAX = 12
+SHARED_THING_MAX = 12
+TOGETHER_DAYS = 1
+SMALL_PLACE = 5
+BUSY_PLACE = 200
+TIE_MIN = 0.125
+GROUP_DENSITY = TIE_MIN
+# Ties shown for a network: those of its strongest spanning tree (every member held by their strongest
+# ties), each with at most this many records behind it.
+TIE_EVIDENCE = 3
+HOW = {
+    "named": "named together",
+    VEHICLE: "the same vehicle",
+    PHONE: "the same phone",
+    HANDLE: "the same online handle",
+    PLACE: "at the same place",
+}
+
+
+def _ordinal(cache: dict[str, int], day: str) -> int:
+    number = cache.get(day)
+    if number is None:
+        number = cache[day] = date.fromisoformat(day).toordinal()
+    return number
+
+
+class _Ties:
+    """One pass over a period's events: the ties between people, and what each person was in."""
+
+    def __init__(self, data: GraphData, events: list[dict[str, Any]]) -> None:
+        self.data, self.events = data, events
+        kinds = {node_id: node["kind"] for node_id, node in data.nodes.items()}
+        self.weight: dict[tuple[str, str], float] = defaultdict(float)
+        self.person_events: dict[str, list[int]] = defaultdict(list)
+        thing_people: dict[str, set[str]] = defaultdict(set)
+        # Place -> day -> people there that day; place -> the children seen there.
+        visits: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        footfall: dict[str, set[str]] = defaultdict(set)
+        days: dict[str, int] = {}
+        for index, event in enumerate(events):
+            people = [n for n in event["nodes"] if kinds[n] in PERSONS]
+            if not people:
+                continue
+            for person in people:
+                self.person_events[person].append(index)
+            if 2 <= len(people) <= NAMED_TOGETHER_MAX:
+                share = 1.0 / (len(people) - 1)
+                for a, b in combinations(sorted(people), 2):
+                    self.weight[(a, b)] += share
+            for node_id in event["nodes"]:
+                kind = kinds[node_id]
+                if kind in OWN_THINGS:
+                    thing_people[node_id].update(people)
+                elif kind == PLACE and event["date"]:
+                    visits[node_id][_ordinal(days, event["date"])].update(people)
+                    footfall[node_id].update(p for p in people if kinds[p] == CHILD)
+        self.thing_people = {thing: people for thing, people in thing_people.items() if len(people) >= 2}
+        for linked in self.thing_people.values():
+            if len(linked) <= SHARED_THING_MAX:
+                share = 1.0 / (len(linked) - 1)
+                for a, b in combinations(sorted(linked), 2):
+                    self.weight[(a, b)] += share
+        self.footfall = {place: len(children) for place, children in footfall.items()}
+        for place, by_day in visits.items():
+            children = self.footfall[place]
+            if children > BUSY_PLACE:
+                continue
+            share = 1.0 / math.sqrt(max(1, children - 1))
+            together: Counter[tuple[str, str]] = Counter()
+            for day, present in by_day.items():
+                near = set(present)
+                for later in range(1, TOGETHER_DAYS + 1):
+                    near |= by_day.get(day + later, set())
+                for a in present:
+                    for b in near:
+                        if a < b or (b not in present and a != b):
+                            together[(a, b) if a < b else (b, a)] += 1
+            if children <= SMALL_PLACE:
+                everyone = sorted({p for present in by_day.values() for p in present})
+                for pair in combinations(everyone, 2):
+                    self.weight[pair] += share * max(0.5, together[pair])
+            else:
+                for pair, count in together.items():
+                    self.weight[pair] += share * count
+
+    def tied(self) -> dict[tuple[str, str], float]:
+        return {pair: weight for pair, weight in self.weight.items() if weight >= TIE_MIN}
+
+    def evidence(self, a: str, b: str) -> list[dict[str, Any]]:
+        """The records behind the tie between ``a`` and ``b``, newest first: who, where, when, which agency."""
+        nodes = self.data.nodes
+        mine, theirs = self.person_events.get(a, []), self.person_events.get(b, [])
+        shared = set(mine) & set(theirs)
+        found: list[tuple[str, dict[str, Any]]] = []
+
+        def entry(how: str, index: int, via: str = "") -> dict[str, Any]:
+            event = self.events[index]
+            places = [n for n in event["nodes"] if nodes[n]["kind"] == PLACE]
+            return {
+                "how": how,
+                "via": nodes[via]["label"] if via else "",
+                "via_node": via,
+                "type": event["type"],
+                "date": event["date"],
+                "place": nodes[places[0]]["label"] if places else "",
+                "place_node": places[0] if places else "",
+                "agency": event["agency"],
+                "source": event["source"],
+                "record": event["record"],
+            }
+
+        for index in shared:
+            found.append(("named", entry(HOW["named"], index)))
+        things_of = {i: {n for n in self.events[i]["nodes"] if nodes[n]["kind"] in THINGS} for i in mine + theirs}
+        their_things = {n for i in theirs for n in things_of[i]}
+        for index in mine:
+            if index in shared:
+                continue
+            for thing in sorted(things_of[index] & their_things):
+                kind = nodes[thing]["kind"]
+                if kind == PLACE and self.footfall.get(thing, 0) > BUSY_PLACE:
+                    continue
+                if kind in OWN_THINGS and thing not in self.thing_people:
+                    continue
+                other = next((i for i in theirs if thing in things_of[i] and i not in shared), None)
+                if other is not None:
+                    found.append((kind, entry(HOW[kind], index, thing)))
+                    found.append((kind, entry(HOW[kind], other, thing)))
+        found.sort(key=lambda item: item[1]["date"] or "", reverse=True)
+        found.sort(key=lambda item: item[0] != "named")
+        unique: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for _, item in found:
+            unique.setdefault((item["source"], item["record"], item["via"]), item)
+        return list(unique.values())[: TIE_EVIDENCE * 2]
+
+
+def _groups(graph: ig.Graph, members: list[int]) -> list[list[int]]:
+    """A tied group of more than three people, split into its Leiden communities (the constant Potts model
+    at GROUP_DENSITY, weighted by the ties): groups whose every two people are, on average, tied at least
+    as strongly as the weakest tie that counts. A child's own family, or a friend from school, tied to one member
+    of a network, stays a group of its own; someone tied to many of its members is in it."""
+    if len(members) <= 3:
+        return [members]
+    sub = graph.induced_subgraph(members)
+    with _seeded(graph.vs[members[0]]["name"]):
+        parts = sub.community_leiden(
+            objective_function="CPM", weights="weight", resolution=GROUP_DENSITY, n_iterations=LEIDEN_ITERATIONS
+        )
+    return [[members[v] for v in part] for part in parts]
+
+
+def _network_why(data: GraphData, children: int, adults: int, ties: list[dict[str, Any]]) -> str:
+    counts: Counter[str] = Counter()
+    agencies: set[str] = set()
+    places: Counter[str] = Counter()
+    vias: set[str] = set()
+    for tie in ties:
+        for item in tie["evidence"]:
+            counts[item["how"]] += 1
+            agencies.add(item["agency"])
+            if item["how"] == HOW[PLACE]:
+                places[item["via"]] += 1
+            elif item["via"]:
+                vias.add(item["via"])
+    held = "; ".join(
+        part
+        for part in [
+            f"named together in {counts[HOW['named']]} records" if counts[HOW["named"]] else "",
+            f"the same vehicle, phone or handle ({', '.join(sorted(vias))})" if vias else "",
+            f"at {', '.join(name for name, _ in places.most_common(3))} within a day of each other" if places else "",
+        ]
+        if part
+    )
+    who = f"{children} {'child' if children == 1 else 'children'}"
+    if adults:
+        who += f" and {adults} {'adult' if adults == 1 else 'adults'} of concern"
+    return f"{who}, held together by {len(ties)} ties: {held} (recorded by {', '.join(sorted(agencies))})."
+
+
+def networks(data: GraphData, period: Period | None = None) -> list[dict[str, Any]]:
+    """Groups of two people or more held together by their own ties (see the notes above ``TIE_MIN``):
+    those holding an adult of concern first, then the largest. Each says what holds it: ``ties``, its
+    strongest spanning tree, each tie with the records behind it (how, where, when, which agency), and
+    ``why`` in a sentence. ``communities``: its Leiden communities, where it has more than one."""
+    events = events_in(data, period)
+    ties = _Ties(data, events)
+    tied = ties.tied()
+    people = sorted({p for pair in tied for p in pair})
+    index = {name: i for i, name in enumerate(people)}
+    graph = ig.Graph(n=len(people), edges=[(index[a], index[b]) for a, b in tied])
+    graph.vs["name"] = people
+    graph.es["weight"] = list(tied.values())
+    nodes = data.nodes
+    found = []
+    for component in graph.connected_components():
+        for group in _groups(graph, list(component)):
+            if len(group) < 2:
+                continue
+            sub = graph.induced_subgraph(group)
+            names = sub.vs["name"]
+            tree = sub.spanning_tree(weights=[1.0 / w for w in sub.es["weight"]])
+            shown = []
+            for edge in tree.es:
+                a, b = sorted((names[edge.source], names[edge.target]))
+                shown.append(
+                    {
+                        "a": a,
+                        "b": b,
+                        "a_label": nodes[a]["label"],
+                        "b_label": nodes[b]["label"],
+                        "weight": round(tied[(a, b)], 3),
+                        "evidence": ties.evidence(a, b),
+                    }
+                )
+            shown.sort(key=lambda tie: (-tie["weight"], tie["a"], tie["b"]))
+            places = {
+                item["via"] or item["place"] for tie in shown for item in tie["evidence"] if item["how"] == HOW[PLACE]
+            }
+            places |= {item["place"] for tie in shown for item in tie["evidence"] if item["place"]}
+            via_nodes = {
+                n for tie in shown for item in tie["evidence"] for n in (item["via_node"], item["place_node"]) if n
+            }
+            children = sum(nodes[p]["kind"] == CHILD for p in names)
+            adults = sum(nodes[p]["kind"] == ADULT for p in names)
+            communities = _leiden(sub, names[0]) if len(names) > 3 else []
+            communities = communities if len(communities) > 1 else []
+            found.append(
+                {
+                    "nodes": sorted(set(names) | via_nodes),
+                    "members": _member_list(data, names),
+                    "children": children,
+                    "adults": adults,
+                    "places": sorted(places),
+                    "communities": sorted(
+                        (sorted(names[v] for v in part) for part in communities if len(part) > 1),
+                        key=lambda part: (-len(part), part),
+                    ),
+                    "ties": shown,
+                    "why": _network_why(data, children, adults, shown),
+                }
+            )
+    return sorted(found, key=lambda n: (n["adults"] == 0, -len(n["members"]), -n["children"], n["nodes"]))
 
 
 # A network (connected group) holding an adult of concern with more nodes than this has its betweenness
@@ -199,9 +491,12 @@ def change_label(now: int, before: int) -> str:
     return "steady"
 
 
-def hotspots(data: GraphData, period: Period) -> list[dict[str, Any]]:
+def hotspots_by_footfall(data: GraphData, period: Period) -> list[dict[str, Any]]:
     """Places by the number of distinct children linked to them in the period, with the change against the
-    previous period of the same length; places that had children before and have none now come last."""
+    previous period of the same length; places that had children before and have none now come last.
+
+    The older ranking, kept as the benchmark's baseline and as the figures ``hotspots`` shows beside its
+    own: a school or a station, where most children pass, always comes first."""
     now, before = _place_counts(data, period), _place_counts(data, period.previous())
     found = []
     for place in set(now) | {p for p, (children, _) in before.items() if children}:
@@ -226,6 +521,168 @@ def hotspots(data: GraphData, period: Period) -> list[dict[str, Any]]:
             }
         )
     return sorted(found, key=lambda h: (-h["children"], -h["events"], h["place_name"], h["node"]))
+
+
+# Hotspots: what happens at a place, counted in distinct children in the period, each kind of signal
+# weighted. Found: found there after going missing, or said at a return interview they had been there.
+# With an adult: named there with an adult of concern, or there within TOGETHER_DAYS of one being there
+# while no more than MEETING_CROWD children were (more is a crowd passing, not company). Meeting: named
+# there with a child from another school, or there within TOGETHER_DAYS of such a child, no crowd. Night:
+# there between NIGHT_FROM and NIGHT_UNTIL o'clock. Concern: in a concern or sighting there.
+SIGNALS = {"found": 3.0, "with_adult": 3.0, "meeting": 2.0, "night": 1.0, "concern": 1.0}
+SIGNAL_WHY = {
+    "found": "found here after going missing, or said they had been here",
+    "with_adult": "here with an adult of concern",
+    "meeting": "met children from other schools here",
+    "night": "here at night",
+    "concern": "in a concern or sighting here",
+}
+FOUND_TYPES = {"found", "return_interview"}
+CONCERN_TYPES = {"concern", "sighting", "community_report"}
+NIGHT_FROM, NIGHT_UNTIL = 21, 6
+MEETING_CROWD = 6
+# What a place's kind leads one to expect: the signal a child brings to the other places of that kind,
+# drawn towards the whole area's by this many children's worth of the area's rate (so a kind with one
+# place, or few children, is held to the area's rate).
+KIND_PRIOR_CHILDREN = 20.0
+# A place's figure is the lower RANK_QUANTILE of its signal over the expected (Poisson, with a Gamma prior
+# of PRIOR_SIGNAL): a few children make a weak case, many make a strong one.
+PRIOR_SIGNAL = 1.0
+RANK_QUANTILE_Z = -1.2816  # the lower 10%
+
+
+def _gamma_lower(shape: float, rate: float) -> float:
+    """The lower RANK_QUANTILE of a Gamma(shape, rate), by Wilson and Hilferty's cube-root approximation."""
+    term = 1.0 / (9.0 * shape)
+    return max(0.0, shape / rate * (1.0 - term + RANK_QUANTILE_Z * math.sqrt(term)) ** 3)
+
+
+def _schools(data: GraphData, period: Period) -> dict[str, str]:
+    """Each child's school: the school they are most often recorded at in the period and the one before."""
+    seen: dict[str, Counter[str]] = defaultdict(Counter)
+    nodes = data.nodes
+    for event in events_in(data, Period(period.previous().since, period.until)):
+        schools = [n for n in event["nodes"] if nodes[n]["kind"] == PLACE and nodes[n].get("place_type") == "school"]
+        if schools:
+            for n in event["nodes"]:
+                if nodes[n]["kind"] == CHILD:
+                    seen[n].update(schools)
+    return {child: counts.most_common(1)[0][0] for child, counts in seen.items()}
+
+
+def _signals(data: GraphData, period: Period) -> dict[str, dict[str, set[str]]]:
+    """Place -> signal -> the children it holds, and ``children``: every child seen there in the period."""
+    nodes = data.nodes
+    school = _schools(data, period)
+    found: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # Place -> day -> children there, and the days an adult of concern was there.
+    by_day: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+    adult_days: dict[str, set[int]] = defaultdict(set)
+    days: dict[str, int] = {}
+    for event in events_in(data, period):
+        if event["date"] is None:
+            continue
+        places = [n for n in event["nodes"] if nodes[n]["kind"] == PLACE]
+        if not places:
+            continue
+        children = {n for n in event["nodes"] if nodes[n]["kind"] == CHILD}
+        adult = any(nodes[n]["kind"] == ADULT for n in event["nodes"])
+        hour = event.get("hour")
+        night = hour is not None and (hour >= NIGHT_FROM or hour < NIGHT_UNTIL)
+        met = len({school.get(c, c) for c in children}) > 1
+        day = _ordinal(days, event["date"])
+        for place in places:
+            signals = found[place]
+            signals["children"] |= children
+            if event["type"] in FOUND_TYPES:
+                signals["found"] |= children
+            if event["type"] in CONCERN_TYPES:
+                signals["concern"] |= children
+            if night:
+                signals["night"] |= children
+            if met:
+                signals["meeting"] |= children
+            if adult:
+                signals["with_adult"] |= children
+                adult_days[place].add(day)
+            by_day[place][day] |= children
+    for place, present in by_day.items():
+        signals = found[place]
+        near_adult = {d + step for d in adult_days.get(place, ()) for step in range(-TOGETHER_DAYS, TOGETHER_DAYS + 1)}
+        for day, children in present.items():
+            around = set(children)
+            for step in range(1, TOGETHER_DAYS + 1):
+                around |= present.get(day - step, set()) | present.get(day + step, set())
+            if len(around) > MEETING_CROWD:
+                continue
+            if day in near_adult:
+                signals["with_adult"] |= children
+            if len(around) > 1 and len({school.get(c, c) for c in around}) > 1:
+                signals["meeting"] |= children
+    return found
+
+
+def _kind(node: dict[str, Any]) -> str:
+    return node.get("place_type") or "unknown"
+
+
+def hotspots(data: GraphData, period: Period) -> list[dict[str, Any]]:
+    """Places by what happens there, against what their kind and size would lead one to expect.
+
+    A place's ``signal`` adds up, weighted (``SIGNALS``), the children found there after going missing (or
+    who said they had been there), seen there with an adult of concern, meeting children from other schools
+    there, there at night, and in concerns or sightings there. Its ``expected`` signal is its children times
+    the signal a child brings to the other places of its kind (drawn towards the area's: see
+    ``KIND_PRIOR_CHILDREN``). Places rank by ``score``, a cautious reading of signal over expected (the
+    lower 10% of its Poisson-Gamma estimate), so a busy shopping centre or school, whose signal is what
+    its size brings, does not outrank a flat where missing children are found; ``why`` says why in words.
+    Each row keeps the footfall figures too (``children``, ``events`` and the ``change`` against the
+    previous period of the same length); places that had children before and none now come last.
+    """
+    rows = {row["node"]: row for row in hotspots_by_footfall(data, period)}
+    signals = _signals(data, period)
+    weighted: dict[str, float] = {}
+    for place, held in signals.items():
+        weighted[place] = sum(weight * len(held.get(name, ())) for name, weight in SIGNALS.items())
+    kind_signal: dict[str, float] = defaultdict(float)
+    kind_children: dict[str, int] = defaultdict(int)
+    for place, held in signals.items():
+        kind = _kind(data.nodes[place])
+        kind_signal[kind] += weighted[place]
+        kind_children[kind] += len(held["children"])
+    all_children = sum(kind_children.values())
+    area_rate = sum(kind_signal.values()) / all_children if all_children else 0.0
+    for place, row in rows.items():
+        held = signals.get(place, {})
+        children = len(held.get("children", ()))
+        signal = weighted.get(place, 0.0)
+        kind = _kind(data.nodes[place])
+        others_signal = kind_signal[kind] - signal
+        others_children = kind_children[kind] - children
+        rate = (others_signal + KIND_PRIOR_CHILDREN * area_rate) / (others_children + KIND_PRIOR_CHILDREN)
+        expected = rate * children
+        score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
+        counts = {name: len(held.get(name, ())) for name in SIGNALS}
+        why = [f"{n} {'child' if n == 1 else 'children'} {SIGNAL_WHY[name]}" for name, n in counts.items() if n]
+        if signal:
+            why.append(
+                f"signal {signal:g} against about {expected:.1f} expected of a place of its kind "
+                f"({kind.replace('_', ' ')}) seeing {children} {'child' if children == 1 else 'children'}"
+                + (f": {signal / expected:.1f} times that" if expected > 0 else "")
+            )
+        elif children:
+            why.append(f"nothing of concern recorded here; {children} children passed through")
+        row |= {
+            "signal": signal,
+            "expected": round(expected, 3),
+            "score": round(score, 4),
+            "signals": counts,
+            "why": why,
+        }
+    return sorted(
+        rows.values(),
+        key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"]),
+    )
 
 
 def neighbours(data: GraphData, node_id: str, *, cap: int, exclude: Iterable[str] = ()) -> dict[str, Any]:

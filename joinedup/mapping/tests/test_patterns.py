@@ -30,14 +30,21 @@ def test_change_is_new_growing_fading_or_steady_against_the_previous_period():
     assert Period(SINCE, UNTIL).previous() == Period(date(2026, 8, 31), date(2026, 9, 30))
 
 
-def test_hotspots_rank_places_by_distinct_children_with_the_planted_change():
+def test_hotspots_rank_places_by_what_happens_there_with_the_planted_change():
     plant()
     rows = hotspots(graph_data_build(), Period(SINCE, UNTIL))
+    # The hotel, where a child was found with the adult at dawn, comes first; then the cafe, where a child was
+    # seen with the other adult at night; the grill, where a child was seen alone, last.
     assert [(r["place_name"], r["children"], r["children_before"], r["change"]) for r in rows] == [
         ("Station Hotel", 3, 1, "growing"),
-        ("Mill Lane Grill", 1, 0, "new"),
         ("Park Cafe", 1, 2, "fading"),
+        ("Mill Lane Grill", 1, 0, "new"),
     ]
+    # A1 and A3 were named there with the adult; A2 was there three days after and two before: not with them.
+    assert rows[0]["signals"]["found"] == 1 and rows[0]["signals"]["with_adult"] == 2
+    assert rows[0]["why"][0] == "1 child found here after going missing, or said they had been here"
+    assert rows[1]["signals"] | {"concern": 0} == {"found": 0, "with_adult": 1, "meeting": 0, "night": 1, "concern": 0}
+    assert rows[0]["score"] > rows[1]["score"] > rows[2]["score"]
 
 
 def test_map_patterns_finds_the_two_planted_networks_and_ranks_the_adults():
@@ -46,7 +53,8 @@ def test_map_patterns_finds_the_two_planted_networks_and_ranks_the_adults():
     networks = patterns["networks"]
     assert [[m["record_id"] for m in n["members"]] for n in networks] == [["A1", "A2", "A3", "AA"], ["B1", "BB"]]
     assert [(n["children"], n["adults"]) for n in networks] == [(3, 1), (1, 1)]
-    assert networks[0]["places"] == ["Mill Lane Grill, NB2 6TR", "Station Hotel, NB1 1AA"]
+    # Where the ties were made: A2 went to the grill alone, so it holds no one.
+    assert networks[0]["places"] == ["Station Hotel, NB1 1AA"]
     assert networks[1]["places"] == ["Park Cafe, NB9 9ZZ"]
     assert patterns["adults_of_concern"] == [
         {"agency": "POL", "record_id": "AA", "children": 3},

@@ -8,12 +8,18 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.jobs.models import Job, JobKind, JobStatus
 from joinedup.mapping.models import MappingSnapshot
-from joinedup.mapping.services import mapping_refresh_run
+from joinedup.mapping.services import mapping_refresh_run, mapping_snapshot_refresh
 from joinedup.sharing.tests.factories import ShareDecisionFactory
 
-from .planted import plant
+from .planted import Planted, plant
 
 pytestmark = pytest.mark.django_db
+
+
+def plant_and_refresh() -> Planted:
+    planted = plant()
+    mapping_snapshot_refresh()
+    return planted
 
 
 def _neighbours(client, node: str, drawn: list[str] = ()):  # type: ignore[assignment]
@@ -22,7 +28,7 @@ def _neighbours(client, node: str, drawn: list[str] = ()):  # type: ignore[assig
 
 
 def test_a_coordinator_expands_a_child_to_their_places_people_and_things_and_it_is_audited(sign_in, client):
-    planted = plant()
+    planted = plant_and_refresh()
     coordinator = UserFactory.create(agency=planted.agency, roles=[RoleCode.COORDINATOR])
     sign_in(coordinator)
     response = _neighbours(client, f"child:{planted.children['A1'].pk}")
@@ -41,7 +47,7 @@ def test_a_coordinator_expands_a_child_to_their_places_people_and_things_and_it_
 
 
 def test_a_practitioner_sees_only_children_they_may_see_on_the_network(sign_in, client):
-    planted = plant()
+    planted = plant_and_refresh()
     practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER])
     ShareDecisionFactory.create(child=planted.children["A1"], shared_with_agency=practitioner.agency)
     sign_in(practitioner)
@@ -87,7 +93,7 @@ def test_the_coordinators_refresh_runs_as_a_job_and_the_views_show_when_it_ran(s
 
 
 def test_every_hotspot_links_to_the_records_behind_it(sign_in, client):
-    planted = plant()
+    planted = plant_and_refresh()
     coordinator = UserFactory.create(agency=planted.agency, roles=[RoleCode.COORDINATOR])
     sign_in(coordinator)
     fragment = client.get(f"{reverse('mapping:hotspot-list')}?since=2026-10-01&until=2026-10-31")
@@ -99,7 +105,7 @@ def test_every_hotspot_links_to_the_records_behind_it(sign_in, client):
 
 
 def test_a_childs_panel_lists_their_places_and_people(sign_in, client):
-    planted = plant()
+    planted = plant_and_refresh()
     coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR])
     sign_in(coordinator)
     response = client.get(reverse("mapping:child-panel", kwargs={"child_id": planted.children["A2"].pk}))
@@ -110,7 +116,7 @@ def test_a_childs_panel_lists_their_places_and_people(sign_in, client):
 
 
 def test_a_search_finds_where_the_network_view_can_start(sign_in, client):
-    plant()
+    plant_and_refresh()
     sign_in(UserFactory.create(roles=[RoleCode.LEADER]))
     response = client.get(f"{reverse('mapping:network')}?q=yx19")
     assert [node["label"] for node in response.context["found"]] == ["YX19KLM"]
