@@ -47,3 +47,12 @@ def london_date(moment: datetime) -> date:
 def review_due(from_date: date, *, days: int) -> date:
     """A review date a number of calendar days on (e.g. a risk review 30 days after assessment)."""
     return from_date + timedelta(days=days)
+
+
+def years_after(from_date: date, *, years: int) -> date:
+    """The date a number of whole years on (back, if negative), e.g. a 25th birthday for a retention period;
+    from 29 February it is 1 March in a year with no 29 February."""
+    try:
+        return from_date.replace(year=from_date.year + years)
+    except ValueError:
+        return date(from_date.year + years, 3, 1)

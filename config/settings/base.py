@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "joinedup.documents",
     "joinedup.api",
     "joinedup.backups",
+    "joinedup.rights",
     "joinedup.web",
     "joinedup.demo",
 ]

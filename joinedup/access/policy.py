@@ -232,8 +232,14 @@ def can_share_child(user: User, child: Child) -> bool:
     return user.has_role(RoleCode.COORDINATOR) or agency_is_involved(user, child)
 
 
+def is_a_person(user: User) -> bool:
+    """An account a person signs in with, not an agency system's or a command's (they cannot sign in): only a
+    person approves a share or reviews emergency access."""
+    return user.has_usable_password()
+
+
 def can_approve_shares(user: User) -> bool:
-    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
+    return _signed_in(user) and is_a_person(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
 
 
 def can_approve_share_of(approver: User, *, sharer: User) -> bool:
@@ -257,7 +263,7 @@ def can_request_break_glass(user: User) -> bool:
 def can_review_break_glass(user: User) -> bool:
     """Managers review their staff's emergency access; the coordinator is the partnership's designated
     reviewer for an agency with no manager."""
-    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
+    return _signed_in(user) and is_a_person(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
 
 
 def break_glass_reviewable_by(user: User) -> QuerySet[BreakGlassGrant]:
@@ -277,3 +283,9 @@ def can_export_children(user: User) -> bool:
 
 def can_administer(user: User) -> bool:
     return _signed_in(user) and user.has_role(RoleCode.ADMINISTRATOR)
+
+
+def can_answer_subject_access(user: User) -> bool:
+    """A subject access export of everything held about a child (and the retention review): the coordinator,
+    as the partnership's data protection route; the export holds every agency's items, marked for redaction."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)

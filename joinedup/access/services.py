@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -32,7 +33,13 @@ def break_glass_reviewer(user: User) -> User | None:
     """Who reviews this user's emergency access: a manager of their agency, or else the partnership's designated
     reviewer (a coordinator); of several, the one with the fewest reviews waiting, then by username."""
     waiting = Count("break_glass_to_review", filter=Q(break_glass_to_review__reviewed_at__isnull=True))
-    people = User.objects.filter(is_active=True).exclude(pk=user.pk).annotate(waiting=waiting)
+    # People only: an agency system's or a command's account cannot sign in, so cannot review.
+    people = (
+        User.objects.filter(is_active=True)
+        .exclude(pk=user.pk)
+        .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)
+        .annotate(waiting=waiting)
+    )
     for candidates in (
         people.filter(agency=user.agency, roles__code=RoleCode.MANAGER),
         people.filter(roles__code=RoleCode.COORDINATOR),

@@ -56,7 +56,7 @@ def two_factor_enrol(*, request: HttpRequest, user: User, device: TOTPDevice, to
 def user_create(
     *,
     username: str,
-    password: str,
+    password: str | None,
     agency: Agency | None,
     roles: list[str],
     first_name: str = "",
@@ -64,7 +64,9 @@ def user_create(
     email: str = "",
     team: Team | None = None,
 ) -> User:
-    """Create a member of staff with their roles (administrators also use the administration pages)."""
+    """Create a member of staff with their roles (administrators also use the administration pages).
+
+    ``password=None`` makes an account that cannot sign in (an agency system's, for the API)."""
     with transaction.atomic():
         user = User(
             username=username,
@@ -74,7 +76,10 @@ def user_create(
             agency=agency,
             team=team,
         )
-        user.set_password(password)
+        if password is None:
+            user.set_unusable_password()
+        else:
+            user.set_password(password)
         user.save()
         user.roles.set([Role.objects.get_or_create(code=RoleCode(code))[0] for code in roles])
     return user

@@ -78,6 +78,10 @@ class AuditKind(models.TextChoices):
     CONNECTION_DECIDED = "connection_decided", "Answered a connection request"
     EVENT_WAITING = "event_waiting", "An imported event waits for linkage"
     EVENT_APPLIED = "event_applied", "Applied an imported event that was waiting"
+    API_CALLED = "api_called", "An agency system called the API"
+    API_KEY_REFUSED = "api_key_refused", "The API refused an agency system's credential"
+    API_CLIENT_ADDED = "api_client_added", "Gave an agency system an API credential"
+    API_CLIENT_REVOKED = "api_client_revoked", "Revoked an agency system's API credential"
 
 
 class AuditEvent(models.Model):

@@ -2,6 +2,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -124,7 +125,11 @@ class ShareForm(FormulaRefusingForm):
         if entries is not None:
             self.fields["entry"].queryset = entries  # type: ignore[attr-defined]
         # Approvers: managers of the sharer's own agency, or a coordinator; never the sharer.
-        approvers = self.fields["approved_by"].queryset.exclude(pk=user.pk)  # type: ignore[attr-defined]
+        approvers = (
+            self.fields["approved_by"]  # type: ignore[attr-defined]
+            .queryset.exclude(pk=user.pk)
+            .exclude(password__startswith=UNUSABLE_PASSWORD_PREFIX)  # people, not systems
+        )
         self.fields["approved_by"].queryset = approvers.filter(  # type: ignore[attr-defined]
             Q(agency_id=user.agency_id, roles__code=RoleCode.MANAGER) | Q(roles__code=RoleCode.COORDINATOR)
         ).distinct()

@@ -118,6 +118,7 @@ def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespo
             "can_record": policy.can_record_about_child(user, child),
             "can_share": policy.can_share_child(user, child),
             "can_see_access_log": policy.can_view_access_log(user, child),
+            "can_answer_subject_access": policy.can_answer_subject_access(user),
             "episodes": missing_selectors.episodes_of(child=child).select_related("interview"),
             "repeat_missing": missing_selectors.repeat_missing(child=child),
             "assessments": list(assessments_of(child=child)[:1]),

@@ -11,6 +11,7 @@ class JobKind(models.TextChoices):
     EXTRACT_IMPORT = "extract_import", "Import of an agency extract"
     RETURN_BUILD = "return_build", "Building a missing return"
     SSDA903_IMPORT = "ssda903_import", "Import of an SSDA903 missing table"
+    SUBJECT_ACCESS_EXPORT = "subject_access_export", "Subject access export of a child's information"
 
 
 class JobStatus(models.TextChoices):

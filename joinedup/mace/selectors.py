@@ -155,9 +155,7 @@ def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> QueryS
     )
     return (
         Child.objects.filter(candidates)
-        .annotate(
-            latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0))
-        )
+        .annotate(latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0)))
         .filter(
             Q(latest_band__in=PROPOSED_BANDS) | Q(recent_missing__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT),
             joined_into__isnull=True,

@@ -28,6 +28,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "adults": signed_in and disruption_permissions.can_list_adults(user),
             "mapping": signed_in and mapping_permissions.can_use_mapping(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
+            "retention": signed_in and policy.can_answer_subject_access(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     }

@@ -558,3 +558,15 @@ def test_a_failed_lookup_is_audited_and_after_five_in_an_hour_every_lookup_is_re
 
         clock.shift(timedelta(hours=1, minutes=1))
         assert _break_glass(world.police_practitioner, world.child).child == world.child
+
+
+def test_an_account_that_cannot_sign_in_is_never_the_reviewer(world):
+    system = UserFactory.create(username="pol.system", agency=world.police, roles=[RoleCode.MANAGER])
+    system.set_unusable_password()
+    system.save()
+
+    grant = _break_glass(world.police_practitioner, world.child)
+
+    assert grant.reviewer == world.coordinator, "the agency's only manager is a system: the coordinator reviews"
+    assert not policy.can_review_break_glass(system)
+    assert not policy.can_approve_shares(system)

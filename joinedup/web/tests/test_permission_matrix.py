@@ -80,6 +80,9 @@ class Row:
     cells: Mapping[str, tuple[int, int, int]]
     anonymous: int = SIGN_IN
     method: str = "get"
+    # An API operation: the client arguments (key, body) with which the user's agency system calls it, in place
+    # of signing in (joinedup.api).
+    api_call: Callable[[World, str, str], dict[str, object]] | None = None
 
 
 def fixed(name: str, **kwargs: object) -> Callable[[World, str, str], str]:
@@ -984,15 +987,201 @@ MATRIX.update(
     }
 )
 
+
+# The API for agency systems (joinedup.api): each cell calls as the user's agency system, whose key acts as the
+# user, so the pages' policy applies. A key acts only as a practitioner or manager of its agency: others' keys
+# are refused (403). Importing an extract is for managers; a job is seen only by whoever submitted it.
+@pytest.fixture(autouse=True)
+def _import_spool(settings, tmp_path) -> None:
+    settings.IMPORT_SPOOL_DIR = str(tmp_path / "import-spool")
+
+
+def _api_key(world: World, role: str) -> str:
+    from joinedup.api.models import ApiClient
+    from joinedup.api.services import KEY_PREFIX, key_hash
+
+    user = world.users[role]
+    assert user.agency is not None
+    key = f"{KEY_PREFIX}matrix-{role}"
+    ApiClient.objects.get_or_create(
+        user=user,
+        defaults={
+            "name": role,
+            "agency": user.agency,
+            "key_prefix": key[:12],
+            "key_hash": key_hash(key),
+            "created_by": user,
+        },
+    )
+    return key
+
+
+def api_call(body: Callable[[World, str], object] | None = None, *, files: bool = False):  # type: ignore[no-untyped-def]
+    def call(world: World, role: str, relation: str) -> dict[str, object]:
+        headers = {"Authorization": f"Bearer {_api_key(world, role)}", "Idempotency-Key": f"{role}-{relation}"}
+        if body is None:
+            return {"headers": headers}
+        if files:
+            return {"data": body(world, relation), "headers": headers}
+        return {"data": body(world, relation), "content_type": "application/json", "headers": headers}
+
+    return call
+
+
+def _ago(hours: float) -> str:
+    return (timezone.now() - dt.timedelta(hours=hours)).isoformat()
+
+
+def _api_json(**fields: Callable[[], object]) -> Callable[[World, str], str]:
+    import json
+
+    return lambda world, relation: json.dumps({name: make() for name, make in fields.items()})
+
+
+def _extract(world: World, relation: str) -> dict[str, object]:
+    upload = ContentFile(b"record_id,agency,person_type\nM-1,OWN,child\n", name="people.csv")
+    return {"files": [upload]}
+
+
+def _api_episode_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={"episode_id": _open_episode(world, relation).pk})
+
+
+API_REFUSED = {RoleCode.COORDINATOR: same(403), RoleCode.LEADER: same(403), RoleCode.ADMINISTRATOR: same(403)}
+
+
+def api_cells(**cells: tuple[int, int, int]) -> dict[str, tuple[int, int, int]]:
+    return by_role(**cells) | API_REFUSED
+
+
+MATRIX.update(
+    {
+        "api:openapi-json": Row(fixed("api:openapi-json"), EVERY_ROLE_200, anonymous=200),
+        # The site's API root (Ninja's) and the index are one address, answered by the index.
+        "api:api-root": Row(fixed("api:api-root"), EVERY_ROLE_200, anonymous=200),
+        "api-index": Row(fixed("api-index"), EVERY_ROLE_200, anonymous=200),
+        "api-not-found": Row(fixed("api-not-found", rest="nothing/here"), {r: same(404) for r in ROLES}, anonymous=404),
+        "api:children": Row(
+            fixed("api:children"),
+            api_cells(practitioner=same(200), manager=same(200)),
+            anonymous=401,
+            api_call=api_call(),
+        ),
+        "api:child": Row(
+            child_url("api:child"),
+            api_cells(practitioner=CHILD_VISIBILITY, manager=CHILD_VISIBILITY),
+            anonymous=401,
+            api_call=api_call(),
+        ),
+        "api:missing-report": Row(
+            child_url("api:missing-report"),
+            api_cells(practitioner=(201, 201, 404), manager=(201, 201, 404)),
+            anonymous=401,
+            method="post",
+            api_call=api_call(_api_json(started_at=lambda: _ago(3), rationale=lambda: "Not home by curfew")),
+        ),
+        "api:missing-found": Row(
+            _api_episode_url("api:missing-found"),
+            api_cells(practitioner=CHILD_VISIBILITY, manager=CHILD_VISIBILITY),
+            anonymous=401,
+            method="post",
+            api_call=api_call(_api_json(found_at=lambda: _ago(1))),
+        ),
+        "api:missing-return": Row(
+            _api_episode_url("api:missing-return"),
+            api_cells(practitioner=CHILD_VISIBILITY, manager=CHILD_VISIBILITY),
+            anonymous=401,
+            method="post",
+            api_call=api_call(_api_json(returned_at=lambda: _ago(1))),
+        ),
+        "api:concern-submit": Row(
+            child_url("api:concern-submit"),
+            api_cells(practitioner=(201, 201, 404), manager=(201, 201, 404)),
+            anonymous=401,
+            method="post",
+            api_call=api_call(
+                _api_json(
+                    category=lambda: "11A", occurred_at=lambda: _ago(24), what_happened=lambda: "Seen with adults"
+                )
+            ),
+        ),
+        "api:extract-submit": Row(
+            fixed("api:extract-submit"),
+            api_cells(practitioner=same(403), manager=same(202)),
+            anonymous=401,
+            method="post",
+            api_call=api_call(_extract, files=True),
+        ),
+        "api:job": Row(
+            job_url("api:job"),
+            api_cells(practitioner=(200, 404, 404), manager=(200, 404, 404)),
+            anonymous=401,
+            api_call=api_call(),
+        ),
+    }
+)
+
+
+# The child's rights under data protection (joinedup.rights): the coordinator, as the partnership's data protection
+# route, asks for a subject access export of a child and reviews records past their retention date. An export is
+# seen only by the coordinator who asked for it (own); another coordinator's, in or outside the agency: 404.
+def _subject_access_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.rights.models import SubjectAccessExport
+
+        key = f"subject-access-{role}-{relation}"
+        if key not in world.objects:
+            agency = world.other_agency if relation == "unshared" else world.own_agency
+            user = world.users[role] if relation == "own" else UserFactory.create(agency=agency, roles=[role])
+            job = Job.objects.create(kind=JobKind.SUBJECT_ACCESS_EXPORT, requested_by=user, status=JobStatus.DONE)
+            world.objects[key] = SubjectAccessExport.objects.create(
+                child=world.children[relation],
+                job=job,
+                requested_by=user,
+                reason="Subject access request",
+                ready_at=timezone.now(),
+                json_text='{"sections": []}',
+                pdf=b"%PDF-1.7 synthetic",
+            )
+        kwargs: dict[str, object] = {"export_id": world.objects[key].pk}  # type: ignore[attr-defined]
+        if name == "rights:export-download":
+            kwargs["file_format"] = "json"
+        return reverse(name, kwargs=kwargs)
+
+    return url
+
+
+SUBJECT_ACCESS_EXPORTS = by_role(
+    practitioner=same(403), manager=same(403), coordinator=(200, 404, 404), leader=same(403), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "rights:subject-access": Row(
+            child_url("rights:subject-access"),
+            by_role(
+                practitioner=(403, 403, 404),
+                manager=(403, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
+        "rights:export": Row(_subject_access_url("rights:export"), SUBJECT_ACCESS_EXPORTS),
+        "rights:export-download": Row(_subject_access_url("rights:export-download"), SUBJECT_ACCESS_EXPORTS),
+        "rights:retention": Row(fixed("rights:retention"), COORDINATOR_ONLY),
+    }
+)
+
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
 
 
 @pytest.mark.parametrize(("name", "role", "relation"), CELLS)
 def test_permission_matrix_cell(world: World, sign_in, client: Client, name: str, role: str, relation: str):
     row = MATRIX[name]
-    sign_in(world.users[role])
+    if row.api_call is None:
+        sign_in(world.users[role])
     url = row.url(world, role, relation)
-    response = getattr(client, row.method)(url)
+    response = getattr(client, row.method)(url, **(row.api_call(world, role, relation) if row.api_call else {}))
     assert response.status_code == row.cells[role][RELATIONS.index(relation)], url
 
 
