@@ -114,9 +114,10 @@ def _manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
 
 
-def backup(out: str | Path) -> Verification:
-    """Copy the live database to ``out`` online, write its manifest beside it, and verify the copy."""
-    live = _require_sqlite()
+def backup(out: str | Path, *, live: sqlite3.Connection | None = None) -> Verification:
+    """Copy the live database (Django's, unless ``live`` is given) to ``out`` online, write its manifest beside
+    it, and verify the copy."""
+    live = live if live is not None else _require_sqlite()
     target = Path(out)
     if target.exists():
         raise BackupError(f"{target} exists already; choose a new file name.")
@@ -144,7 +145,7 @@ def backup_verify(path: str | Path) -> Verification:
         copy.close()
 
 
-def restore(path: str | Path) -> Verification:
+def restore(path: str | Path, *, live: sqlite3.Connection | None = None) -> Verification:
     """Replace the live database with a verified backup (online, through SQLite's backup API), then verify the
     live database against the backup's manifest. A backup that fails its own verification is not restored."""
     checked = backup_verify(path)
@@ -152,7 +153,7 @@ def restore(path: str | Path) -> Verification:
         raise BackupError(
             "The backup does not match its manifest, so it was not restored: " + " ".join(checked.problems)
         )
-    live = _require_sqlite()
+    live = live if live is not None else _require_sqlite()
     copy = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True)
     try:
         copy.backup(live)
