@@ -53,7 +53,7 @@ from .parsers import (
     iso_moment_parse,
     partial_date_parse,
 )
-from .queued import PROGRESS_CHUNK, import_job_run, import_queue, rows_cap_check
+from .queued import PROGRESS_CHUNK, chunks_committed, import_job_run, import_queue, rows_cap_check
 from .rows import (
     CREATED,
     UNCHANGED,
@@ -731,7 +731,6 @@ def agency_extract_import(
     # At once, one transaction; in the worker (``progress`` given), a transaction for each chunk of rows, so
     # the progress shows. Rows are idempotent, so an import stopped half way is finished by importing the
     # same files again.
-    step = max(1, total) if progress is None else PROGRESS_CHUNK
     with transaction.atomic() if progress is None else contextlib.nullcontext():
         with transaction.atomic():
             codes = {_cell(row, "agency").upper() for _, row, _ in rows}
@@ -745,18 +744,14 @@ def agency_extract_import(
             )
             run = _Run(batch=batch, user=user)
             ctx = _ExtractContext(run, register_agencies)
-        for start in range(0, total, step):
-            with transaction.atomic():
-                chunk = rows[start : start + step]
-                chunk_people = [(extract.name, row) for extract, row, apply in chunk if apply is _person_row]
-                for first in range(0, len(chunk_people), PEOPLE_CHUNK):
-                    _people_apply(ctx, chunk_people[first : first + PEOPLE_CHUNK])
-                for extract, row, apply in chunk:
-                    if apply is not _person_row:
-                        ctx.file_name = extract.name
-                        _apply_row(run, extract.name, row, functools.partial(apply, ctx))
-            if progress is not None:
-                progress(min(total, start + step), total)
+        for chunk in chunks_committed(rows, progress, chunk=PROGRESS_CHUNK):
+            chunk_people = [(extract.name, row) for extract, row, apply in chunk if apply is _person_row]
+            for first in range(0, len(chunk_people), PEOPLE_CHUNK):
+                _people_apply(ctx, chunk_people[first : first + PEOPLE_CHUNK])
+            for extract, row, apply in chunk:
+                if apply is not _person_row:
+                    ctx.file_name = extract.name
+                    _apply_row(run, extract.name, row, functools.partial(apply, ctx))
         with transaction.atomic():
             batch = _finish(run, total)
             if refresh and (batch.created or batch.updated):

@@ -6,9 +6,9 @@ Used by the agency extract (``extract.agency_extract_import_request``) and the S
 """
 
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -29,6 +29,7 @@ from .parsers import ImportFileError
 PROGRESS_CHUNK = 500
 
 Progress = Callable[[int, int], None]
+_Row = TypeVar("_Row")
 # What the worker runs: the importer, the files by name and a progress callback, to the batch it made.
 Importer = Callable[[User, dict[str, bytes], Progress], ImportBatch]
 
@@ -90,6 +91,18 @@ def import_job_run(*, job_id: UUID | str, run: Importer) -> Job:
     )
     job.refresh_from_db()
     return job
+
+
+def chunks_committed(rows: Sequence[_Row], progress: Progress | None, *, chunk: int) -> Iterator[Sequence[_Row]]:
+    """The rows a chunk at a time, each chunk inside a transaction of its own, with progress reported once it
+    commits: in the worker (``progress`` given) ``chunk`` rows at a time; at once, all rows as one chunk."""
+    total = len(rows)
+    step = max(1, total) if progress is None else chunk
+    for start in range(0, total, step):
+        with transaction.atomic():
+            yield rows[start : start + step]
+        if progress is not None:
+            progress(min(total, start + step), total)
 
 
 def rows_cap_check(file_name: str, rows: int) -> None:

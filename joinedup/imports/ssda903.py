@@ -32,7 +32,7 @@ from .parsers import (
     ssda903_date_format,
     ssda903_date_parse,
 )
-from .queued import PROGRESS_CHUNK, import_job_run, import_queue, rows_cap_check
+from .queued import PROGRESS_CHUNK, chunks_committed, import_job_run, import_queue, rows_cap_check
 from .rows import UNCHANGED, _apply_row, _batch_start, _cell, _episode_save, _finish, _Run, _sha256
 
 SSDA903_MISSING_COLUMNS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
@@ -144,7 +144,6 @@ def ssda903_missing_import(
     _ssda903_require(user)
     table = _ssda903_table(name, content)
     total = len(table.rows)
-    step = max(1, total) if progress is None else PROGRESS_CHUNK
     with transaction.atomic() if progress is None else contextlib.nullcontext():
         with transaction.atomic():
             assert user.agency is not None  # noqa: S101 - required above
@@ -152,12 +151,9 @@ def ssda903_missing_import(
                 user=user, kind=ImportKind.SSDA903_MISSING, name=name, sha256=_sha256(content), agency=user.agency
             )
             run = _Run(batch=batch, user=user)
-        for start in range(0, total, step):
-            with transaction.atomic():
-                for row in table.rows[start : start + step]:
-                    _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
-            if progress is not None:
-                progress(min(total, start + step), total)
+        for chunk in chunks_committed(table.rows, progress, chunk=PROGRESS_CHUNK):
+            for row in chunk:
+                _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
         with transaction.atomic():
             return _finish(run, total)
 

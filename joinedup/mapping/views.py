@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -46,12 +46,12 @@ def _period(query: QueryDict) -> tuple[Period, int, int]:
     return period_back(snapshot.as_of if snapshot else timezone.localdate(), days, back), days, back
 
 
-def _latest(period: Period, days: int, query: QueryDict) -> Period:
-    """The period the networks list shows: an explicit since/until as asked, else the latest of the length."""
+def _latest(period: Period, days: int, back: int, query: QueryDict) -> Period:
+    """The period the networks list shows: an explicit since/until as asked, else the latest of the length (the
+    one ``back`` periods after the period asked for, which ``_period`` counted back from the same day)."""
     if query.get("since") and query.get("until"):
         return period
-    snapshot = selectors.snapshot_latest()
-    return period_back(snapshot.as_of if snapshot else timezone.localdate(), days, 0)
+    return period_back(period.until + timedelta(days=days * back), days, 0)
 
 
 def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -129,7 +129,7 @@ def hotspots(request: AuthenticatedHttpRequest) -> HttpResponse:
             "periods_back": PERIODS_BACK,
             "tiles_url": getattr(settings, "JOINEDUP_MAP_TILES_URL", ""),
             # Networks are for acting now: those of the latest period of the chosen length, whatever the slider.
-            "networks_period": (latest := _latest(period, days, request.GET)),
+            "networks_period": (latest := _latest(period, days, back, request.GET)),
             "networks": selectors.networks_for(user=request.user, period=latest),
             "query": _without_page(request),
         },

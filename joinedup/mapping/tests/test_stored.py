@@ -218,6 +218,8 @@ def test_the_hotspots_page_offers_the_periods_the_refresh_stored_and_pages_long_
     assert listing.count > 3 and len(first.context["rows"]) == 3 and listing.pages == -(-listing.count // 3)
     names = [r["node"] for r in first.context["rows"]] + [r["node"] for r in second.context["rows"]]
     assert len(set(names)) == 6
+    # The networks listed are the latest period's of the length, whatever the slider (stored for that one).
+    assert second.context["networks_period"] == period_back(snapshot.as_of, 28, 0)
     assert 'rel="next"' in first.content.decode()
 
 

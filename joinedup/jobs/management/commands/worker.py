@@ -12,17 +12,13 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import OperationalError, close_old_connections
+from django_tasks_db.utils import is_locked_database_exception
 
 from joinedup.jobs.services import jobs_orphaned_fail
 
 logger = logging.getLogger(__name__)
 
 LOCKED_WAIT_SECONDS = 1.0
-
-
-def _is_locked(error: OperationalError) -> bool:
-    text = str(error).lower()
-    return "database is locked" in text or "database table is locked" in text
 
 
 class Command(BaseCommand):
@@ -48,7 +44,7 @@ class Command(BaseCommand):
                 call_command("db_worker", **worker_options)
                 return
             except OperationalError as error:
-                if not _is_locked(error):
+                if not is_locked_database_exception(error):
                     raise
                 logger.warning("The database is locked; the worker tries again in %.0f s", LOCKED_WAIT_SECONDS)
                 close_old_connections()
