@@ -48,8 +48,11 @@ class BlockedSearch:
 
         q = record_features(-1, "", query)
         seen: set[int] = set()
-        for key in self.query_keys(query):
+        lookup = self.query_keys(query)
+        for key in lookup.keys:
             seen.update(self.index.get(key, ()))
+        for prefix in lookup.prefixes:
+            seen.update(i for key, ids in self.index.items() if key.startswith(prefix) for i in ids)
         name = f"{q['given_name'] or ''} {q['family_name'] or ''}"
         groups = set(q["given_group"] or ())
         scored = []

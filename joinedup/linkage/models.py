@@ -180,12 +180,20 @@ class SearchKey(models.Model):
         # Key first, so a lookup by key reads the ids from the index alone; the id first, for refreshing one record.
         # Each row names a child or a record, never both: each index holds only the rows it serves (partial), so
         # writing a key updates two indexes, not four (most of an import's time at a county's size).
+        # On PostgreSQL the key is indexed with the pattern operator class, so a prefix lookup (``LIKE 'fm:B625:%'``)
+        # is a range on the index under any collation; SQLite ignores operator classes and compares bytes.
         indexes = [
-            models.Index(fields=["key", "child"], name="search_key_child", condition=models.Q(child__isnull=False)),
+            models.Index(
+                fields=["key", "child"],
+                name="search_key_child",
+                condition=models.Q(child__isnull=False),
+                opclasses=["varchar_pattern_ops", "uuid_ops"],
+            ),
             models.Index(
                 fields=["key", "person_record"],
                 name="search_key_record",
                 condition=models.Q(person_record__isnull=False),
+                opclasses=["varchar_pattern_ops", "int8_ops"],
             ),
             models.Index(fields=["child"], name="search_key_of_child", condition=models.Q(child__isnull=False)),
             models.Index(

@@ -22,7 +22,7 @@ from datetime import date
 from typing import Any, Protocol
 
 from django.db import connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from rapidfuzz.distance import JaroWinkler
 
 from joinedup.access import policy
@@ -34,7 +34,7 @@ from joinedup.children.models import Child, DatePrecision
 from joinedup.imports.models import PersonRecord, PersonType
 
 from .internals.features import date_parts, name_group, name_normalise, postcode_normalise
-from .internals.keys import query_keys, record_keys
+from .internals.keys import Lookup, query_keys, record_keys
 from .models import SearchKey
 from .selectors import records_audit
 
@@ -294,10 +294,28 @@ def search_keys_rebuild(*, batch_size: int = 5000) -> int:
     return written
 
 
-def _pool(keys: set[str], matched: QuerySet[SearchKey], column: str) -> list[Any]:
+def _key_filter(lookup: Lookup, column: str) -> Q:
+    """The keys looked up, and the keys starting with each prefix, as conditions the key's index answers.
+
+    SQLite compares the column byte by byte, so a prefix is the range from itself to the next string of its
+    length; PostgreSQL's index on the key uses the pattern operator class, so ``LIKE 'prefix%'`` is a range
+    on it whatever the database's collation. Each term repeats that its id is set, so SQLite reads each
+    through the partial index (one index search per term) instead of scanning the table.
+    """
+    held = Q(**{f"{column}__isnull": False})
+    condition = Q(key__in=sorted(lookup.keys)) & held
+    for prefix in sorted(lookup.prefixes):
+        if connection.vendor == "sqlite":
+            condition |= Q(key__gte=prefix, key__lt=prefix[:-1] + chr(ord(prefix[-1]) + 1)) & held
+        else:
+            condition |= Q(key__startswith=prefix) & held
+    return condition
+
+
+def _pool(lookup: Lookup, matched: QuerySet[SearchKey], column: str) -> list[Any]:
     """The ids sharing most keys with the query, at most ``POOL_LIMIT``: the database's part of the work."""
     rows = (
-        matched.filter(key__in=sorted(keys))
+        matched.filter(_key_filter(lookup, column))
         .values(column)
         .annotate(shared=Count("pk"))
         .order_by("-shared", column)[:POOL_LIMIT]
@@ -309,7 +327,7 @@ def _enough_typed(query: _Query) -> bool:
     return len(query.family) >= 2 or len(query.given) >= 2 or query.dob is not None
 
 
-def _keys_typed(query: _Query, given_name: str, family_name: str, postcode: str) -> set[str]:
+def _keys_typed(query: _Query, given_name: str, family_name: str, postcode: str) -> Lookup:
     return query_keys(
         {
             "given_name": given_name,
