@@ -21,6 +21,7 @@ urlpatterns = [
     path("linkage/", include("joinedup.linkage.urls")),
     path("", include("joinedup.documents.urls")),
     path("rights/", include("joinedup.rights.urls")),
+    path("oversight/", include("joinedup.oversight.urls")),
     # The API for agency systems (docs/api.md): JSON only, key authentication, no session.
     path("api/v1/", include("joinedup.api.urls")),
     path("admin/", admin_site.urls),

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "joinedup.api",
     "joinedup.backups",
     "joinedup.rights",
+    "joinedup.oversight",
     "joinedup.web",
     "joinedup.demo",
 ]

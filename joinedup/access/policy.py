@@ -278,7 +278,28 @@ def break_glass_reviewable_by(user: User) -> QuerySet[BreakGlassGrant]:
 
 
 def can_export_children(user: User) -> bool:
-    return sees_all_children(user)
+    """The bulk export of every child: the coordinator, who maps the partnership's children. Partnership leaders
+    see the partnership through the oversight figures, not through every record."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_view_oversight(user: User) -> bool:
+    """The oversight dashboard: team managers (their agency's figures), the coordinator and partnership leaders."""
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+# Why a partnership leader opens a named child's record; the audit trail keeps the purpose.
+LEADER_PURPOSES = {"oversight": "Management oversight", "case_audit": "Case audit"}
+
+
+def must_give_purpose(user: User) -> bool:
+    """A partnership leader who does not also work the case (as coordinator or practitioner) says why they open a
+    named child's record."""
+    return (
+        _signed_in(user)
+        and user.has_role(RoleCode.LEADER)
+        and not user.has_role(RoleCode.COORDINATOR, RoleCode.PRACTITIONER, RoleCode.MANAGER)
+    )
 
 
 def can_administer(user: User) -> bool:

@@ -48,6 +48,9 @@ from .forms import (
 )
 from .models import Child, ItemKind
 
+# Session key: the purpose a partnership leader gave for opening each child's record (child id -> purpose).
+PURPOSES_SESSION_KEY = "record_purposes"
+
 
 def _page_number(text: str) -> int:
     return int(text) if text.isdigit() and 0 < int(text) < 10_000 else 1
@@ -79,10 +82,32 @@ def child_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "children/create.html", {"form": form})
 
 
+def _purpose_given(request: AuthenticatedHttpRequest, child_id: UUID) -> str | None:
+    """Why a partnership leader opens this child's record: asked once a session for each child, and kept."""
+    purposes: dict[str, str] = request.session.get(PURPOSES_SESSION_KEY, {})
+    chosen = request.GET.get("purpose", "")
+    if chosen in policy.LEADER_PURPOSES:
+        purposes[str(child_id)] = chosen
+        request.session[PURPOSES_SESSION_KEY] = purposes
+    return purposes.get(str(child_id))
+
+
 @login_required
 def child_detail(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse:
     user = request.user
-    child = selectors.child_get(user=user, child_id=child_id)
+    reason = "Viewed the child's record"
+    if policy.must_give_purpose(user):
+        purpose = _purpose_given(request, child_id)
+        if purpose is None:
+            # Nothing of the child is shown until the purpose is given; a hidden id answers "not found" alike.
+            selectors.child_find(user=user, child_id=child_id)
+            return render(
+                request,
+                "children/purpose.html",
+                {"purposes": policy.LEADER_PURPOSES.items(), "error": "purpose" in request.GET},
+            )
+        reason = f"Viewed the child's record for {policy.LEADER_PURPOSES[purpose].lower()}"
+    child = selectors.child_get(user=user, child_id=child_id, reason=reason)
     if child.pk != child_id:
         # This record was joined into another child's: the old link leads to the one record.
         return redirect("children:detail", child_id=child.pk)

@@ -29,6 +29,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "mapping": signed_in and mapping_permissions.can_use_mapping(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
             "retention": signed_in and policy.can_answer_subject_access(user),
+            "oversight": signed_in and policy.can_view_oversight(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     }

@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
 from joinedup.access import policy
+from joinedup.accounts.models import RoleCode
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.jobs.selectors import jobs_for
 
@@ -10,6 +11,9 @@ from joinedup.jobs.selectors import jobs_for
 @login_required
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    if user.has_role(RoleCode.LEADER) and policy.can_view_oversight(user):
+        # A partnership leader's home is the oversight dashboard: the partnership through its figures.
+        return redirect("oversight:dashboard")
     return render(
         request,
         "web/home.html",

@@ -124,7 +124,8 @@ NEED_TO_KNOW = by_role(
 )
 
 MATRIX: dict[str, Row] = {
-    "web:home": Row(fixed("web:home"), EVERY_ROLE_200),
+    # A partnership leader's home is the oversight dashboard.
+    "web:home": Row(fixed("web:home"), {**EVERY_ROLE_200, RoleCode.LEADER: same(302)}),
     "accounts:sign-in": Row(fixed("accounts:sign-in"), EVERY_ROLE_200, anonymous=200),
     "accounts:sign-out": Row(fixed("accounts:sign-out"), {r: same(405) for r in ROLES}, anonymous=405),
     # Without two-factor required (test settings), the second step sends a signed-in user on to set it up.
@@ -143,7 +144,7 @@ MATRIX: dict[str, Row] = {
     "children:export": Row(
         fixed("children:export"),
         by_role(
-            practitioner=same(403), manager=same(403), coordinator=same(302), leader=same(302), administrator=same(403)
+            practitioner=same(403), manager=same(403), coordinator=same(302), leader=same(403), administrator=same(403)
         ),
         method="post",
     ),
@@ -587,6 +588,20 @@ RUNS_MEETING = by_role(
 COORDINATOR_ONLY = by_role(
     practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(403), administrator=same(403)
 )
+# The oversight dashboard: team managers, the coordinator and partnership leaders (joinedup.oversight).
+OVERSEES = by_role(
+    practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "oversight:dashboard": Row(fixed("oversight:dashboard"), OVERSEES),
+        "oversight:figure": Row(fixed("oversight:figure", key="interviews-late"), OVERSEES),
+        "oversight:figure-csv": Row(fixed("oversight:figure-csv", key="interviews-late"), OVERSEES),
+        "oversight:breakdown-csv": Row(
+            lambda world, role, relation: reverse("oversight:breakdown-csv", kwargs={"name": "month"}), OVERSEES
+        ),
+    }
+)
 MATRIX.update(
     {
         "mace:meeting-list": Row(
@@ -815,6 +830,12 @@ def test_the_matrix_names_no_url_that_does_not_exist():
 
 @pytest.fixture
 def world(db) -> World:
+    return build_world()
+
+
+def build_world() -> World:
+    """Two agencies, a user of each role in the first, and a child for each relation (also used by the write
+    and relation rows in test_permission_matrix_writes.py)."""
     own, other = AgencyFactory.create(code="OWN"), AgencyFactory.create(code="OTH")
     users = {role: UserFactory.create(username=f"{role}-own", agency=own, roles=[role]) for role in ROLES}
     other_practitioner = UserFactory.create(username="practitioner-other", agency=other)

@@ -1,0 +1,582 @@
+"""The oversight dashboard's figures: each a count the database computes, and the list of records behind it.
+
+A figure is a query over what the viewer may see (``policy.children_visible_to``), narrowed by the filters
+(an agency and team working with the child, a period in Europe/London dates). Its count is that query's
+``count()`` and its drill-down is the same query's rows, so the count always equals the list. The dashboard
+asks one count a figure (and a grouped count a breakdown), so its queries do not grow with the data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from joinedup.access import policy
+from joinedup.accounts.models import RoleCode, User
+from joinedup.agencies.models import Agency, AgencyKind, Team
+from joinedup.assessments.models import Band, RiskAssessment
+from joinedup.children.models import Child, Involvement
+from joinedup.contacts.models import ContactAttempt
+from joinedup.deadlines import LONDON, london_date
+from joinedup.mace.models import Action
+from joinedup.missing.models import InterviewResponse, MissingEpisode, ReturnInterview, RiskGrade, RiskGrading
+
+# A child at high risk should have had a contact within this many days.
+RECENT_CONTACT_DAYS = 28
+# Children missing this many times or more in the period.
+REPEAT_TIMES = 3
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the figures are narrowed to: children an agency (or one of its teams) works with, and a period."""
+
+    start: date
+    end: date  # inclusive
+    agency: Agency | None = None
+    team: Team | None = None
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=LONDON)
+
+    @property
+    def end_before(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=LONDON)
+
+    def query(self) -> dict[str, str]:
+        """The filters as the dashboard's query string, for links that keep them."""
+        query = {"start": self.start.isoformat(), "end": self.end.isoformat()}
+        if self.agency is not None:
+            query["agency"] = str(self.agency.pk)
+        if self.team is not None:
+            query["team"] = str(self.team.pk)
+        return query
+
+
+def default_filters(*, today: date | None = None) -> Filters:
+    """The last twelve months, to today."""
+    today = today or london_date(timezone.now())
+    return Filters(start=today.replace(year=today.year - 1) + timedelta(days=1), end=today)
+
+
+def scope_agency(user: User) -> Agency | None:
+    """The agency a viewer's figures are fixed to: a team manager's own; none for the partnership's leaders."""
+    if user.has_role(RoleCode.LEADER) or user.has_role(RoleCode.COORDINATOR):
+        return None
+    return user.agency
+
+
+def children_in_scope(user: User, filters: Filters) -> QuerySet[Child]:
+    """The children the figures count: those the viewer may see, worked with by the agency or team chosen."""
+    children = policy.children_visible_to(user)
+    agency = scope_agency(user) or filters.agency
+    if agency is not None or filters.team is not None:
+        involvements = Involvement.objects.filter(child=OuterRef("pk"))
+        if agency is not None:
+            involvements = involvements.filter(agency=agency)
+        if filters.team is not None:
+            involvements = involvements.filter(team=filters.team)
+        children = children.filter(Exists(involvements))
+    return children
+
+
+@dataclass(frozen=True)
+class Column:
+    heading: str
+    value: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its label, what it counts, the rows behind it and the columns they show."""
+
+    key: str
+    section: str
+    label: str
+    counts: str  # "children", "missing episodes", ...
+    rows: Callable[[User, Filters], QuerySet[Any]]
+    columns: tuple[Column, ...]
+    child_of: Callable[[Any], Child]
+    hint: str = ""
+    breakdowns: tuple[str, ...] = field(default=())
+
+
+def _when(moment: datetime | None) -> str:
+    return timezone.localtime(moment, LONDON).strftime("%d %b %Y %H:%M") if moment else ""
+
+
+def _day(value: date | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+# Missing episodes -----------------------------------------------------------------------------------------------
+
+
+# The police grade: a grading by the police or the coordinator (a grading by whoever reported it holds until then).
+_POLICE_GRADING = Q(graded_by__agency__kind=AgencyKind.POLICE) | Q(graded_by__roles__code=RoleCode.COORDINATOR)
+
+
+def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+    return (
+        MissingEpisode.objects.filter(
+            child__in=children_in_scope(user, filters).values("pk"),
+            started_at__gte=filters.start_at,
+            started_at__lt=filters.end_before,
+        )
+        .select_related("child", "owning_agency")
+        .annotate(
+            police_grade=Subquery(
+                RiskGrading.objects.filter(_POLICE_GRADING, episode=OuterRef("pk"))
+                .order_by("-graded_at", "-pk")
+                .values("grade")[:1]
+            ),
+            first_graded_at=Subquery(
+                RiskGrading.objects.filter(_POLICE_GRADING, episode=OuterRef("pk"))
+                .order_by("graded_at", "pk")
+                .values("graded_at")[:1]
+            ),
+        )
+        .order_by("-started_at", "pk")
+    )
+
+
+def _graded(grade: str) -> Callable[[User, Filters], QuerySet[MissingEpisode]]:
+    def rows(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+        return _episodes(user, filters).filter(Q(police_grade=grade))
+
+    return rows
+
+
+def _ungraded(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+    return _episodes(user, filters).filter(Q(police_grade__isnull=True))
+
+
+def _repeat_children(user: User, filters: Filters) -> QuerySet[Child]:
+    episodes = (
+        MissingEpisode.objects.filter(started_at__gte=filters.start_at, started_at__lt=filters.end_before)
+        .values("child")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=REPEAT_TIMES)
+        .values("child")
+    )
+    return (
+        children_in_scope(user, filters)
+        .filter(pk__in=episodes)
+        .annotate(
+            episodes_in_period=Count(
+                "missing_episodes",
+                filter=Q(
+                    missing_episodes__started_at__gte=filters.start_at,
+                    missing_episodes__started_at__lt=filters.end_before,
+                ),
+            )
+        )
+        .select_related("owning_agency")
+        .order_by("-episodes_in_period", "family_name", "given_name", "pk")
+    )
+
+
+EPISODE_COLUMNS = (
+    Column("Child", lambda e: e.child.full_name),
+    Column("Started", lambda e: _when(e.started_at)),
+    Column("Returned", lambda e: _when(e.returned_at) or "Still missing"),
+    Column("Police grade", lambda e: RiskGrade(e.police_grade).label if e.police_grade else "Not graded by the police"),
+    Column("Recorded by", lambda e: e.owning_agency.name),
+)
+
+
+# Return interviews ----------------------------------------------------------------------------------------------
+
+
+def _interviews(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    """Interviews falling due in the period (72 hours after each return)."""
+    return (
+        ReturnInterview.objects.filter(
+            episode__child__in=children_in_scope(user, filters).values("pk"),
+            due_at__gte=filters.start_at,
+            due_at__lt=filters.end_before,
+        )
+        .select_related("episode__child", "owner")
+        .order_by("due_at", "pk")
+    )
+
+
+def _offered(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    return _interviews(user, filters).filter(offered_at__isnull=False)
+
+
+def _offered_in_time(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    return _interviews(user, filters).filter(offered_at__isnull=False, offered_at__lte=F("due_at"))
+
+
+def _late(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    """Not offered by the deadline: offered after it, or not offered and the deadline has passed."""
+    now = timezone.now()
+    return _interviews(user, filters).filter(Q(offered_at__gt=F("due_at")) | Q(offered_at__isnull=True, due_at__lt=now))
+
+
+def _accepted(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    return _interviews(user, filters).filter(response=InterviewResponse.ACCEPTED)
+
+
+def _declined(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    return _interviews(user, filters).filter(response=InterviewResponse.DECLINED)
+
+
+def _completed(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+    return _interviews(user, filters).filter(completed_at__isnull=False)
+
+
+INTERVIEW_COLUMNS = (
+    Column("Child", lambda i: i.episode.child.full_name),
+    Column("Due", lambda i: _when(i.due_at)),
+    Column("Offered", lambda i: _when(i.offered_at) or "Not offered"),
+    Column("Answer", lambda i: i.get_response_display()),
+    Column("Completed", lambda i: _when(i.completed_at)),
+    Column("Why declined", lambda i: i.declined_reason),
+    Column("Owner", lambda i: i.owner.get_full_name() or i.owner.username),
+)
+
+
+# Assessments and children at high risk --------------------------------------------------------------------------
+
+
+def _latest_assessments(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
+    """Each child's latest completed assessment (the band the child is held at now)."""
+    latest = (
+        RiskAssessment.objects.filter(child=OuterRef("child"), completed_at__isnull=False)
+        .order_by("-completed_at", "-pk")
+        .values("pk")[:1]
+    )
+    return (
+        RiskAssessment.objects.filter(
+            child__in=children_in_scope(user, filters).values("pk"), completed_at__isnull=False
+        )
+        .filter(pk=Subquery(latest))
+        .select_related("child", "owning_agency")
+        .order_by("child__family_name", "child__given_name", "pk")
+    )
+
+
+def _banded(band: str) -> Callable[[User, Filters], QuerySet[RiskAssessment]]:
+    def rows(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
+        return _latest_assessments(user, filters).filter(band=band)
+
+    return rows
+
+
+def _reviews_overdue(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
+    return _latest_assessments(user, filters).filter(review_due__lt=london_date(timezone.now()))
+
+
+ASSESSMENT_COLUMNS = (
+    Column("Child", lambda a: a.child.full_name),
+    Column("Band", lambda a: a.get_band_display()),
+    Column("Completed", lambda a: _when(a.completed_at)),
+    Column("Review due", lambda a: _day(a.review_due)),
+    Column("Assessed by", lambda a: a.owning_agency.name),
+)
+
+
+def _high_risk(user: User, filters: Filters) -> QuerySet[Child]:
+    latest_band = (
+        RiskAssessment.objects.filter(child=OuterRef("pk"), completed_at__isnull=False)
+        .order_by("-completed_at", "-pk")
+        .values("band")[:1]
+    )
+    return (
+        children_in_scope(user, filters)
+        .annotate(
+            band_now=Subquery(latest_band),
+            last_contact=Max("contact_attempts__attempted_at", filter=Q(contact_attempts__entered_in_error=False)),
+        )
+        .filter(band_now=Band.HIGH)
+        .select_related("key_worker", "owning_agency")
+        .order_by("family_name", "given_name", "pk")
+    )
+
+
+def _high_risk_no_key_worker(user: User, filters: Filters) -> QuerySet[Child]:
+    return _high_risk(user, filters).filter(key_worker__isnull=True)
+
+
+def _high_risk_no_recent_contact(user: User, filters: Filters) -> QuerySet[Child]:
+    since = timezone.now() - timedelta(days=RECENT_CONTACT_DAYS)
+    recent = ContactAttempt.objects.filter(child=OuterRef("pk"), attempted_at__gte=since)
+    return _high_risk(user, filters).exclude(Exists(recent))
+
+
+CHILD_COLUMNS = (
+    Column("Child", lambda c: c.full_name),
+    Column("Key worker", lambda c: (c.key_worker.get_full_name() or c.key_worker.username) if c.key_worker else "None"),
+    Column("Last contact", lambda c: _when(getattr(c, "last_contact", None)) or "None recorded"),
+    Column("Record held by", lambda c: c.owning_agency.name),
+)
+REPEAT_COLUMNS = (
+    Column("Child", lambda c: c.full_name),
+    Column("Times missing in the period", lambda c: c.episodes_in_period),
+    Column("Record held by", lambda c: c.owning_agency.name),
+)
+
+
+# MACE actions ---------------------------------------------------------------------------------------------------
+
+
+def _mace_overdue(user: User, filters: Filters) -> QuerySet[Action]:
+    """Open MACE actions past their date about children in scope."""
+    today = london_date(timezone.now())
+    return (
+        Action.objects.filter(
+            done_at__isnull=True,
+            due_on__lt=today,
+            agenda_item__child__in=children_in_scope(user, filters).values("pk"),
+        )
+        .select_related("owner", "agenda_item__child")
+        .order_by("due_on", "pk")
+    )
+
+
+ACTION_COLUMNS = (
+    Column("Action", lambda a: a.description),
+    Column("Child", lambda a: a.agenda_item.child.full_name if a.agenda_item and a.agenda_item.child else ""),
+    Column("Owner", lambda a: a.owner.get_full_name() or a.owner.username),
+    Column("Due", lambda a: _day(a.due_on)),
+)
+
+
+def _episode_child(e: MissingEpisode) -> Child:
+    return e.child
+
+
+def _interview_child(i: ReturnInterview) -> Child:
+    return i.episode.child
+
+
+def _assessment_child(a: RiskAssessment) -> Child:
+    return a.child
+
+
+def _itself(c: Child) -> Child:
+    return c
+
+
+def _action_child(a: Action) -> Child:
+    # Only actions about a child are counted (``_mace_overdue``).
+    assert a.agenda_item is not None and a.agenda_item.child is not None  # noqa: S101
+    return a.agenda_item.child
+
+
+_MISSING = "Children missing"
+_INTERVIEWS = "Return home interviews"
+_RISK = "Risk and who is working with the child"
+
+FIGURES: tuple[Figure, ...] = (
+    Figure(
+        "missing-episodes",
+        _MISSING,
+        "Missing episodes",
+        "missing episodes",
+        _episodes,
+        EPISODE_COLUMNS,
+        _episode_child,
+        hint="Episodes that started in the period.",
+        breakdowns=("month", "grade"),
+    ),
+    *(
+        Figure(
+            f"missing-graded-{grade.value}",
+            _MISSING,
+            f"Graded {grade.label.lower()} by the police",
+            "missing episodes",
+            _graded(grade.value),
+            EPISODE_COLUMNS,
+            _episode_child,
+        )
+        for grade in reversed(RiskGrade)
+    ),
+    Figure(
+        "missing-not-graded",
+        _MISSING,
+        "Not graded by the police",
+        "missing episodes",
+        _ungraded,
+        EPISODE_COLUMNS,
+        _episode_child,
+    ),
+    Figure(
+        "missing-three-or-more",
+        _MISSING,
+        f"Children missing {REPEAT_TIMES} or more times",
+        "children",
+        _repeat_children,
+        REPEAT_COLUMNS,
+        _itself,
+        hint="Episodes that started in the period.",
+    ),
+    Figure(
+        "interviews-due",
+        _INTERVIEWS,
+        "Return interviews due",
+        "return interviews",
+        _interviews,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+        hint="Due in the period: 72 hours after each return.",
+    ),
+    Figure(
+        "interviews-offered", _INTERVIEWS, "Offered", "return interviews", _offered, INTERVIEW_COLUMNS, _interview_child
+    ),
+    Figure(
+        "interviews-offered-in-time",
+        _INTERVIEWS,
+        "Offered within 72 hours",
+        "return interviews",
+        _offered_in_time,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+    ),
+    Figure(
+        "interviews-late",
+        _INTERVIEWS,
+        "Return interviews late",
+        "return interviews",
+        _late,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+        hint="Not offered within 72 hours of the child's return.",
+    ),
+    Figure(
+        "interviews-accepted",
+        _INTERVIEWS,
+        "Accepted",
+        "return interviews",
+        _accepted,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+    ),
+    Figure(
+        "interviews-declined",
+        _INTERVIEWS,
+        "Declined",
+        "return interviews",
+        _declined,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+        hint="The list says why.",
+    ),
+    Figure(
+        "interviews-completed",
+        _INTERVIEWS,
+        "Completed",
+        "return interviews",
+        _completed,
+        INTERVIEW_COLUMNS,
+        _interview_child,
+    ),
+    *(
+        Figure(
+            f"assessed-{band.value}",
+            _RISK,
+            f"Children assessed at {band.label.lower()} risk",
+            "children's latest assessments",
+            _banded(band.value),
+            ASSESSMENT_COLUMNS,
+            _assessment_child,
+        )
+        for band in reversed(Band)
+    ),
+    Figure(
+        "assessment-reviews-overdue",
+        _RISK,
+        "Assessment reviews overdue",
+        "children's latest assessments",
+        _reviews_overdue,
+        ASSESSMENT_COLUMNS,
+        _assessment_child,
+    ),
+    Figure(
+        "high-risk-no-key-worker",
+        _RISK,
+        "Children at high risk without a key worker",
+        "children",
+        _high_risk_no_key_worker,
+        CHILD_COLUMNS,
+        _itself,
+    ),
+    Figure(
+        "high-risk-no-recent-contact",
+        _RISK,
+        f"Children at high risk with no contact in {RECENT_CONTACT_DAYS} days",
+        "children",
+        _high_risk_no_recent_contact,
+        CHILD_COLUMNS,
+        _itself,
+    ),
+    Figure(
+        "mace-actions-overdue",
+        "MACE",
+        "MACE actions overdue",
+        "actions",
+        _mace_overdue,
+        ACTION_COLUMNS,
+        _action_child,
+    ),
+)
+BY_KEY = {figure.key: figure for figure in FIGURES}
+
+
+@dataclass(frozen=True)
+class FigureCount:
+    figure: Figure
+    count: int
+
+
+def figure_counts(*, user: User, filters: Filters) -> list[tuple[str, list[FigureCount]]]:
+    """Every figure's count for the viewer, by section, in order: one COUNT query a figure."""
+    sections: dict[str, list[FigureCount]] = {}
+    for figure in FIGURES:
+        sections.setdefault(figure.section, []).append(FigureCount(figure, figure.rows(user, filters).count()))
+    return list(sections.items())
+
+
+def _months(filters: Filters) -> list[date]:
+    first, months = filters.start.replace(day=1), list[date]()
+    while first <= filters.end and len(months) < 61:
+        months.append(first)
+        first = (first + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def month_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
+    """Missing episodes a month in the period (London months, every month shown), in one grouped query."""
+    rows = (
+        _episodes(user, filters)
+        .order_by()
+        .annotate(month=TruncMonth("started_at", tzinfo=LONDON))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    counts = {_month_date(row["month"]): row["n"] for row in rows}
+    return [(f"{month:%b %Y}", counts.get(month, 0)) for month in _months(filters)]
+
+
+def grade_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
+    """Missing episodes by their police grade, highest first, then those not graded: one grouped query."""
+    episodes: QuerySet[Any] = _episodes(user, filters).order_by()
+    counts = {row["police_grade"]: row["n"] for row in episodes.values("police_grade").annotate(n=Count("pk"))}
+    return [(grade.label, counts.get(grade.value, 0)) for grade in reversed(RiskGrade)] + [
+        ("Not graded", counts.get(None, 0))
+    ]
+
+
+def _month_date(value: date | datetime) -> date:
+    return value.date() if isinstance(value, datetime) else value
+
+
+def rows_for(*, user: User, figure: Figure, filters: Filters) -> QuerySet[Any]:
+    return figure.rows(user, filters)
