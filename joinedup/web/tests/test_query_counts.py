@@ -2,7 +2,8 @@
 
 The pages are those a county's size made slow (issue 10): the children list, a child's record, the work list,
 the MACE agenda with its proposals, the linkage review queue and connection requests, "who viewed", and the
-missing returns' pages (the Returns page, a built file's progress page and its download).
+missing returns' pages (the Returns page, a built file's progress page and its download), and the oversight
+dashboard with two of its lists.
 """
 
 import datetime as dt
@@ -94,6 +95,9 @@ PAGES: dict[str, tuple[str, Callable[[Area], str]]] = {
     "review queue, page 2": ("coordinator", lambda area: "/linkage/review/?page=2"),
     "connection requests": ("coordinator", lambda area: "/linkage/connections/"),
     "who viewed": ("manager", lambda area: f"/children/{area.child.pk}/access-log/"),
+    "oversight dashboard": ("manager", lambda area: "/oversight/"),
+    "oversight list of missing episodes": ("manager", lambda area: "/oversight/figures/missing-episodes/"),
+    "oversight list of children assessed high": ("manager", lambda area: "/oversight/figures/assessed-high/"),
 }
 
 
