@@ -530,6 +530,17 @@ FIGURES: tuple[Figure, ...] = (
 BY_KEY = {figure.key: figure for figure in FIGURES}
 
 
+def register(*more: Figure) -> None:
+    """Add another app's figures to the dashboard (call it from the app's ``AppConfig.ready``): each is shown in
+    its section, after the sections above, and drills down like the rest."""
+    global FIGURES
+    for figure in more:
+        if figure.key in BY_KEY:
+            raise ValueError(f"A figure {figure.key!r} is already registered.")
+        BY_KEY[figure.key] = figure
+    FIGURES = (*FIGURES, *more)
+
+
 @dataclass(frozen=True)
 class FigureCount:
     figure: Figure
