@@ -18,15 +18,24 @@ from django.utils import timezone
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
-from joinedup.assessments.models import Band, RiskAssessment
+from joinedup.assessments.models import AssessmentIndicator, Band, IndicatorKind, RiskAssessment
 from joinedup.children.models import Child, Involvement
 from joinedup.contacts.models import ContactAttempt
 from joinedup.deadlines import LONDON, london_date
 from joinedup.mace.models import Action
-from joinedup.missing.models import InterviewResponse, MissingEpisode, ReturnInterview, RiskGrade, RiskGrading
+from joinedup.missing.models import (
+    Factor,
+    InterviewResponse,
+    MissingEpisode,
+    ReturnInterview,
+    RiskGrade,
+    RiskGrading,
+)
 
 # A child at high risk should have had a contact within this many days.
 RECENT_CONTACT_DAYS = 28
+# The police grade a missing child's risk within this many hours of the report (the figure counts those later).
+POLICE_GRADE_HOURS = 2
 # Children missing this many times or more in the period.
 REPEAT_TIMES = 3
 
@@ -101,7 +110,7 @@ class Figure:
     counts: str  # "children", "missing episodes", ...
     rows: Callable[[User, Filters], QuerySet[Any]]
     columns: tuple[Column, ...]
-    child_of: Callable[[Any], Child]
+    child_of: Callable[[Any], Child | None]  # None: the row is not about a child (training: staff, elected members)
     hint: str = ""
     breakdowns: tuple[str, ...] = field(default=())
 
@@ -156,6 +165,24 @@ def _ungraded(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
     return _episodes(user, filters).filter(Q(police_grade__isnull=True))
 
 
+def _graded_late(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+    """Episodes the police first graded more than ``POLICE_GRADE_HOURS`` after the report, or not at all yet
+    though the report is older than that."""
+    late = timezone.now() - timedelta(hours=POLICE_GRADE_HOURS)
+    return _episodes(user, filters).filter(
+        Q(first_graded_at__gt=F("reported_at") + timedelta(hours=POLICE_GRADE_HOURS))
+        | Q(first_graded_at__isnull=True, reported_at__lt=late)
+    )
+
+
+def _time_to_grade(e: MissingEpisode) -> str:
+    first: datetime | None = getattr(e, "first_graded_at", None)
+    if first is None:
+        return "Not graded by the police"
+    minutes = max(0, int((first - e.reported_at).total_seconds() // 60))
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _repeat_children(user: User, filters: Filters) -> QuerySet[Child]:
     episodes = (
         MissingEpisode.objects.filter(started_at__gte=filters.start_at, started_at__lt=filters.end_before)
@@ -186,6 +213,7 @@ EPISODE_COLUMNS = (
     Column("Started", lambda e: _when(e.started_at)),
     Column("Returned", lambda e: _when(e.returned_at) or "Still missing"),
     Column("Police grade", lambda e: RiskGrade(e.police_grade).label if e.police_grade else "Not graded by the police"),
+    Column("Report to police grade", _time_to_grade),
     Column("Recorded by", lambda e: e.owning_agency.name),
 )
 
@@ -409,6 +437,16 @@ FIGURES: tuple[Figure, ...] = (
         _episode_child,
     ),
     Figure(
+        "missing-graded-late",
+        _MISSING,
+        f"Graded by the police more than {POLICE_GRADE_HOURS} hours after the report",
+        "missing episodes",
+        _graded_late,
+        EPISODE_COLUMNS,
+        _episode_child,
+        hint="Or not graded yet, though reported longer ago than that.",
+    ),
+    Figure(
         "missing-three-or-more",
         _MISSING,
         f"Children missing {REPEAT_TIMES} or more times",
@@ -583,6 +621,42 @@ def grade_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
     return [(grade.label, counts.get(grade.value, 0)) for grade in reversed(RiskGrade)] + [
         ("Not graded", counts.get(None, 0))
     ]
+
+
+def factors_told(*, user: User, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
+    """What children said took them away or drew them, from the return interviews completed in the period:
+    (interviews completed, [(push or pull factor, interviews naming it)], most named first). One query; counts
+    only, no child named."""
+    interviews = ReturnInterview.objects.filter(
+        episode__child__in=children_in_scope(user, filters).values("pk"),
+        completed_at__gte=filters.start_at,
+        completed_at__lt=filters.end_before,
+    )
+    # Each factor is a code in the interview's JSON list; the quotes make a code match only itself.
+    counted = interviews.aggregate(
+        total=Count("pk"),
+        **{
+            f"factor_{n}": Count("pk", filter=Q(factors__icontains=f'"{code}"')) for n, code in enumerate(Factor.values)
+        },
+    )
+    factors = [(Factor(code).label, counted[f"factor_{n}"] or 0) for n, code in enumerate(Factor.values)]
+    return counted["total"] or 0, sorted(factors, key=lambda item: (-item[1], item[0]))
+
+
+def indicators_seen(*, user: User, filters: Filters) -> list[tuple[str, str, int]]:
+    """The risk indicators assessments completed in the period found, with how many children each was found for:
+    (indicator, its kind, children), most common first. One grouped query; counts only."""
+    rows = (
+        AssessmentIndicator.objects.filter(
+            assessment__child__in=children_in_scope(user, filters).values("pk"),
+            assessment__completed_at__gte=filters.start_at,
+            assessment__completed_at__lt=filters.end_before,
+        )
+        .values("indicator__text", "indicator__kind")
+        .annotate(children=Count("assessment__child", distinct=True))
+        .order_by("-children", "indicator__text")
+    )
+    return [(row["indicator__text"], IndicatorKind(row["indicator__kind"]).label, row["children"]) for row in rows]
 
 
 def _month_date(value: date | datetime) -> date:

@@ -1,6 +1,8 @@
 import csv
 import io
+from collections.abc import Iterable
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -71,6 +73,12 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+def _child_ids(figure: figures.Figure, rows: Iterable[object]) -> list[UUID]:
+    """The children a figure's rows are about, to audit; a figure whose rows are not about a child (training)
+    names none."""
+    return [child.pk for child in map(figure.child_of, rows) if child is not None]
+
+
 def _figure(key: str) -> figures.Figure:
     figure = figures.BY_KEY.get(key)
     if figure is None:
@@ -87,7 +95,7 @@ def figure_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     audit_record_children(
         actor=request.user,
         kind=AuditKind.CHILD_LISTED,
-        child_ids=[figure.child_of(row).pk for row in page.object_list],
+        child_ids=_child_ids(figure, page.object_list),
         reason=f"Oversight: {figure.label}",
     )
     return render(
@@ -100,7 +108,8 @@ def figure_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "query": urlencode(filters.query()),
             "page": page,
             "rows": [
-                (figure.child_of(row).pk, [column.value(row) for column in figure.columns]) for row in page.object_list
+                (getattr(figure.child_of(row), "pk", None), [column.value(row) for column in figure.columns])
+                for row in page.object_list
             ],
         },
     )
@@ -127,7 +136,7 @@ def figure_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     audit_record_children(
         actor=request.user,
         kind=AuditKind.CHILD_EXPORTED,
-        child_ids=[figure.child_of(row).pk for row in rows],
+        child_ids=_child_ids(figure, rows),
         reason=f"Oversight download: {figure.label}",
     )
     return _csv(
@@ -150,3 +159,34 @@ def breakdown_csv(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
     else:
         raise Http404
     return _csv(f"missing-episodes-by-{name}-{filters.start}-{filters.end}", header, [list(row) for row in rows])
+
+
+@login_required
+def children_tell_us(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """What children tell us: the push and pull factors of return interviews and the indicators assessments
+    found, counted over the period. No child is named, so nothing here is a read of a child's record."""
+    form, filters = _filters(request)
+    interviews, factors = figures.factors_told(user=request.user, filters=filters)
+    named = [(label, n) for label, n in factors if n]
+    return render(
+        request,
+        "oversight/children_tell_us.html",
+        {
+            "form": form,
+            "filters": filters,
+            "query": urlencode(filters.query()),
+            "interviews": interviews,
+            "factors": factors,
+            "indicators": figures.indicators_seen(user=request.user, filters=filters),
+            "factors_chart": mark_safe(  # noqa: S308 - SVG drawn by vl-convert from counts and our own labels
+                bar_chart(
+                    rows=[(label.split(": ", 1)[-1], n) for label, n in named],
+                    x_title="What the child said",
+                    y_title="Return interviews",
+                    description="Push and pull factors children named in return interviews",
+                )
+            )
+            if named
+            else "",
+        },
+    )

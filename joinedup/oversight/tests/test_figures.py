@@ -84,7 +84,12 @@ def area():
         response=InterviewResponse.ACCEPTED,
         completed_at=_days_ago(57),
     )
-    RiskGradingFactory.create(episode=first.episode, grade=RiskGrade.HIGH, graded_by=officer)
+    RiskGradingFactory.create(
+        episode=first.episode,
+        grade=RiskGrade.HIGH,
+        graded_by=officer,
+        graded_at=first.episode.reported_at + dt.timedelta(minutes=40),
+    )
     _interview(amara, started_days_ago=30, offered_after_hours=100, response=InterviewResponse.OFFERED)
     _interview(amara, started_days_ago=10)
     # Ben: once, graded medium by whoever reported it (not the police), declined.
@@ -135,6 +140,7 @@ def test_each_figure_counts_the_known_area_for_the_whole_partnership(area):
     assert counts["missing-graded-medium"] == 0  # graded by the reporter, not yet by the police
     assert counts["missing-not-graded"] == 4
     assert counts["missing-three-or-more"] == 1
+    assert counts["missing-graded-late"] == 4  # the high grade came within the hour; four never graded
     assert counts["interviews-due"] == 5
     assert counts["interviews-offered"] == 4
     assert counts["interviews-offered-in-time"] == 3
@@ -156,6 +162,30 @@ def test_every_figures_list_holds_exactly_the_records_it_counts(area):
         rows = list(figures.rows_for(user=area["leader"], figure=figure, filters=chosen))
         assert len(rows) == figure.rows(area["leader"], chosen).count(), figure.key
         assert len({row.pk for row in rows}) == len(rows), figure.key
+
+
+def test_a_police_grade_given_late_is_counted_with_its_time_from_the_report(area):
+    from joinedup.missing.models import MissingEpisode
+
+    episode = MissingEpisode.objects.get(child=area["ben"])
+    RiskGradingFactory.create(
+        episode=episode,
+        grade=RiskGrade.LOW,
+        graded_by=UserFactory.create(agency=AgencyFactory.create(code="POL")),
+        graded_at=episode.reported_at + dt.timedelta(hours=3, minutes=5),
+    )
+    chosen = figures.Filters(start=START, end=END)
+    figure = figures.BY_KEY["missing-graded-late"]
+    late = list(figures.rows_for(user=area["leader"], figure=figure, filters=chosen))
+    assert sorted(e.child.given_name for e in late) == ["Amara", "Amara", "Ben", "Cara"]
+    shown = {
+        e.child.given_name: dict(
+            zip([c.heading for c in figure.columns], [c.value(e) for c in figure.columns], strict=True)
+        )
+        for e in late
+    }
+    assert shown["Ben"]["Report to police grade"] == "3 h 05 min"
+    assert shown["Cara"]["Report to police grade"] == "Not graded by the police"
 
 
 def test_the_late_interviews_are_the_ones_not_offered_within_72_hours(area):
@@ -280,3 +310,41 @@ def test_a_leader_says_why_they_open_a_named_childs_record_and_the_audit_keeps_i
         "reason", flat=True
     )
     assert list(reasons) == ["Viewed the child's record for case audit"] * 2
+
+
+def test_what_children_tell_us_counts_the_factors_of_completed_interviews_naming_no_child(area, sign_in, client):
+    from joinedup.missing.models import Factor, ReturnInterview
+
+    done = ReturnInterview.objects.get(completed_at__isnull=False)
+    done.factors = [Factor.PARTNER_OR_ADULT, Factor.CONFLICT_AT_HOME]
+    done.save()
+    other = _interview(area["cara"], started_days_ago=8, completed_at=_days_ago(6))
+    other.factors = [Factor.PARTNER_OR_ADULT]
+    other.save()
+    chosen = figures.Filters(start=START, end=END)
+    total, factors = figures.factors_told(user=area["leader"], filters=chosen)
+    counts = dict(factors)
+    assert total == 2
+    assert counts[Factor.PARTNER_OR_ADULT.label] == 2 and counts[Factor.CONFLICT_AT_HOME.label] == 1
+    assert sum(counts.values()) == 3
+    assert figures.factors_told(user=area["manager"], filters=chosen)[0] == 1  # Cara is education's
+    sign_in(area["leader"])
+    before = AuditEvent.objects.count()
+    page = client.get(reverse("oversight:children-tell-us") + _query())
+    assert page.status_code == 200
+    assert b"Pull: an older person or adult of concern" in page.content
+    assert b"Okoye" not in page.content and b"Lund" not in page.content
+    assert AuditEvent.objects.count() == before
+
+
+def test_what_assessments_found_counts_each_indicator_once_a_child(area):
+    from joinedup.assessments.models import AssessmentIndicator
+
+    indicator = Catalogue.objects.get(is_current=True).indicators.order_by("pk")[0]
+    for assessment in RiskAssessment.objects.filter(child__in=[area["amara"], area["cara"]]):
+        AssessmentIndicator.objects.create(assessment=assessment, indicator=indicator)
+    chosen = figures.Filters(start=START, end=END)
+    assert [(text, n) for text, _, n in figures.indicators_seen(user=area["leader"], filters=chosen)] == [
+        (indicator.text, 2)
+    ]
+    assert [n for _, _, n in figures.indicators_seen(user=area["manager"], filters=chosen)] == [1]

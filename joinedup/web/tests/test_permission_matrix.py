@@ -597,6 +597,7 @@ MATRIX.update(
         "oversight:dashboard": Row(fixed("oversight:dashboard"), OVERSEES),
         "oversight:figure": Row(fixed("oversight:figure", key="interviews-late"), OVERSEES),
         "oversight:figure-csv": Row(fixed("oversight:figure-csv", key="interviews-late"), OVERSEES),
+        "oversight:children-tell-us": Row(fixed("oversight:children-tell-us"), OVERSEES),
         "oversight:breakdown-csv": Row(
             lambda world, role, relation: reverse("oversight:breakdown-csv", kwargs={"name": "month"}), OVERSEES
         ),
