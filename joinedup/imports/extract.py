@@ -12,6 +12,7 @@ import functools
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -62,6 +63,7 @@ from .rows import (
     _apply_row,
     _batch_start,
     _cell,
+    _counts_commit,
     _episode_save,
     _finish,
     _history_update,
@@ -118,6 +120,16 @@ class EventWaits(RowError):
     holds it): the event is kept, waiting, and applied when linkage joins the records."""
 
 
+# The longest ids the records hold: a longer one is kept aside (PostgreSQL would refuse it, failing the import).
+_ID_MAX = PersonRecord._meta.get_field("record_id").max_length or 100
+_AGENCY_CODE_MAX = Agency._meta.get_field("code").max_length or 12
+
+
+def _id_length_check(column: str, value: str) -> None:
+    if len(value) > _ID_MAX:
+        raise RowError(column, f"{column} is {len(value):,} characters long: an id has at most {_ID_MAX}.")
+
+
 # People rows written together: validated one by one, then looked up and written in bulk.
 PEOPLE_CHUNK = 1000
 
@@ -136,10 +148,25 @@ def _extract_file(name: str, content: bytes) -> ExtractFile | None:
     return ExtractFile(name=name, table_kind=base, content=content)
 
 
+# What zipfile raises for a damaged or unusual archive, as well as BadZipFile: a cut or corrupt entry (EOFError,
+# zlib.error, ValueError, IndexError, OSError), a compression method or encryption it cannot read
+# (NotImplementedError, RuntimeError).
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    zlib.error,
+    ValueError,
+    IndexError,
+    OSError,
+    NotImplementedError,
+    RuntimeError,
+)
+
+
 def _zip_files(name: str, content: bytes) -> list[ExtractFile]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except zipfile.BadZipFile:
+    except _ZIP_ERRORS:
         raise ImportFileError(f"{name} is not a zip file that can be opened.") from None
     found = []
     with archive:
@@ -150,7 +177,11 @@ def _zip_files(name: str, content: bytes) -> list[ExtractFile]:
                 raise ImportFileError(f"{info.filename} in {name} is larger than 50 MB; split the extract.")
             extract = _extract_file(f"{name}/{info.filename}", b"")
             if extract is not None:
-                found.append(ExtractFile(extract.name, extract.table_kind, archive.read(info)))
+                try:
+                    content = archive.read(info)
+                except _ZIP_ERRORS:
+                    raise ImportFileError(f"{info.filename} in {name} is damaged and cannot be read.") from None
+                found.append(ExtractFile(extract.name, extract.table_kind, content))
     return found
 
 
@@ -199,6 +230,8 @@ class _ExtractContext:
         code = _cell(row, "agency").upper()
         if not code:
             raise RowError("agency", "agency is blank: give the agency's code, e.g. POL.")
+        if len(code) > _AGENCY_CODE_MAX:
+            raise RowError("agency", f"agency is {len(code)} characters long: a code has at most {_AGENCY_CODE_MAX}.")
         agency = self.agencies.get(code) or Agency.objects.filter(code__iexact=code).first()
         if agency is None:
             if not self.register_agencies:
@@ -302,6 +335,7 @@ def _person_validate(ctx: _ExtractContext, row: RawRow, file_name: str, today: d
     record_id = _cell(row, "record_id")
     if not record_id:
         raise RowError("record_id", "record_id is blank.")
+    _id_length_check("record_id", record_id)
     ctx.once("people", agency, record_id, "record_id", row)
     person_type = _cell(row, "person_type").lower()
     if person_type not in _PERSON_TYPES:
@@ -595,6 +629,7 @@ def _event_row(ctx: _ExtractContext, row: RawRow) -> str:
     event_id = _cell(row, "event_id")
     if not event_id:
         raise RowError("event_id", "event_id is blank.")
+    _id_length_check("event_id", event_id)
     ctx.once("events", agency, event_id, "event_id", row)
     event_type = _cell(row, "event_type").lower()
     if event_type not in EVENT_TYPES:
@@ -744,7 +779,8 @@ def agency_extract_import(
             )
             run = _Run(batch=batch, user=user)
             ctx = _ExtractContext(run, register_agencies)
-        for chunk in chunks_committed(rows, progress, chunk=PROGRESS_CHUNK):
+        counts = functools.partial(_counts_commit, run)
+        for chunk in chunks_committed(rows, progress, chunk=PROGRESS_CHUNK, committed=counts):
             chunk_people = [(extract.name, row) for extract, row, apply in chunk if apply is _person_row]
             for first in range(0, len(chunk_people), PEOPLE_CHUNK):
                 _people_apply(ctx, chunk_people[first : first + PEOPLE_CHUNK])

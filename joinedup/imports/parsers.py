@@ -97,7 +97,9 @@ def csv_read(
         lines = list(csv.reader(io.StringIO(text, newline="")))
     except csv.Error as error:
         raise ImportFileError(f"{file_name} could not be read as CSV: {error}.") from None
-    header_index = next(i for i, line in enumerate(lines) if any(cell.strip() for cell in line))
+    header_index = next((i for i, line in enumerate(lines) if any(cell.strip() for cell in line)), None)
+    if header_index is None:  # only blank cells, such as "" or a lone comma
+        raise ImportFileError(f"{file_name} is empty. It needs a header row and at least one row of data.")
     columns = [normalise(cell.strip()) for cell in lines[header_index]]
     if "" in columns:
         raise ImportFileError(
@@ -130,6 +132,14 @@ def csv_read(
             values["(extra cells)"] = ",".join(line[len(columns) :])
         else:
             values = {column: (line[i] if i < len(line) else "") for i, column in enumerate(columns)}
+            if len(line) < len(columns):
+                # A spreadsheet writes every cell of a row, blank or not: a shorter row was cut short (a file
+                # truncated in the middle of its last row) and would go in with its last cells lost.
+                problem = RowError(
+                    columns[len(line)],
+                    f"The row has {len(line)} cells but the header has {len(columns)} columns: it may have been cut "
+                    f"short, from {columns[len(line)]} on. Check the row in the file and correct it.",
+                )
         rows.append(RawRow(number=index, values=values, problem=problem))
     if not rows and not allow_empty:
         raise ImportFileError(f"{file_name} has a header row but no rows of data.")
@@ -205,10 +215,14 @@ def iso_moment_parse(text: str) -> datetime:
     naive = datetime.combine(
         day_value, time(int(hour), int(minute), int(second or 0), int((fraction or "0").ljust(6, "0")))
     )
-    if offset is None:
-        return naive.replace(tzinfo=LONDON).astimezone(UTC)
-    parsed = datetime.fromisoformat(f"{naive.isoformat()}{'+00:00' if offset == 'Z' else offset}")
-    return parsed.astimezone(UTC)
+    try:
+        if offset is None:
+            return naive.replace(tzinfo=LONDON).astimezone(UTC)
+        parsed = datetime.fromisoformat(f"{naive.isoformat()}{'+00:00' if offset == 'Z' else offset}")
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        # 0001-01-01T00:00+01:00 is before the first moment a date can hold, in UTC.
+        raise ValueError(f"{text} is out of the range of dates") from None
 
 
 def partial_date_parse(text: str) -> tuple[date, str]:

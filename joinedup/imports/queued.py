@@ -6,6 +6,7 @@ Used by the agency extract (``extract.agency_extract_import_request``) and the S
 """
 
 import shutil
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,7 +14,7 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,8 @@ from .parsers import ImportFileError
 
 # Rows imported between two progress reports (and commits) when an import runs in the worker.
 PROGRESS_CHUNK = 500
+# How long the worker pauses between two chunks on SQLite so that waiting writers get the lock (``writers_let_in``).
+WRITERS_PAUSE_SECONDS = 0.15
 
 Progress = Callable[[int, int], None]
 _Row = TypeVar("_Row")
@@ -93,16 +96,35 @@ def import_job_run(*, job_id: UUID | str, run: Importer) -> Job:
     return job
 
 
-def chunks_committed(rows: Sequence[_Row], progress: Progress | None, *, chunk: int) -> Iterator[Sequence[_Row]]:
+def writers_let_in() -> None:
+    """Between two chunks of an import in the worker, on SQLite, give the other writers their turn.
+
+    SQLite lets one connection write at a time; a page that writes (every signed-in page saves its session) waits
+    for the lock, trying again every 100 ms at most. A worker that begins its next chunk as soon as it commits
+    wins every time, so the pages waited for the whole import and, past the 20 s busy timeout, failed with
+    "database is locked" (``bench/pages.py``, issue 11). Pausing a little longer than that retry lets them in."""
+    if connection.vendor == "sqlite":
+        time.sleep(WRITERS_PAUSE_SECONDS)
+
+
+def chunks_committed(
+    rows: Sequence[_Row], progress: Progress | None, *, chunk: int, committed: Callable[[int], None] | None = None
+) -> Iterator[Sequence[_Row]]:
     """The rows a chunk at a time, each chunk inside a transaction of its own, with progress reported once it
-    commits: in the worker (``progress`` given) ``chunk`` rows at a time; at once, all rows as one chunk."""
+    commits: in the worker (``progress`` given) ``chunk`` rows at a time; at once, all rows as one chunk.
+
+    ``committed(rows done)`` runs at the end of each chunk, inside its transaction (the batch's counts so far),
+    so what a stopped import shows is exactly what it committed."""
     total = len(rows)
     step = max(1, total) if progress is None else chunk
     for start in range(0, total, step):
         with transaction.atomic():
             yield rows[start : start + step]
+            if committed is not None:
+                committed(min(total, start + step))
         if progress is not None:
             progress(min(total, start + step), total)
+            writers_let_in()
 
 
 def rows_cap_check(file_name: str, rows: int) -> None:

@@ -21,6 +21,7 @@ from joinedup.agencies.models import Agency
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
+from joinedup.deadlines import london_date
 from joinedup.missing.services import missing_episode_import
 
 from .models import EventRecord, ImportBatch, PersonRecord, RejectedRow
@@ -41,6 +42,8 @@ class _Run:
     unhandled: dict[str, int] = field(default_factory=dict)
     rejected: list[RejectedRow] = field(default_factory=list)
     children: set[Any] = field(default_factory=set)
+    # Rows already read in this import, by what identifies them, to their row number (a second is kept aside).
+    seen: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 def _sha256(content: bytes) -> str:
@@ -48,9 +51,15 @@ def _sha256(content: bytes) -> str:
 
 
 def _keep_aside(run: _Run, file_name: str, row: RawRow, column: str, reason: str) -> None:
+    # A header cell may be longer than the column's name can be (PostgreSQL would refuse it, failing the import).
     run.rejected.append(
         RejectedRow.objects.create(
-            batch=run.batch, file_name=file_name, row_number=row.number, column=column, reason=reason, raw=row.values
+            batch=run.batch,
+            file_name=file_name[:500],
+            row_number=row.number,
+            column=column[:100],
+            reason=reason,
+            raw=row.values,
         )
     )
 
@@ -69,11 +78,7 @@ def _apply_row(run: _Run, file_name: str, row: RawRow, apply: Callable[[RawRow],
         reason = (
             "; ".join(error.messages) if isinstance(error, ValidationError) else f"Refused by the database: {error}"
         )
-        run.rejected.append(
-            RejectedRow.objects.create(
-                batch=run.batch, file_name=file_name, row_number=row.number, column="", reason=reason, raw=row.values
-            )
-        )
+        _keep_aside(run, file_name, row, "", reason)
         return None
     if outcome in run.outcomes:
         run.outcomes[outcome] += 1
@@ -82,7 +87,7 @@ def _apply_row(run: _Run, file_name: str, row: RawRow, apply: Callable[[RawRow],
     return outcome
 
 
-def _finish(run: _Run, rows: int) -> ImportBatch:
+def _counts_set(run: _Run, rows: int) -> ImportBatch:
     batch = run.batch
     batch.rows = rows
     batch.created = run.outcomes[CREATED]
@@ -91,6 +96,19 @@ def _finish(run: _Run, rows: int) -> ImportBatch:
     batch.unhandled = run.unhandled
     batch.waiting = run.outcomes[WAITING]
     batch.rejected = len(run.rejected)
+    return batch
+
+
+def _counts_commit(run: _Run, rows: int) -> None:
+    """Save the counts of the ``rows`` done so far with the chunk that did them (called inside its transaction):
+    a batch that stops half way (its worker killed) counts exactly what it committed, and shows unfinished."""
+    _counts_set(run, rows).save(
+        update_fields=["rows", "created", "updated", "unchanged", "unhandled", "waiting", "rejected"]
+    )
+
+
+def _finish(run: _Run, rows: int) -> ImportBatch:
+    batch = _counts_set(run, rows)
     batch.finished_at = timezone.now()
     batch.save()
     audit_record(
@@ -141,7 +159,17 @@ def _episode_save(
     extra: Mapping[str, str] | None = None,
 ) -> str:
     """Create the episode a row describes, or bring the one it created before up to date: through the missing
-    app's service, which grades and alerts an open episode and audits the change on the child's record."""
+    app's service, which grades and alerts an open episode and audits the change on the child's record.
+
+    An episode that starts before the child was born, or starts or ends in the future, is refused, as it is
+    when reported on the page."""
+    now = timezone.now()
+    if started_at > now:
+        raise RowError(start_column, f"{start_column} is in the future: the child cannot have gone missing yet.")
+    if returned_at is not None and returned_at > now:
+        raise RowError(end_column, f"{end_column} is in the future: record the return once the child is back.")
+    if child.date_of_birth is not None and london_date(started_at) < child.date_of_birth:
+        raise RowError(start_column, f"{start_column} is before the child's date of birth on record.")
     try:
         outcome, _ = missing_episode_import(
             actor=run.user,

@@ -5,6 +5,7 @@ made or brought up to date through the missing app's service. A row that breaks 
 """
 
 import contextlib
+import functools
 from collections.abc import Callable
 from datetime import date, timedelta
 from uuid import UUID
@@ -33,7 +34,17 @@ from .parsers import (
     ssda903_date_parse,
 )
 from .queued import PROGRESS_CHUNK, chunks_committed, import_job_run, import_queue, rows_cap_check
-from .rows import UNCHANGED, _apply_row, _batch_start, _cell, _episode_save, _finish, _Run, _sha256
+from .rows import (
+    UNCHANGED,
+    _apply_row,
+    _batch_start,
+    _cell,
+    _counts_commit,
+    _episode_save,
+    _finish,
+    _Run,
+    _sha256,
+)
 
 SSDA903_MISSING_COLUMNS = ["CHILD", "DOB", "MISSING", "MIS_START", "MIS_END"]
 
@@ -84,6 +95,13 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
     assert start is not None and dates["DOB"] is not None  # noqa: S101 - blank was refused above
     if end is not None and end < start:
         raise RowError("MIS_END", "MIS_END is before MIS_START: the child must return after going missing.")
+    # Two rows of one file for the same episode: the second would silently replace the first that went in.
+    key = (child_id, start.isoformat())
+    if (first := run.seen.get(key)) is not None:
+        raise RowError(
+            "MIS_START",
+            f"The episode of {child_id} from {ssda903_date_format(start)} appears twice (first on row {first}).",
+        )
     child = _ssda903_child(run.user, child_id, dates["DOB"])
     agency = run.user.agency
     assert agency is not None  # noqa: S101 - can_import needs an agency
@@ -94,6 +112,7 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
     for other in MissingEpisode.objects.filter(child=child, kind=kind).exclude(source_key=source_key):
         other_end = london_date(other.returned_at) if other.returned_at else None
         if london_date(other.started_at) == start and other_end == end:
+            run.seen[key] = row.number
             return UNCHANGED
     if end is not None:
         clash = episode_clash(
@@ -104,7 +123,7 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
         )
         if clash:
             raise RowError("MIS_START", clash)
-    return _episode_save(
+    outcome = _episode_save(
         run=run,
         child=child,
         agency=agency,
@@ -116,6 +135,8 @@ def _ssda903_row(run: _Run, row: RawRow) -> str:
         end_column="MIS_END",
         reported_by_name=f"SSDA903 return ({run.batch.file_name})"[:200],
     )
+    run.seen[key] = row.number
+    return outcome
 
 
 def _ssda903_require(user: User) -> None:
@@ -151,7 +172,8 @@ def ssda903_missing_import(
                 user=user, kind=ImportKind.SSDA903_MISSING, name=name, sha256=_sha256(content), agency=user.agency
             )
             run = _Run(batch=batch, user=user)
-        for chunk in chunks_committed(table.rows, progress, chunk=PROGRESS_CHUNK):
+        counts = functools.partial(_counts_commit, run)
+        for chunk in chunks_committed(table.rows, progress, chunk=PROGRESS_CHUNK, committed=counts):
             for row in chunk:
                 _apply_row(run, name, row, lambda r: _ssda903_row(run, r))
         with transaction.atomic():
