@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -30,6 +30,9 @@ from joinedup.agencies.models import AgencyKind
 from joinedup.children.models import Child, ChronologyEntry
 
 from .models import BreakGlassGrant
+
+if TYPE_CHECKING:
+    from joinedup.supervision.models import Challenge
 
 CASE_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER)
 
@@ -288,6 +291,11 @@ def can_view_oversight(user: User) -> bool:
     return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR, RoleCode.LEADER)
 
 
+def can_set_goals(user: User) -> bool:
+    """The partnership's strategic goals are set (and retired) by its leaders and the coordinator."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
 # Why a partnership leader opens a named child's record; the audit trail keeps the purpose.
 LEADER_PURPOSES = {"oversight": "Management oversight", "case_audit": "Case audit"}
 
@@ -310,3 +318,108 @@ def can_answer_subject_access(user: User) -> bool:
     """A subject access export of everything held about a child (and the retention review): the coordinator,
     as the partnership's data protection route; the export holds every agency's items, marked for redaction."""
     return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+# Training (joinedup.training): not about any child, so no need-to-know; the partnership's coordinator runs it.
+
+
+def can_manage_training(user: User) -> bool:
+    """Courses, who needs them, and the trainees without an account (elected members): the coordinator."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_record_training(user: User) -> bool:
+    """Recording attendance at all: the coordinator (anyone the partnership trains) and team managers (their own
+    agency's staff: ``can_record_training_of``)."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.MANAGER)
+
+
+def can_record_training_of(user: User, *, staff: User | None = None, trainee: bool = False) -> bool:
+    """Whether ``user`` may record that this member of staff (or a trainee, who has no account) did a course."""
+    if not _signed_in(user):
+        return False
+    if user.has_role(RoleCode.COORDINATOR):
+        return True
+    if trainee or staff is None:
+        return False
+    return user.has_role(RoleCode.MANAGER) and user.agency_id is not None and staff.agency_id == user.agency_id
+
+
+def can_view_training_coverage(user: User) -> bool:
+    """Who is trained and who is missing or expired: team managers (their own agency's staff), the coordinator
+    and partnership leaders (every agency, and the elected members)."""
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+def training_coverage_agency(user: User) -> int | None:
+    """The agency a viewer's training coverage is fixed to: a team manager's own; none for the coordinator and
+    partnership leaders."""
+    if user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER):
+        return None
+    return user.agency_id or 0  # a manager with no agency sees no one's
+
+
+# Management oversight and challenge between agencies (joinedup.supervision) ----------------------------------------
+
+
+def can_record_oversight(user: User, child: Child) -> bool:
+    """A team manager records management oversight of their own agency's open work with the child."""
+    return (
+        _signed_in(user)
+        and user.agency_id is not None
+        and user.has_role(RoleCode.MANAGER)
+        and can_view_child(user, child)
+        and agency_is_involved(user, child)
+    )
+
+
+def can_raise_challenge(user: User, child: Child) -> bool:
+    """A practitioner or manager of an agency working with the child challenges another agency working with them."""
+    return (
+        _signed_in(user)
+        and user.agency_id is not None
+        and user.has_role(*CASE_ROLES)
+        and can_view_child(user, child)
+        and agency_is_involved(user, child)
+    )
+
+
+def _stage_roles(stage: str) -> tuple[str, ...]:
+    # At the practitioner stage practitioners (and their managers) act; from the manager stage on, managers.
+    return CASE_ROLES if stage == "practitioner" else (RoleCode.MANAGER,)
+
+
+def can_respond_to_challenge(user: User, challenge: "Challenge") -> bool:
+    """The challenged agency answers an open challenge: at the practitioner stage a practitioner or manager, at the
+    manager and senior stages a manager (recording the senior manager's answer at the senior stage)."""
+    return (
+        _signed_in(user)
+        and challenge.resolved_at is None
+        and user.agency_id == challenge.to_agency_id
+        and user.has_role(*_stage_roles(challenge.stage))
+        and can_view_child(user, challenge.child)
+    )
+
+
+def can_escalate_challenge(user: User, challenge: "Challenge") -> bool:
+    """The raising agency escalates an open challenge to the next stage: to managers by a practitioner or manager,
+    to senior managers by a manager. There is no stage after the senior managers'."""
+    if challenge.resolved_at is not None or challenge.stage == "senior":
+        return False
+    return (
+        _signed_in(user)
+        and user.agency_id == challenge.raising_agency_id
+        and user.has_role(*_stage_roles(challenge.stage))
+        and can_view_child(user, challenge.child)
+    )
+
+
+def can_resolve_challenge(user: User, challenge: "Challenge") -> bool:
+    """The raising agency records the resolution of its open challenge, at the roles that act at its stage."""
+    return (
+        _signed_in(user)
+        and challenge.resolved_at is None
+        and user.agency_id == challenge.raising_agency_id
+        and user.has_role(*_stage_roles(challenge.stage))
+        and can_view_child(user, challenge.child)
+    )

@@ -30,3 +30,20 @@ def bar_chart(*, rows: list[tuple[str, int]], x_title: str, y_title: str, descri
         .properties(width=max(160, 48 * len(rows)), height=180)
     )
     return _svg(json.dumps(chart.to_dict(), sort_keys=True))
+
+
+def line_chart(*, rows: list[tuple[str, float]], target: float, x_title: str, y_title: str, description: str) -> str:
+    """A line of (label, value) rows, in the order given, with the target as a dashed rule, as SVG markup."""
+    data = alt.Data(values=[{"label": label, "value": value} for label, value in rows])
+    line = (
+        alt.Chart(data, description=description)
+        .mark_line(point=True, color=BAR_COLOUR)
+        .encode(x=alt.X("label:O", title=x_title, sort=None), y=alt.Y("value:Q", title=y_title))
+    )
+    rule = (
+        alt.Chart(alt.Data(values=[{"target": target}]))
+        .mark_rule(strokeDash=[6, 4], color="#d4351c")
+        .encode(y="target:Q")
+    )
+    chart = alt.layer(line, rule).properties(width=max(240, 48 * len(rows)), height=200)
+    return _svg(json.dumps(chart.to_dict(), sort_keys=True))

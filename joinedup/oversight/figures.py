@@ -9,7 +9,8 @@ asks one count a figure (and a grouped count a breakdown), so its queries do not
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
@@ -23,6 +24,9 @@ from joinedup.children.models import Child, Involvement
 from joinedup.contacts.models import ContactAttempt
 from joinedup.deadlines import LONDON, london_date
 from joinedup.mace.models import Action
+
+if TYPE_CHECKING:
+    from .models import Goal
 from joinedup.missing.models import (
     Factor,
     InterviewResponse,
@@ -665,3 +669,59 @@ def _month_date(value: date | datetime) -> date:
 
 def rows_for(*, user: User, figure: Figure, filters: Filters) -> QuerySet[Any]:
     return figure.rows(user, filters)
+
+
+# Strategic goals -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalReading:
+    """A goal's measure over one period: the counts it is made of, the value and whether it met the target."""
+
+    start: date
+    end: date
+    numerator: int
+    denominator: int | None
+    value: Decimal | None  # None: a percentage of nothing
+    met: bool | None
+
+    @property
+    def label(self) -> str:
+        return f"{self.start:%b %Y}" if self.start.day == 1 else f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+
+
+def goal_reading(goal: "Goal", *, user: User, filters: Filters) -> GoalReading:
+    """The goal's measure over the filters' period, from what the viewer may see: two COUNT queries at most."""
+    numerator = BY_KEY[goal.numerator].rows(user, filters).count() if goal.numerator in BY_KEY else 0
+    denominator = None
+    value: Decimal | None = Decimal(numerator)
+    if goal.denominator:
+        denominator = BY_KEY[goal.denominator].rows(user, filters).count() if goal.denominator in BY_KEY else 0
+        value = (
+            (Decimal(100 * numerator) / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            if denominator
+            else None
+        )
+    met = None if value is None else (value >= goal.target if goal.direction == "at_least" else value <= goal.target)
+    return GoalReading(filters.start, filters.end, numerator, denominator, value, met)
+
+
+def goal_trend(goal: "Goal", *, user: User, months: int = 12, today: date | None = None) -> list[GoalReading]:
+    """The goal's measure month by month, the last ``months`` months to this one (the partnership's view, as the
+    viewer may see it), oldest first."""
+    today = today or london_date(timezone.now())
+    first = today.replace(day=1)
+    starts = [first]
+    while len(starts) < months:
+        starts.insert(0, (starts[0] - timedelta(days=1)).replace(day=1))
+    readings = []
+    for start in starts:
+        end = min(today, (start + timedelta(days=32)).replace(day=1) - timedelta(days=1))
+        readings.append(goal_reading(goal, user=user, filters=Filters(start=start, end=end)))
+    return readings
+
+
+def goals_in_force() -> QuerySet["Goal"]:
+    from .models import Goal
+
+    return Goal.objects.filter(retired_at__isnull=True).select_related("owner_agency")

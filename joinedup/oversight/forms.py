@@ -9,9 +9,12 @@ from joinedup.agencies.models import Agency, Team
 from joinedup.web.forms import FormulaRefusingForm
 
 from .figures import Filters, default_filters, scope_agency
+from .models import Direction
 
 DATE = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 SELECT = {"class": "govuk-select"}
+NUMBER = "govuk-input govuk-input--width-5"
+TEXTAREA = {"class": "govuk-textarea", "rows": "3"}
 # The longest period one page counts over.
 MAX_PERIOD_DAYS = 366 * 5
 
@@ -61,3 +64,48 @@ class FiltersForm(FormulaRefusingForm):
         return Filters(
             start=data["start"], end=data["end"], agency=data.get("agency") or self.fixed_agency, team=data.get("team")
         )
+
+
+def _figure_choices(*, blank: str | None = None) -> list[tuple[str, str]]:
+    from .figures import FIGURES
+
+    choices = [(figure.key, f"{figure.section}: {figure.label}") for figure in FIGURES]
+    return ([("", blank)] if blank is not None else []) + choices
+
+
+class GoalForm(FormulaRefusingForm):
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"class": "govuk-input"}))
+    numerator = forms.ChoiceField(label="The figure counted", choices=(), widget=forms.Select(attrs=SELECT))
+    denominator = forms.ChoiceField(
+        label="As a percentage of",
+        required=False,
+        choices=(),
+        widget=forms.Select(attrs=SELECT),
+        help_text="Leave as none to count the figure itself.",
+    )
+    direction = forms.ChoiceField(choices=Direction.choices, widget=forms.Select(attrs=SELECT))
+    target = forms.DecimalField(
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+        widget=forms.NumberInput(attrs={"class": "govuk-input govuk-input--width-5"}),
+    )
+    owner_agency = forms.ModelChoiceField(
+        label="Agency that owns it", queryset=Agency.objects.all(), widget=forms.Select(attrs=SELECT)
+    )
+    why = forms.CharField(
+        label="Why the partnership set it",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["numerator"].choices = _figure_choices()  # type: ignore[attr-defined]
+        self.fields["denominator"].choices = _figure_choices(blank="None: count the figure")  # type: ignore[attr-defined]
+
+
+class RetireForm(FormulaRefusingForm):
+    reason = forms.CharField(
+        label="Why it is retired", widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3})
+    )

@@ -8,17 +8,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
+from joinedup.web.forms import form_save
 
-from . import figures
-from .charts import bar_chart
-from .forms import FiltersForm
+from . import figures, services
+from .charts import bar_chart, line_chart
+from .forms import FiltersForm, GoalForm, RetireForm
+from .models import Goal
 
 PAGE_SIZE = 50
 
@@ -47,6 +50,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "filters": filters,
             "query": urlencode(filters.query()),
             "sections": figures.figure_counts(user=user, filters=filters),
+            "goals": [
+                (goal, figures.goal_reading(goal, user=user, filters=filters)) for goal in figures.goals_in_force()
+            ],
             "months": months,
             "grades": grades,
             "months_chart": mark_safe(  # noqa: S308 - SVG drawn by vl-convert from counts and our own labels
@@ -190,3 +196,82 @@ def children_tell_us(request: AuthenticatedHttpRequest) -> HttpResponse:
             else "",
         },
     )
+
+
+def _goal(goal_id: int) -> Goal:
+    return get_object_or_404(Goal, pk=goal_id)
+
+
+@login_required
+def goal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form, filters = _filters(request)
+    goals = list(figures.goals_in_force())
+    return render(
+        request,
+        "oversight/goals.html",
+        {
+            "form": form,
+            "filters": filters,
+            "query": urlencode(filters.query()),
+            "readings": [(goal, figures.goal_reading(goal, user=request.user, filters=filters)) for goal in goals],
+            "can_set": policy.can_set_goals(request.user),
+        },
+    )
+
+
+@login_required
+def goal_detail(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    if not policy.can_view_oversight(request.user):
+        raise PermissionDenied
+    goal = _goal(goal_id)
+    trend = figures.goal_trend(goal, user=request.user)
+    shown = [(reading.label, reading.value) for reading in trend if reading.value is not None]
+    return render(
+        request,
+        "oversight/goal.html",
+        {
+            "goal": goal,
+            "trend": trend,
+            "numerator": figures.BY_KEY.get(goal.numerator),
+            "denominator": figures.BY_KEY.get(goal.denominator),
+            "can_set": policy.can_set_goals(request.user),
+            "chart": mark_safe(  # noqa: S308 - SVG drawn by vl-convert from counts and our own labels
+                line_chart(
+                    rows=[(label, float(value)) for label, value in shown],
+                    target=float(goal.target),
+                    x_title="Month",
+                    y_title="Per cent" if goal.is_percentage else "Count",
+                    description=f"{goal.title}, month by month, against its target",
+                )
+            )
+            if shown
+            else "",
+            "retire_form": RetireForm(),
+        },
+    )
+
+
+@login_required
+def goal_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not policy.can_set_goals(request.user):
+        raise PermissionDenied
+    form = GoalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[Goal] = []
+        if form_save(form, lambda: created.append(services.goal_create(user=request.user, **form.cleaned_data))):
+            return redirect("oversight:goal", goal_id=created[0].pk)
+    return render(request, "oversight/goal_create.html", {"form": form})
+
+
+@login_required
+@require_POST
+def goal_retire(request: AuthenticatedHttpRequest, goal_id: int) -> HttpResponse:
+    if not policy.can_set_goals(request.user):
+        raise PermissionDenied
+    goal = _goal(goal_id)
+    form = RetireForm(request.POST)
+    if form.is_valid() and form_save(
+        form, lambda: services.goal_retire(user=request.user, goal=goal, reason=form.cleaned_data["reason"])
+    ):
+        return redirect("oversight:goals")
+    return render(request, "oversight/goal.html", {"goal": goal, "trend": [], "retire_form": form, "can_set": True})

@@ -592,15 +592,100 @@ COORDINATOR_ONLY = by_role(
 OVERSEES = by_role(
     practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(200), administrator=same(403)
 )
+SETS_GOALS = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(200), administrator=same(403)
+)
+
+
+def _goal(world: World) -> int:
+    """A strategic goal of the partnership (oversight), made once per world: its id."""
+    from joinedup.oversight.models import Goal
+
+    if "goal" not in world.objects:
+        world.objects["goal"] = Goal.objects.create(
+            title="Return interviews offered within 72 hours",
+            numerator="interviews-offered-in-time",
+            denominator="interviews-due",
+            target=85,
+            owner_agency=world.own_agency,
+            created_by=world.users[RoleCode.COORDINATOR],
+        )
+    return world.objects["goal"].pk  # type: ignore[attr-defined]
+
+
+def goal_url(name: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, args=[_goal(world)])
+
+
 MATRIX.update(
     {
         "oversight:dashboard": Row(fixed("oversight:dashboard"), OVERSEES),
         "oversight:figure": Row(fixed("oversight:figure", key="interviews-late"), OVERSEES),
         "oversight:figure-csv": Row(fixed("oversight:figure-csv", key="interviews-late"), OVERSEES),
         "oversight:children-tell-us": Row(fixed("oversight:children-tell-us"), OVERSEES),
+        "oversight:goals": Row(fixed("oversight:goals"), OVERSEES),
+        "oversight:goal-create": Row(fixed("oversight:goal-create"), SETS_GOALS),
+        "oversight:goal": Row(
+            lambda world, role, relation: reverse("oversight:goal", args=[_goal(world).pk]), OVERSEES
+        ),
+        "oversight:goal-retire": Row(
+            lambda world, role, relation: reverse("oversight:goal-retire", args=[_goal(world).pk]),
+            {**SETS_GOALS, RoleCode.COORDINATOR: same(200), RoleCode.LEADER: same(200)},
+            method="post",
+        ),
         "oversight:breakdown-csv": Row(
             lambda world, role, relation: reverse("oversight:breakdown-csv", kwargs={"name": "month"}), OVERSEES
         ),
+    }
+)
+
+
+# Training (joinedup.training): courses for every role; the coordinator manages them and records anyone's
+# attendance, team managers their own agency's; coverage for those who oversee. Nothing here is about a child.
+def _training_requirement(world: World) -> object:
+    from joinedup.training.models import Course, TrainingRequirement
+
+    if "training_requirement" not in world.objects:
+        course = Course.objects.create(
+            name="Exploitation awareness", topic="exploitation_awareness", validity_months=12
+        )
+        world.objects["training_requirement"] = TrainingRequirement.objects.create(
+            course=course, audience=RoleCode.PRACTITIONER, created_by=world.users[RoleCode.COORDINATOR]
+        )
+    return world.objects["training_requirement"]
+
+
+def _training_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        requirement = _training_requirement(world)
+        if name == "training:course-edit":
+            return reverse(name, kwargs={"course_id": requirement.course_id})  # type: ignore[attr-defined]
+        if name == "training:requirement-remove":
+            return reverse(name, kwargs={"requirement_id": requirement.pk})  # type: ignore[attr-defined]
+        group = f"{world.own_agency.pk}-{RoleCode.PRACTITIONER}"
+        return f"{reverse(name)}?group={group}&status=never"
+
+    return url
+
+
+RECORDS_TRAINING = by_role(
+    practitioner=same(403), manager=same(200), coordinator=same(200), leader=same(403), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "training:courses": Row(fixed("training:courses"), EVERY_ROLE_200),
+        "training:course-create": Row(fixed("training:course-create"), COORDINATOR_ONLY),
+        "training:course-edit": Row(_training_url("training:course-edit"), COORDINATOR_ONLY),
+        "training:requirement-remove": Row(
+            _training_url("training:requirement-remove"),
+            {**COORDINATOR_ONLY, RoleCode.COORDINATOR: same(302)},
+            method="post",
+        ),
+        "training:trainees": Row(fixed("training:trainees"), COORDINATOR_ONLY),
+        "training:attendance": Row(fixed("training:attendance"), RECORDS_TRAINING),
+        "training:coverage": Row(fixed("training:coverage"), OVERSEES),
+        "training:coverage-list": Row(_training_url("training:coverage-list"), OVERSEES),
+        "training:coverage-csv": Row(fixed("training:coverage-csv"), OVERSEES),
     }
 )
 MATRIX.update(
@@ -1193,6 +1278,56 @@ MATRIX.update(
         "rights:retention": Row(fixed("rights:retention"), COORDINATOR_ONLY),
     }
 )
+
+
+# Management oversight and challenges between agencies (joinedup.supervision): the child's pages as the record; a
+# challenge is answered by the challenged agency (own: another agency challenges the user's), escalated and resolved
+# by the raising agency. An empty answer re-shows the form (200).
+def challenge_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.supervision.tests.factories import matrix_challenge
+
+        key = f"challenge-{relation}"
+        if key not in world.objects:
+            world.objects[key] = matrix_challenge(
+                child=world.children[relation], own=world.own_agency, other=world.other_agency, relation=relation
+            )
+        return reverse(name, kwargs={"challenge_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+CHALLENGED_AGENCY_ONLY = by_role(
+    practitioner=(200, 403, 404),
+    manager=(200, 403, 404),
+    coordinator=same(403),
+    leader=same(403),
+    administrator=same(404),
+)
+RAISING_AGENCY_ONLY = by_role(
+    practitioner=(403, 403, 404),
+    manager=(403, 403, 404),
+    coordinator=same(403),
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        "supervision:oversight": Row(child_url("supervision:oversight"), NEED_TO_KNOW),
+        "supervision:challenges": Row(child_url("supervision:challenges"), NEED_TO_KNOW),
+        "supervision:challenge": Row(challenge_url("supervision:challenge"), NEED_TO_KNOW),
+        "supervision:challenge-respond": Row(
+            challenge_url("supervision:challenge-respond"), CHALLENGED_AGENCY_ONLY, method="post"
+        ),
+        "supervision:challenge-escalate": Row(
+            challenge_url("supervision:challenge-escalate"), RAISING_AGENCY_ONLY, method="post"
+        ),
+        "supervision:challenge-resolve": Row(
+            challenge_url("supervision:challenge-resolve"), RAISING_AGENCY_ONLY, method="post"
+        ),
+    }
+)
+
 
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
 
