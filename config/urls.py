@@ -22,6 +22,8 @@ urlpatterns = [
     path("", include("joinedup.documents.urls")),
     path("rights/", include("joinedup.rights.urls")),
     path("oversight/", include("joinedup.oversight.urls")),
+    path("training/", include("joinedup.training.urls")),
+    path("", include("joinedup.supervision.urls")),
     # The API for agency systems (docs/api.md): JSON only, key authentication, no session.
     path("api/v1/", include("joinedup.api.urls")),
     path("admin/", admin_site.urls),

@@ -6,7 +6,9 @@ between (so it shows as 71 or 73 hours by the wall clock across a change).
 A deadline in days is a calendar date in Europe/London.
 """
 
+import calendar
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -56,3 +58,132 @@ def years_after(from_date: date, *, years: int) -> date:
         return from_date.replace(year=from_date.year + years)
     except ValueError:
         return date(from_date.year + years, 3, 1)
+
+
+def months_after(from_date: date, *, months: int) -> date:
+    """The date a number of calendar months on, e.g. when training done on a date expires (12 months later);
+    a day the later month does not have becomes its last day: 31 January and one month is 28 February, or 29 in
+    a leap year, and 29 February and twelve months is 28 February."""
+    if months < 0:
+        raise ValueError("Count months forwards")
+    index = from_date.month - 1 + months
+    year, month = from_date.year + index // 12, index % 12 + 1
+    return date(year, month, min(from_date.day, calendar.monthrange(year, month)[1]))
+
+
+# Working days in England: Monday to Friday, less England and Wales bank holidays ------------------------------------
+
+# Bank holidays moved or added by proclamation (gov.uk/bank-holidays), and the regular ones they replaced.
+_EXTRA_BANK_HOLIDAYS = {
+    date(1999, 12, 31),  # Millennium
+    date(2002, 6, 3),  # Golden Jubilee (the spring bank holiday moved to 4 June)
+    date(2011, 4, 29),  # Royal wedding
+    date(2012, 6, 5),  # Diamond Jubilee (the spring bank holiday moved to 4 June)
+    date(2020, 5, 8),  # VE day (the early May bank holiday moved from 4 May)
+    date(2022, 6, 2),  # the spring bank holiday, moved from 30 May
+    date(2022, 6, 3),  # Platinum Jubilee
+    date(2022, 9, 19),  # State funeral of Queen Elizabeth II
+    date(2023, 5, 8),  # Coronation of King Charles III
+}
+_MOVED_BANK_HOLIDAYS = {
+    date(2002, 5, 27): date(2002, 6, 4),
+    date(2012, 5, 28): date(2012, 6, 4),
+    date(2020, 5, 4): None,
+    date(2022, 5, 30): None,
+}
+# A challenge between agencies is answered within this many working days at each stage.
+CHALLENGE_RESPONSE_WORKING_DAYS = 5
+# Management oversight of a case at least this often, unless the manager sets an earlier date.
+OVERSIGHT_EVERY_DAYS = 28
+
+
+def _easter_sunday(year: int) -> date:
+    """Easter Sunday in the Gregorian calendar (the anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = b // 4, b % 4
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = c // 4, c % 4
+    j = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * j) // 451
+    month = (h + j - 7 * m + 114) // 31
+    day = (h + j - 7 * m + 114) % 31 + 1
+    return date(year, month, day)
+
+
+def _monday_on_or_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7)
+
+
+def _last_monday(year: int, month: int) -> date:
+    last = (date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)) - timedelta(days=1)
+    return last - timedelta(days=last.weekday())
+
+
+@cache
+def england_bank_holidays(year: int) -> frozenset[date]:
+    """England and Wales bank holidays in a year, with substitute days for those falling at a weekend."""
+    easter = _easter_sunday(year)
+    new_year = date(year, 1, 1)
+    regular = [
+        new_year if new_year.weekday() < 5 else _monday_on_or_after(new_year),
+        easter - timedelta(days=2),  # Good Friday
+        easter + timedelta(days=1),  # Easter Monday
+        _monday_on_or_after(date(year, 5, 1)),  # early May
+        _last_monday(year, 5),  # spring
+        _last_monday(year, 8),  # summer
+    ]
+    christmas, boxing = date(year, 12, 25), date(year, 12, 26)
+    if christmas.weekday() < 5 and boxing.weekday() < 5:
+        regular += [christmas, boxing]
+    elif christmas.weekday() == 4:  # Friday: Boxing Day falls on Saturday, its substitute is Monday
+        regular += [christmas, date(year, 12, 28)]
+    elif christmas.weekday() == 5:  # Saturday: Monday and Tuesday
+        regular += [date(year, 12, 27), date(year, 12, 28)]
+    else:  # Sunday: Boxing Day on Monday, Christmas's substitute on Tuesday
+        regular += [boxing, date(year, 12, 27)]
+    days = set()
+    for day in regular:
+        moved = _MOVED_BANK_HOLIDAYS.get(day, day)
+        if moved is not None:
+            days.add(moved)
+    days |= {day for day in _EXTRA_BANK_HOLIDAYS if day.year == year}
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    """Monday to Friday and not a bank holiday in England."""
+    return day.weekday() < 5 and day not in england_bank_holidays(day.year)
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start`` (``start`` itself does not count, whatever day it is)."""
+    if days < 0:
+        raise ValueError("Count working days forwards")
+    day = start
+    while days:
+        day += timedelta(days=1)
+        if is_working_day(day):
+            days -= 1
+    return day
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not after ``start``)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
+
+
+def challenge_response_due(asked_at: datetime) -> date:
+    """The date a challenge (or its escalation) is to be answered by: five working days after the day in England
+    it was raised, bank holidays not counting."""
+    return working_days_after(london_date(asked_at), CHALLENGE_RESPONSE_WORKING_DAYS)
+
+
+def next_oversight_due(written_at: datetime, *, days: int = OVERSIGHT_EVERY_DAYS) -> date:
+    """The next management oversight of a case: by default 28 calendar days after the day in England of this one."""
+    return review_due(london_date(written_at), days=days)

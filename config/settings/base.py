@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "joinedup.backups",
     "joinedup.rights",
     "joinedup.oversight",
+    "joinedup.training",
+    "joinedup.supervision",
     "joinedup.web",
     "joinedup.demo",
 ]

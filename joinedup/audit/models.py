@@ -82,6 +82,15 @@ class AuditKind(models.TextChoices):
     API_KEY_REFUSED = "api_key_refused", "The API refused an agency system's credential"
     API_CLIENT_ADDED = "api_client_added", "Gave an agency system an API credential"
     API_CLIENT_REVOKED = "api_client_revoked", "Revoked an agency system's API credential"
+    OVERSIGHT_RECORDED = "oversight_recorded", "Recorded management oversight of a case"
+    CHALLENGE_RAISED = "challenge_raised", "Raised a challenge to another agency"
+    CHALLENGE_RESPONDED = "challenge_responded", "Answered a challenge from another agency"
+    CHALLENGE_ESCALATED = "challenge_escalated", "Escalated a challenge to the next stage"
+    CHALLENGE_RESOLVED = "challenge_resolved", "Recorded the resolution of a challenge"
+    COURSE_CHANGED = "course_changed", "Added or changed a training course"
+    TRAINING_REQUIREMENT_CHANGED = "training_requirement_changed", "Changed which training a role needs"
+    TRAINEE_RECORDED = "trainee_recorded", "Recorded an elected member or other trainee"
+    TRAINING_RECORDED = "training_recorded", "Recorded attendance at training"
 
 
 class AuditEvent(models.Model):

@@ -182,6 +182,12 @@ def demo_area_generate(*, seed: int = 2016, children: int = 60, extracts: bool =
             _agencies(summary)
             users = _accounts(summary)
             _children(summary, rng, fake, users, count=children)
+            from joinedup.oversight.demo import demo_goals_generate  # issue 12: strategic goals
+
+            demo_goals_generate(users=users)
+            from joinedup.training.demo import demo_training_generate  # issue 12: training and coverage
+
+            demo_training_generate(users=users)
             if extracts:
                 from joinedup.demo.extracts import demo_extracts_generate
 
@@ -330,3 +336,6 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     summary.contact_attempts = demo_contacts_generate(
         users=users, children=[c for c, codes in created if codes[0] == "CSC"], rng=rng
     ).contact_attempts
+    from joinedup.supervision.demo import demo_supervision_generate
+
+    demo_supervision_generate(users=users, children=[c for c, _ in created], rng=rng)

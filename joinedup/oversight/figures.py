@@ -117,6 +117,8 @@ class Figure:
     child_of: Callable[[Any], Child | None]  # None: the row is not about a child (training: staff, elected members)
     hint: str = ""
     breakdowns: tuple[str, ...] = field(default=())
+    # A line under the heading of the drill-down, from its whole list (e.g. a median time), if any.
+    summary: Callable[[QuerySet[Any]], str] | None = None
 
 
 def _when(moment: datetime | None) -> str:

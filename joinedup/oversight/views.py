@@ -113,6 +113,7 @@ def figure_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
             "filters": filters,
             "query": urlencode(filters.query()),
             "page": page,
+            "summary": figure.summary(rows) if figure.summary else "",
             "rows": [
                 (getattr(figure.child_of(row), "pk", None), [column.value(row) for column in figure.columns])
                 for row in page.object_list

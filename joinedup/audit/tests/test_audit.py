@@ -35,6 +35,8 @@ CHILD_ROUTES = {
     "contacts:create": AuditKind.CHILD_VIEWED,
     "documents:list": AuditKind.CHILD_VIEWED,
     "rights:subject-access": AuditKind.CHILD_VIEWED,
+    "supervision:oversight": AuditKind.CHILD_VIEWED,
+    "supervision:challenges": AuditKind.CHILD_VIEWED,
     **{
         f"children:{name}": AuditKind.CHILD_VIEWED
         for name in (

@@ -625,11 +625,9 @@ MATRIX.update(
         "oversight:children-tell-us": Row(fixed("oversight:children-tell-us"), OVERSEES),
         "oversight:goals": Row(fixed("oversight:goals"), OVERSEES),
         "oversight:goal-create": Row(fixed("oversight:goal-create"), SETS_GOALS),
-        "oversight:goal": Row(
-            lambda world, role, relation: reverse("oversight:goal", args=[_goal(world).pk]), OVERSEES
-        ),
+        "oversight:goal": Row(goal_url("oversight:goal"), OVERSEES),
         "oversight:goal-retire": Row(
-            lambda world, role, relation: reverse("oversight:goal-retire", args=[_goal(world).pk]),
+            goal_url("oversight:goal-retire"),
             {**SETS_GOALS, RoleCode.COORDINATOR: same(200), RoleCode.LEADER: same(200)},
             method="post",
         ),
