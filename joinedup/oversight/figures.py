@@ -160,25 +160,37 @@ def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
     )
 
 
-def _graded(grade: str) -> Callable[[User, Filters], QuerySet[MissingEpisode]]:
-    def rows(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
-        return _episodes(user, filters).filter(Q(police_grade=grade))
+@dataclass(frozen=True)
+class Narrowed:
+    """A figure's rows as a base query narrowed by a condition. Figures sharing a base are counted together, in
+    one query with a conditional count each (``figure_counts``); the list is the base filtered by the same
+    condition, so the count still equals the list."""
 
-    return rows
+    base: Callable[[User, Filters], QuerySet[Any]]
+    condition: Callable[[], Q] | None = None
+
+    def __call__(self, user: User, filters: Filters) -> QuerySet[Any]:
+        rows = self.base(user, filters)
+        return rows if self.condition is None else rows.filter(self.condition())
 
 
-def _ungraded(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
-    return _episodes(user, filters).filter(Q(police_grade__isnull=True))
+def _graded(grade: str) -> Narrowed:
+    return Narrowed(_episodes, lambda: Q(police_grade=grade))
 
 
-def _graded_late(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+_ungraded = Narrowed(_episodes, lambda: Q(police_grade__isnull=True))
+
+
+def _graded_late_condition() -> Q:
     """Episodes the police first graded more than ``POLICE_GRADE_HOURS`` after the report, or not at all yet
     though the report is older than that."""
     late = timezone.now() - timedelta(hours=POLICE_GRADE_HOURS)
-    return _episodes(user, filters).filter(
-        Q(first_graded_at__gt=F("reported_at") + timedelta(hours=POLICE_GRADE_HOURS))
-        | Q(first_graded_at__isnull=True, reported_at__lt=late)
+    return Q(first_graded_at__gt=F("reported_at") + timedelta(hours=POLICE_GRADE_HOURS)) | Q(
+        first_graded_at__isnull=True, reported_at__lt=late
     )
+
+
+_graded_late = Narrowed(_episodes, _graded_late_condition)
 
 
 def _time_to_grade(e: MissingEpisode) -> str:
@@ -240,30 +252,17 @@ def _interviews(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
     )
 
 
-def _offered(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
-    return _interviews(user, filters).filter(offered_at__isnull=False)
-
-
-def _offered_in_time(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
-    return _interviews(user, filters).filter(offered_at__isnull=False, offered_at__lte=F("due_at"))
-
-
-def _late(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
+def _late_condition() -> Q:
     """Not offered by the deadline: offered after it, or not offered and the deadline has passed."""
-    now = timezone.now()
-    return _interviews(user, filters).filter(Q(offered_at__gt=F("due_at")) | Q(offered_at__isnull=True, due_at__lt=now))
+    return Q(offered_at__gt=F("due_at")) | Q(offered_at__isnull=True, due_at__lt=timezone.now())
 
 
-def _accepted(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
-    return _interviews(user, filters).filter(response=InterviewResponse.ACCEPTED)
-
-
-def _declined(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
-    return _interviews(user, filters).filter(response=InterviewResponse.DECLINED)
-
-
-def _completed(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
-    return _interviews(user, filters).filter(completed_at__isnull=False)
+_offered = Narrowed(_interviews, lambda: Q(offered_at__isnull=False))
+_offered_in_time = Narrowed(_interviews, lambda: Q(offered_at__isnull=False, offered_at__lte=F("due_at")))
+_late = Narrowed(_interviews, _late_condition)
+_accepted = Narrowed(_interviews, lambda: Q(response=InterviewResponse.ACCEPTED))
+_declined = Narrowed(_interviews, lambda: Q(response=InterviewResponse.DECLINED))
+_completed = Narrowed(_interviews, lambda: Q(completed_at__isnull=False))
 
 
 INTERVIEW_COLUMNS = (
@@ -297,15 +296,11 @@ def _latest_assessments(user: User, filters: Filters) -> QuerySet[RiskAssessment
     )
 
 
-def _banded(band: str) -> Callable[[User, Filters], QuerySet[RiskAssessment]]:
-    def rows(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
-        return _latest_assessments(user, filters).filter(band=band)
-
-    return rows
+def _banded(band: str) -> Narrowed:
+    return Narrowed(_latest_assessments, lambda: Q(band=band))
 
 
-def _reviews_overdue(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
-    return _latest_assessments(user, filters).filter(review_due__lt=london_date(timezone.now()))
+_reviews_overdue = Narrowed(_latest_assessments, lambda: Q(review_due__lt=london_date(timezone.now())))
 
 
 ASSESSMENT_COLUMNS = (
@@ -415,7 +410,7 @@ FIGURES: tuple[Figure, ...] = (
         _MISSING,
         "Missing episodes",
         "missing episodes",
-        _episodes,
+        Narrowed(_episodes),
         EPISODE_COLUMNS,
         _episode_child,
         hint="Episodes that started in the period.",
@@ -467,7 +462,7 @@ FIGURES: tuple[Figure, ...] = (
         _INTERVIEWS,
         "Return interviews due",
         "return interviews",
-        _interviews,
+        Narrowed(_interviews),
         INTERVIEW_COLUMNS,
         _interview_child,
         hint="Due in the period: 72 hours after each return.",
@@ -592,10 +587,31 @@ class FigureCount:
 
 
 def figure_counts(*, user: User, filters: Filters) -> list[tuple[str, list[FigureCount]]]:
-    """Every figure's count for the viewer, by section, in order: one COUNT query a figure."""
+    """Every figure's count for the viewer, by section, in order: one query for the figures narrowing the same
+    base (``Narrowed``: a conditional count each), one COUNT for each other figure."""
+    counts: dict[str, int] = {}
+    together: dict[Any, list[Figure]] = {}
+    for figure in FIGURES:
+        if isinstance(figure.rows, Narrowed):
+            together.setdefault(figure.rows.base, []).append(figure)
+        else:
+            counts[figure.key] = figure.rows(user, filters).count()
+    for base, figures in together.items():
+        conditions = [figure.rows.condition for figure in figures]  # type: ignore[attr-defined]
+        counted = (
+            base(user, filters)
+            .order_by()
+            .aggregate(
+                **{
+                    f"figure_{n}": Count("pk") if condition is None else Count("pk", filter=condition())
+                    for n, condition in enumerate(conditions)
+                }
+            )
+        )
+        counts.update({figure.key: counted[f"figure_{n}"] for n, figure in enumerate(figures)})
     sections: dict[str, list[FigureCount]] = {}
     for figure in FIGURES:
-        sections.setdefault(figure.section, []).append(FigureCount(figure, figure.rows(user, filters).count()))
+        sections.setdefault(figure.section, []).append(FigureCount(figure, counts[figure.key]))
     return list(sections.items())
 
 

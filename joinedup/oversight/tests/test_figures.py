@@ -158,9 +158,10 @@ def test_each_figure_counts_the_known_area_for_the_whole_partnership(area):
 
 def test_every_figures_list_holds_exactly_the_records_it_counts(area):
     chosen = figures.Filters(start=START, end=END)
+    counted = _counts(area["leader"])  # as the dashboard counts them: figures on one base in one query
     for figure in figures.FIGURES:
         rows = list(figures.rows_for(user=area["leader"], figure=figure, filters=chosen))
-        assert len(rows) == figure.rows(area["leader"], chosen).count(), figure.key
+        assert len(rows) == counted[figure.key], figure.key
         assert len({row.pk for row in rows}) == len(rows), figure.key
 
 
