@@ -49,12 +49,22 @@ def name_group(given: str) -> list[str]:
     return sorted(nickname_groups().get(given, frozenset({given})))
 
 
+_SOUNDEX_CODES = {
+    **dict.fromkeys("bfpv", "1"),
+    **dict.fromkeys("cgjkqsxz", "2"),
+    **dict.fromkeys("dt", "3"),
+    "l": "4",
+    "m": "5",
+    "n": "5",
+    "r": "6",
+}
+
+
 def soundex(name: str) -> str:
     """American Soundex of a normalised name, for blocking on how a family name sounds."""
     if not name:
         return ""
-    codes = {**dict.fromkeys("bfpv", "1"), **dict.fromkeys("cgjkqsxz", "2"), **dict.fromkeys("dt", "3")}
-    codes |= {"l": "4", "m": "5", "n": "5", "r": "6"}
+    codes = _SOUNDEX_CODES
     out, last = name[0].upper(), codes.get(name[0], "")
     for char in name[1:]:
         code = codes.get(char, "")

@@ -2,7 +2,7 @@
 
 One function builds the keys for both sides, so a stored key and a query's key agree by construction:
 ``record_keys`` for a child's record or an agency's record of a child (stored in ``SearchKey``),
-``query_keys`` for what a practitioner typed. Both start from ``features.record_features``: names
+``query_keys`` for what a practitioner typed. Both use linkage's own normalisation (``features``): names
 lower case and letters only, nicknames grouped, family names by soundex, dates split by precision,
 postcodes normalised.
 
@@ -30,7 +30,7 @@ is what lets an import keep up a county's keys at thousands of rows a second.
 from dataclasses import dataclass
 from typing import Any
 
-from .features import record_features
+from .features import date_parts, name_group, name_normalise, postcode_normalise, soundex
 
 # Each key is stored in a CharField of this length; names are cut so any key fits.
 KEY_LENGTH = 100
@@ -60,24 +60,28 @@ def _key(*parts: str) -> str:
 
 
 def _parts(data: dict[str, Any], *, query: bool) -> dict[str, Any]:
-    f = record_features(0, "", data)
-    dob = f["dob"]
+    # Only what the keys are made of, by linkage's own normalisation (not every comparison column of
+    # ``features.record_features``: an import makes the keys of every new child).
+    given = name_normalise(data.get("given_name"))
+    family = name_normalise(data.get("family_name"))
+    dob, ym, year = date_parts(data.get("date_of_birth"))
+    postcode = postcode_normalise(data.get("postcode"))
     # A query also tries the date with day and month swapped, and that date's month.
     dobs = [d for d in (dob, _swapped(dob) if query else None) if d]
-    months = [f["dob_ym"]] if f["dob_ym"] else []
+    months = [ym] if ym else []
     if query and len(dobs) > 1:
         months.append(dobs[1][:7])
     return {
-        "given": (f["given_name"] or "")[:_NAME_LENGTH],
-        "family": (f["family_name"] or "")[:_NAME_LENGTH],
-        "sound": f["family_soundex"],
-        "postcode": f["postcode"],
-        "district": f["postcode_district"],
-        "year": f["dob_y"],
-        "year_only": f["dob_y"] if f["dob_ym"] is None else None,
+        "given": given[:_NAME_LENGTH],
+        "family": family[:_NAME_LENGTH],
+        "sound": soundex(family),
+        "postcode": postcode,
+        "district": postcode.split(" ")[0] if postcode else "",
+        "year": year,
+        "year_only": year if ym is None else None,
         "dobs": dobs,
         "months": months,
-        "groups": [g[:_NAME_LENGTH] for g in (f["given_group"] or [])],
+        "groups": [g[:_NAME_LENGTH] for g in name_group(given)],
     }
 
 
