@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
-.PHONY: demo test setup setup-dev browser lint typecheck check worker serve bench clean
+.PHONY: demo test setup setup-dev browser lint typecheck check worker serve bench crash clean corpus fuzz
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,21 @@ bench: setup-dev
 		DJANGO_SETTINGS_MODULE=config.settings.test $(PY) $$b || failed="$$failed $$b"; \
 	done; \
 	if [ -n "$$failed" ]; then echo "Benchmarks that failed:$$failed"; exit 1; fi
+
+# The malformed-import corpus (issue 11): 507 bad files and a file of a million rows through the upload pages,
+# on a throwaway SQLite database, while another user asks for pages. CORPUS_ARGS=--quick leaves out the million.
+corpus: setup-dev
+	$(PY) reliability/malformed_imports.py $(CORPUS_ARGS)
+
+# kill -9 the web server and the worker 50 times mid-write; prints the figures, fails on any lost write.
+crash: setup-dev
+	$(PY) reliability/crash.py --iterations 50
+
+# Hypothesis over every form and import reader (issue 11): FUZZ_EXAMPLES examples each (the suite runs 1000).
+FUZZ_EXAMPLES ?= 10000
+fuzz: setup-dev
+	JOINEDUP_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DJANGO_SETTINGS_MODULE=config.settings.test $(VENV)/bin/pytest -q \
+		joinedup/web/tests/test_fuzz_forms.py joinedup/imports/tests/test_fuzz_parsers.py
 
 clean:
 	rm -rf $(VENV) var staticfiles
