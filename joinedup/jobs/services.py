@@ -121,6 +121,15 @@ def _process_alive(pid: int) -> bool:
     return True
 
 
+def worker_gone(worker: str) -> bool:
+    """Whether the process a "host:pid" names has died: only known for this host (False for another's, or for
+    no name)."""
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname():
+        return False
+    return not pid.isdigit() or not _process_alive(int(pid))
+
+
 def jobs_orphaned_fail() -> int:
     """Mark failed every unfinished job whose worker, on this host, has died (run as a worker starts); a job on
     another host is left to that host's worker. Returns how many were marked."""

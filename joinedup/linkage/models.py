@@ -35,6 +35,9 @@ class LinkRun(models.Model):
     auto_threshold = models.FloatField()
     review_threshold = models.FloatField()
     model = models.JSONField(default=dict, blank=True)
+    # The process running it ("host:pid", as jobs name their worker): a run whose process has died does not hold
+    # linkage up until it is taken to be stale.
+    worker = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from joinedup.accounts.models import User
 from joinedup.imports.models import PersonRecord
+from joinedup.jobs.services import worker_gone
+from joinedup.jobs.signals import worker_name
 
 from ..models import (
     DecisionKind,
@@ -60,11 +62,16 @@ def run_start(*, user: User | None, model: dict[str, Any] | None = None) -> Link
     """Start a run unless another is under way (LinkageBusy)."""
     with transaction.atomic():
         linkage_lock()
-        busy = LinkRun.objects.filter(finished_at__isnull=True, started_at__gt=timezone.now() - RUN_STALE_AFTER)
-        if busy.exists():
+        unfinished = LinkRun.objects.filter(finished_at__isnull=True, started_at__gt=timezone.now() - RUN_STALE_AFTER)
+        # A run whose worker was killed mid-run holds nothing up (it never finishes; its rows are as it left them).
+        if any(not worker_gone(worker) for worker in unfinished.values_list("worker", flat=True)):
             raise LinkageBusy("A linkage run is under way; this one waits for it to finish.")
         return LinkRun.objects.create(
-            started_by=user, auto_threshold=AUTO_THRESHOLD, review_threshold=REVIEW_THRESHOLD, model=model or {}
+            started_by=user,
+            auto_threshold=AUTO_THRESHOLD,
+            review_threshold=REVIEW_THRESHOLD,
+            model=model or {},
+            worker=worker_name(),
         )
 
 

@@ -221,3 +221,24 @@ def test_linkage_runs_one_at_a_time():
     with pytest.raises(LinkageBusy):
         link_records()
     assert LinkRun.objects.count() == 1
+
+
+def test_a_run_whose_worker_was_killed_does_not_hold_linkage_up():
+    import socket
+    import subprocess
+    import sys
+
+    from joinedup.linkage.models import LinkRun
+
+    PersonRecordFactory.create(agency=AgencyFactory.create(code="POL"), record_id="P1")
+    # A process that has ended, as a worker killed mid-run has.
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    LinkRun.objects.create(
+        auto_threshold=0.95, review_threshold=0.5, worker=f"{socket.gethostname()}:{ended.stdout.strip()}"
+    )
+    link_records()
+    assert LinkRun.objects.filter(finished_at__isnull=False).count() == 1
+    # One still running elsewhere (another host) is waited for.
+    LinkRun.objects.create(auto_threshold=0.95, review_threshold=0.5, worker="another-host:1")
+    with pytest.raises(Exception, match="under way"):
+        link_records()
