@@ -14,7 +14,8 @@ project's own models, at ``S`` times the issue's sizes:
   go missing repeatedly (the MACE agenda's proposals);
 - 63,000 agency person records (every child's, and adults), 1 in 100 of them paired in the linkage review
   queue; 500,000 extract events naming them at places, vehicles and phones;
-- a risk assessment for one child in ten, due for review; audit rows: a "recorded" row per child and 1,000
+- a risk assessment for one child in ten, due for review; a document (its row only, no file) for one child in
+  fifty, owned by the child's agency; audit rows: a "recorded" row per child and 1,000
   reads of the 1,000-item child's record (its "who viewed").
 
 Work is shared among social workers as in a county: one for about every 500 children, the demo's social
@@ -347,6 +348,32 @@ class County:
                 events = []
         rows_insert(EventRecord, events)
 
+    def documents(self) -> None:
+        """A document's row (no file: the load only asks for them by id) for one child in fifty."""
+        from joinedup.bulk import rows_insert
+        from joinedup.documents.models import Document, DocumentKind
+
+        uploader = self.users["coordinator"].pk
+        rows = []
+        for pk in self.rng.sample(self.child_ids, max(20, len(self.child_ids) // 50)):
+            rows.append(
+                {
+                    "id": uuid.uuid4(),
+                    "child_id": pk,
+                    "owning_agency_id": self.agencies[self.child_agency[pk]].pk,
+                    "uploaded_by_id": uploader,
+                    "uploaded_at": self.when(self.rng.random() * 300),
+                    "title": "Referral letter",
+                    "kind": DocumentKind.REFERRAL_LETTER,
+                    "content_type": "application/pdf",
+                    "size": 1000,
+                    "sha256": "0" * 64,
+                    "storage_name": uuid.uuid4().hex,
+                    "original_name": "referral.pdf",
+                }
+            )
+        rows_insert(Document, rows)
+
     def audit(self) -> None:
         from joinedup.audit.models import AuditEvent, AuditKind
         from joinedup.bulk import rows_insert
@@ -431,6 +458,7 @@ def load(scale: float) -> dict[str, Any]:
         county.missing,
         county.assessments,
         county.records_and_events,
+        county.documents,
         county.audit,
     ]
     for step in steps:

@@ -119,6 +119,13 @@ def measure(out: Path, repeats: int) -> None:
         if n:
             timings.append(elapsed)
     filters = figures.default_filters()
+    # Each figure alone, to say where the page's time goes.
+    slowest: list[tuple[float, str]] = []
+    for figure in figures.FIGURES:
+        start = time.perf_counter()
+        figure.rows(leader, filters).count()
+        slowest.append((time.perf_counter() - start, figure.key))
+    slowest.sort(reverse=True)
     database: list[float] = []
     python: list[float] = []
     counts: dict[str, int] = {}
@@ -139,6 +146,7 @@ def measure(out: Path, repeats: int) -> None:
                 "same": counts == in_python,
                 "python_counts": in_python,
                 "episodes": counts["missing-episodes"],
+                "slowest": [(round(seconds * 1000), key) for seconds, key in slowest[:6]],
             }
         ),
         encoding="utf-8",
@@ -198,6 +206,7 @@ def main() -> None:
             f"p50 {db50:.0f} ms p95 {db95:.0f} ms, in Python p50 {py50:.0f} ms p95 {py95:.0f} ms "
             f"(database x{db50 / py50:.2f} of Python); same counts: {'yes' if result['same'] else 'NO'}"
         )
+        print(f"  slowest figures alone (ms): {result['slowest']}")
         if not result["same"]:
             print(f"  database {result['counts']}\n  python   {result['python_counts']}")
     sys.exit(1 if failed else 0)

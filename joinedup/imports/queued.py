@@ -28,7 +28,11 @@ from .parsers import ImportFileError
 
 # Rows imported between two progress reports (and commits) when an import runs in the worker.
 PROGRESS_CHUNK = 500
-# How long the worker pauses between two chunks on SQLite so that waiting writers get the lock (``writers_let_in``).
+# On SQLite, where a chunk holds the only write lock while it runs, the worker aims to hold it at most this long a
+# chunk (the next chunk has fewer rows when one took longer), and after each chunk leaves the database free for half
+# as long as the chunk held it, at most WRITERS_PAUSE_SECONDS, so that pages waiting to write wait a fraction of a
+# second, not the whole import (``writers_let_in``).
+SQLITE_CHUNK_SECONDS = 0.5
 WRITERS_PAUSE_SECONDS = 0.15
 
 Progress = Callable[[int, int], None]
@@ -96,35 +100,50 @@ def import_job_run(*, job_id: UUID | str, run: Importer) -> Job:
     return job
 
 
-def writers_let_in() -> None:
+def writers_let_in(held: float) -> None:
     """Between two chunks of an import in the worker, on SQLite, give the other writers their turn.
 
     SQLite lets one connection write at a time; a page that writes (every signed-in page saves its session) waits
     for the lock, trying again every 100 ms at most. A worker that begins its next chunk as soon as it commits
     wins every time, so the pages waited for the whole import and, past the 20 s busy timeout, failed with
-    "database is locked" (``bench/pages.py``, issue 11). Pausing a little longer than that retry lets them in."""
+    "database is locked" (``bench/pages.py``, issue 11). A writer that has waited ``t`` tries again within about
+    ``t / 2`` (100 ms at most), so pausing half as long as the chunk held the lock (``held`` seconds), at least
+    20 ms and at most 150 ms, lets them in at a bounded cost to the import; ``chunks_committed`` also keeps each
+    chunk short there (``SQLITE_CHUNK_SECONDS``), as a waiting page waits for the chunk under way."""
     if connection.vendor == "sqlite":
-        time.sleep(WRITERS_PAUSE_SECONDS)
+        time.sleep(min(WRITERS_PAUSE_SECONDS, max(0.02, held / 2)))
 
 
 def chunks_committed(
     rows: Sequence[_Row], progress: Progress | None, *, chunk: int, committed: Callable[[int], None] | None = None
 ) -> Iterator[Sequence[_Row]]:
     """The rows a chunk at a time, each chunk inside a transaction of its own, with progress reported once it
-    commits: in the worker (``progress`` given) ``chunk`` rows at a time; at once, all rows as one chunk.
+    commits: in the worker (``progress`` given) ``chunk`` rows at a time (fewer on SQLite while a chunk takes
+    longer than ``SQLITE_CHUNK_SECONDS``, with a pause after each: ``writers_let_in``); at once, all rows as one
+    chunk.
 
     ``committed(rows done)`` runs at the end of each chunk, inside its transaction (the batch's counts so far),
     so what a stopped import shows is exactly what it committed."""
     total = len(rows)
     step = max(1, total) if progress is None else chunk
-    for start in range(0, total, step):
+    start = 0
+    while start < total:
+        begun = time.monotonic()
         with transaction.atomic():
             yield rows[start : start + step]
             if committed is not None:
                 committed(min(total, start + step))
+        start += step
         if progress is not None:
-            progress(min(total, start + step), total)
-            writers_let_in()
+            held = time.monotonic() - begun
+            progress(min(total, start), total)
+            writers_let_in(held)
+            if connection.vendor == "sqlite":
+                # Fewer rows next time when this chunk held the lock too long; back towards ``chunk`` when quick.
+                if held > SQLITE_CHUNK_SECONDS:
+                    step = min(step, max(10, int(step * SQLITE_CHUNK_SECONDS / held)))
+                elif held < SQLITE_CHUNK_SECONDS / 2:
+                    step = min(chunk, step * 2)
 
 
 def rows_cap_check(file_name: str, rows: int) -> None:
