@@ -7,8 +7,11 @@ Imports refuse such a cell (``imports.parsers.formula_check``), forms refuse suc
 
 import re
 
-# After the sign only digits, spaces, brackets, dots, commas, slashes, colons: a number or a phone, not a formula.
-_NUMERIC_AFTER_SIGN = re.compile(r"[\d\s().,/:-]*\d[\d\s().,/:-]*")
+# After the sign only digits, spaces, brackets, dots, commas, slashes, colons, and at least one digit: a number
+# or a phone, not a formula. Two patterns, each linear: one pattern with the digit between two runs backtracks
+# quadratically, so a long answer of digits ending in a letter held a worker for minutes.
+_NUMERIC_CHARACTERS = re.compile(r"[\d\s().,/:-]*")
+_DIGIT = re.compile(r"\d")
 _HANDLE = re.compile(r"@[\w.]+")
 
 
@@ -26,7 +29,8 @@ def is_formula_text(value: str, *, allow_handles: bool = False) -> bool:
         return True
     if allow_handles and _HANDLE.fullmatch(stripped):
         return False
-    return not _NUMERIC_AFTER_SIGN.fullmatch(stripped[1:])
+    rest = stripped[1:]
+    return not (_NUMERIC_CHARACTERS.fullmatch(rest) and _DIGIT.search(rest))
 
 
 def is_formula_answer(value: str) -> bool:

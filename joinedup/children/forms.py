@@ -228,6 +228,7 @@ class DateOfBirthForm(DetailsForm):
     )
     year = forms.IntegerField(
         min_value=1900,
+        max_value=dt.MAXYEAR,  # a larger year is no date: dt.date raised OverflowError
         required=False,
         help_text="Give what is known: day, month and year; month and year; or the year alone. "
         "Leave all three empty if the date of birth is not known.",

@@ -4,7 +4,7 @@ from django.db.models import Q
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
-from joinedup.web.forms import FormulaRefusingForm
+from joinedup.web.forms import FormulaRefusingForm, ModelMultipleChoiceField
 
 from .models import AdultOfConcern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
 
@@ -34,7 +34,7 @@ class ConcernForm(FormulaRefusingForm):
     from_community = forms.BooleanField(label="Passed on by the community or a business", required=False)
     place_name = forms.CharField(label="Place", required=False, widget=forms.TextInput(attrs=TEXT))
     place_postcode = forms.CharField(label="Place postcode", required=False, widget=forms.TextInput(attrs=TEXT))
-    adults = forms.ModelMultipleChoiceField(
+    adults = ModelMultipleChoiceField(
         label="Adults of concern",
         queryset=AdultOfConcern.objects.all(),
         required=False,
@@ -51,7 +51,7 @@ class ConcernForm(FormulaRefusingForm):
     handling_conditions = forms.CharField(
         label="Handling conditions (code C)", required=False, widget=forms.Textarea(attrs=AREA)
     )
-    condition_agencies = forms.ModelMultipleChoiceField(
+    condition_agencies = ModelMultipleChoiceField(
         label="Agencies the conditions allow to see it in full",
         queryset=Agency.objects.all(),
         required=False,

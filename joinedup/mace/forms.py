@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.concerns.models import AdultOfConcern, HandlingCode
-from joinedup.web.forms import FormulaRefusingForm
+from joinedup.web.forms import FormulaRefusingForm, ModelMultipleChoiceField
 
 from .models import AgendaItem, AttendanceStatus
 
@@ -110,7 +110,7 @@ class MinutesForm(FormulaRefusingForm):
     conditions = forms.CharField(
         label="Handling conditions (code C)", required=False, widget=forms.Textarea(attrs=AREA)
     )
-    condition_agencies = forms.ModelMultipleChoiceField(
+    condition_agencies = ModelMultipleChoiceField(
         label="Agencies the conditions allow to read the minutes in full",
         queryset=Agency.objects.all(),
         required=False,

@@ -4,6 +4,7 @@ from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import connections, models
 from django.forms import Form
 
 from joinedup.spreadsheet import is_formula_answer
@@ -29,6 +30,32 @@ class FormulaRefusingForm(forms.Form):
         super()._post_clean()  # type: ignore[misc]  # BaseForm's hook after cleaning; not in the stubs
         for name, message in formula_refusals(dict(getattr(self, "cleaned_data", {}))).items():
             self.add_error(name, message)
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's, refusing an integer id beyond what the database's column holds as not one of the choices.
+
+    Django sends the ids to the database in one ``IN`` lookup, which does not range-check them as an exact
+    lookup does: an id such as 99999999999999999999 raised OverflowError on SQLite (PostgreSQL refuses it
+    too), a server error for a page's form."""
+
+    def _check_values(self, value):  # type: ignore[no-untyped-def]
+        queryset = self.queryset
+        assert queryset is not None  # noqa: S101 - a ModelMultipleChoiceField is given one
+        model = queryset.model
+        field = model._meta.get_field(self.to_field_name) if self.to_field_name else model._meta.pk
+        if isinstance(field, models.IntegerField):  # AutoField and BigAutoField too
+            low, high = connections[queryset.db].ops.integer_field_range(field.get_internal_type())
+            for pk in value if isinstance(value, list | tuple) else []:
+                try:
+                    number = int(pk)
+                except (TypeError, ValueError):
+                    continue  # Django refuses it as it is
+                if (low is not None and number < low) or (high is not None and number > high):
+                    raise ValidationError(
+                        self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                    )
+        return super()._check_values(value)  # type: ignore[misc]  # Django's, not in the stubs
 
 
 def form_add_service_errors(form: Form, error: ValidationError) -> None:
