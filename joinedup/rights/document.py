@@ -54,6 +54,7 @@ from joinedup.missing.models import (
 )
 from joinedup.screening.models import ScreeningResponse
 from joinedup.sharing.models import ShareDecision
+from joinedup.supervision.models import Challenge, OversightNote
 
 from .redaction import MARK_LABELS, field_mark
 
@@ -588,6 +589,43 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ("reason", "status", "decision_reason", "requested_by", "decided_by"),
         "agency",
         ("requested_at", "decided_at"),
+    ),
+    SectionSpec(
+        "oversight_notes",
+        "Management oversight of the child's case",
+        OversightNote,
+        _by_child(OversightNote),
+        ("manager", "reviewed", "decided", "next_due"),
+        "agency",
+        ("written_at",),
+    ),
+    SectionSpec(
+        "challenges",
+        "Challenges and escalations between agencies about the child's case",
+        Challenge,
+        _by_child(Challenge),
+        (
+            "raised_by",
+            "to_agency",
+            "about",
+            "what",
+            "stage",
+            "outcome",
+            "resolved_by",
+            Computed(
+                "steps",
+                "Each stage: asked, why, answered",
+                lambda challenge: "; ".join(
+                    f"{step.get_stage_display()}: asked {_when(step.asked_at)} by {_person(step.asked_by)}"
+                    f"{f' ({step.why})' if step.why else ''}"
+                    f"{f', answered {_when(step.responded_at)}: {step.response}' if step.responded_at else ''}"
+                    for step in challenge.steps.all()
+                ),
+            ),
+        ),
+        "raising_agency",
+        ("raised_at", "response_due", "first_responded_at", "resolved_at"),
+        prefetched=("steps__asked_by",),
     ),
     SectionSpec(
         "joins",

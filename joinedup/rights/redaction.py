@@ -50,6 +50,8 @@ THIRD_PARTY_FIELDS: dict[str, frozenset[str]] = {
     "alerts": frozenset({"recipient"}),
     "emergency_access": frozenset({"user", "reviewer", "reviewed_by"}),
     "connection_requests": frozenset({"requested_by", "decided_by"}),
+    "oversight_notes": frozenset({"manager"}),
+    "challenges": frozenset({"raised_by", "resolved_by", "steps"}),
     "joins": frozenset({"joined_by", "undone_by"}),
     "audit": frozenset({"actor_username"}),
 }

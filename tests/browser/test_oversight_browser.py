@@ -26,7 +26,7 @@ def test_a_leader_drills_from_late_return_interviews_to_the_children_behind_them
     page.get_by_role("button", name="Sign in").click()
     # A partnership leader's home is the oversight dashboard.
     page.wait_for_url(f"{stack.base_url}/oversight/")
-    expect(page.get_by_role("heading", name="Oversight")).to_be_visible()
+    expect(page.get_by_role("heading", name="Oversight", exact=True)).to_be_visible()
     expect(page.locator('[data-figure="interviews-late"]')).to_have_text(f"{late} return interviews")
     page.get_by_role("link", name="See the list of return interviews late").click()
     expect(page.get_by_role("heading", name="Return interviews late")).to_be_visible()

@@ -160,6 +160,32 @@ def rich_child() -> RichChild:
         ).pk,
     )
 
+    from joinedup.supervision.models import Challenge, ChallengeAbout, OversightNote
+
+    rich.add(
+        "oversight_notes",
+        OversightNote.objects.create(
+            child=child,
+            agency=agency,
+            manager=coordinator,
+            reviewed="The chronology and the plan",
+            decided="Visit weekly",
+            next_due=now.date() + dt.timedelta(days=28),
+        ).pk,
+    )
+    rich.add(
+        "challenges",
+        Challenge.objects.create(
+            child=child,
+            raised_by=worker,
+            raising_agency=agency,
+            to_agency=police,
+            about=ChallengeAbout.values[0],
+            what="The referral has waited three weeks",
+            response_due=now.date() + dt.timedelta(days=7),
+        ).pk,
+    )
+
     # A second record of the same child: its entry moves with the join; an attempt recorded under the joined
     # record afterwards (an old link) stays there, and is the child's all the same.
     joined = ChildFactory.create(owning_agency=police, given_name="Robyn", family_name="Synthchild")
