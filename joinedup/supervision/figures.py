@@ -9,7 +9,7 @@ management oversight is the latest note by that agency (or by any agency, when n
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from joinedup.accounts.models import User
@@ -40,7 +40,8 @@ def _cases(user: User, filters: Filters) -> QuerySet[Child]:
         .filter(Exists(involvements))
         .annotate(last_oversight=Subquery(notes.order_by("-written_at", "-pk").values("written_at")[:1]))
         .select_related("owning_agency")
-        .order_by("last_oversight", "family_name", "given_name", "pk")
+        # None at all first, on every database (PostgreSQL puts NULL last by default, SQLite first).
+        .order_by(F("last_oversight").asc(nulls_first=True), "family_name", "given_name", "pk")
     )
 
 
