@@ -1,18 +1,21 @@
+from collections.abc import Callable
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.access import policy
+from joinedup.accounts.models import User
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
 from joinedup.children.selectors import child_get
-from joinedup.web.forms import form_add_service_errors
+from joinedup.web.forms import form_save
 
 from . import selectors, services
 from .forms import ChallengeForm, EscalateForm, OversightNoteForm, ResolveForm, ResponseForm
@@ -28,14 +31,13 @@ def oversight(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpResponse
     if request.method == "POST" and not can_record:
         raise PermissionDenied
     form = OversightNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.oversight_note_record(user=user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "Your management oversight is recorded.")
-            return redirect("supervision:oversight", child_id=child.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_save(form, lambda: services.oversight_note_record(user=user, child=child, **form.cleaned_data))
+    ):
+        messages.success(request, "Your management oversight is recorded.")
+        return redirect("supervision:oversight", child_id=child.pk)
     return render(
         request,
         "supervision/oversight.html",
@@ -65,14 +67,16 @@ def challenges(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpRespons
         raise PermissionDenied
     agencies = Agency.objects.filter(pk__in=_other_agencies(child, user.agency_id)).order_by("name")
     form = ChallengeForm(request.POST or None, agencies=agencies)
-    if request.method == "POST" and form.is_valid():
-        try:
-            challenge = services.challenge_raise(user=user, child=child, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, f"Your challenge to {challenge.to_agency.name} is raised.")
-            return redirect("supervision:challenge", challenge_id=challenge.pk)
+    raised: list[Challenge] = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_save(
+            form, lambda: raised.append(services.challenge_raise(user=user, child=child, **form.cleaned_data))
+        )
+    ):
+        messages.success(request, f"Your challenge to {raised[0].to_agency.name} is raised.")
+        return redirect("supervision:challenge", challenge_id=raised[0].pk)
     return render(
         request,
         "supervision/challenges.html",
@@ -89,9 +93,9 @@ def _challenge_page(
     request: AuthenticatedHttpRequest,
     challenge: Challenge,
     *,
-    respond: ResponseForm | None = None,
-    escalate: EscalateForm | None = None,
-    resolve: ResolveForm | None = None,
+    respond: Form | None = None,
+    escalate: Form | None = None,
+    resolve: Form | None = None,
 ) -> HttpResponse:
     user = request.user
     current = next((step for step in challenge.steps.all() if step.stage == challenge.stage), None)
@@ -115,57 +119,69 @@ def challenge(request: AuthenticatedHttpRequest, challenge_id: UUID) -> HttpResp
     return _challenge_page(request, selectors.challenge_get(user=request.user, challenge_id=challenge_id))
 
 
+def _challenge_act(
+    request: AuthenticatedHttpRequest,
+    challenge_id: UUID,
+    *,
+    reason: str,
+    allowed: Callable[[User, Challenge], bool],
+    form_class: type[Form],
+    act: Callable[..., object],
+    done: str,
+    slot: str,
+) -> HttpResponse:
+    """Answer, escalate or resolve a challenge: the read audited with why, the policy asked, the service called
+    with the form's answers; a refusal re-shows the challenge with the form in its place (``slot``)."""
+    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id, reason=reason)
+    if not allowed(request.user, challenge):
+        raise PermissionDenied
+    form = form_class(request.POST)
+    if form.is_valid() and form_save(form, lambda: act(user=request.user, challenge=challenge, **form.cleaned_data)):
+        messages.success(request, done)
+        return redirect("supervision:challenge", challenge_id=challenge.pk)
+    return _challenge_page(request, challenge, **{slot: form})
+
+
 @login_required
 @require_POST
 def challenge_respond(request: AuthenticatedHttpRequest, challenge_id: UUID) -> HttpResponse:
-    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id, reason="Answering a challenge")
-    if not policy.can_respond_to_challenge(request.user, challenge):
-        raise PermissionDenied
-    form = ResponseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.challenge_respond(user=request.user, challenge=challenge, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "Your answer is recorded.")
-            return redirect("supervision:challenge", challenge_id=challenge.pk)
-    return _challenge_page(request, challenge, respond=form)
+    return _challenge_act(
+        request,
+        challenge_id,
+        reason="Answering a challenge",
+        allowed=policy.can_respond_to_challenge,
+        form_class=ResponseForm,
+        act=services.challenge_respond,
+        done="Your answer is recorded.",
+        slot="respond",
+    )
 
 
 @login_required
 @require_POST
 def challenge_escalate(request: AuthenticatedHttpRequest, challenge_id: UUID) -> HttpResponse:
-    challenge = selectors.challenge_get(user=request.user, challenge_id=challenge_id, reason="Escalating a challenge")
-    if not policy.can_escalate_challenge(request.user, challenge):
-        raise PermissionDenied
-    form = EscalateForm(request.POST)
-    if form.is_valid():
-        try:
-            services.challenge_escalate(user=request.user, challenge=challenge, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "The challenge is escalated.")
-            return redirect("supervision:challenge", challenge_id=challenge.pk)
-    return _challenge_page(request, challenge, escalate=form)
+    return _challenge_act(
+        request,
+        challenge_id,
+        reason="Escalating a challenge",
+        allowed=policy.can_escalate_challenge,
+        form_class=EscalateForm,
+        act=services.challenge_escalate,
+        done="The challenge is escalated.",
+        slot="escalate",
+    )
 
 
 @login_required
 @require_POST
 def challenge_resolve(request: AuthenticatedHttpRequest, challenge_id: UUID) -> HttpResponse:
-    challenge = selectors.challenge_get(
-        user=request.user, challenge_id=challenge_id, reason="Recording a challenge's resolution"
+    return _challenge_act(
+        request,
+        challenge_id,
+        reason="Recording a challenge's resolution",
+        allowed=policy.can_resolve_challenge,
+        form_class=ResolveForm,
+        act=services.challenge_resolve,
+        done="The resolution is recorded.",
+        slot="resolve",
     )
-    if not policy.can_resolve_challenge(request.user, challenge):
-        raise PermissionDenied
-    form = ResolveForm(request.POST)
-    if form.is_valid():
-        try:
-            services.challenge_resolve(user=request.user, challenge=challenge, **form.cleaned_data)
-        except ValidationError as error:
-            form_add_service_errors(form, error)
-        else:
-            messages.success(request, "The resolution is recorded.")
-            return redirect("supervision:challenge", challenge_id=challenge.pk)
-    return _challenge_page(request, challenge, resolve=form)
