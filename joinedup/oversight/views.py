@@ -1,5 +1,3 @@
-import csv
-import io
 from collections.abc import Iterable
 from urllib.parse import urlencode
 from uuid import UUID
@@ -16,6 +14,7 @@ from joinedup.access import policy
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
+from joinedup.web.downloads import csv_download
 from joinedup.web.forms import form_save
 
 from . import figures, services
@@ -122,18 +121,6 @@ def figure_detail(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     )
 
 
-def _csv(name: str, header: list[str], rows: list[list[object]]) -> HttpResponse:
-    from joinedup.spreadsheet import cell_safe
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([cell_safe(value) for value in row] for row in rows)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    return response
-
-
 @login_required
 def figure_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
     """Every row behind a figure, as the page lists them; each child in it audited, in one statement."""
@@ -146,7 +133,7 @@ def figure_csv(request: AuthenticatedHttpRequest, key: str) -> HttpResponse:
         child_ids=_child_ids(figure, rows),
         reason=f"Oversight download: {figure.label}",
     )
-    return _csv(
+    return csv_download(
         f"{figure.key}-{filters.start}-{filters.end}",
         [column.heading for column in figure.columns],
         [[column.value(row) for column in figure.columns] for row in rows],
@@ -165,7 +152,9 @@ def breakdown_csv(request: AuthenticatedHttpRequest, name: str) -> HttpResponse:
         header = ["Police grade", "Missing episodes"]
     else:
         raise Http404
-    return _csv(f"missing-episodes-by-{name}-{filters.start}-{filters.end}", header, [list(row) for row in rows])
+    return csv_download(
+        f"missing-episodes-by-{name}-{filters.start}-{filters.end}", header, [list(row) for row in rows]
+    )
 
 
 @login_required

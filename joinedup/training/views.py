@@ -1,5 +1,3 @@
-import csv
-import io
 from datetime import date
 
 from django.contrib import messages
@@ -16,7 +14,7 @@ from joinedup.agencies.models import Agency
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.deadlines import london_date
-from joinedup.spreadsheet import cell_safe
+from joinedup.web.downloads import csv_download
 from joinedup.web.forms import form_save
 
 from . import forms, selectors, services
@@ -216,11 +214,8 @@ def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every person and required course the viewer may see, with its status: names of staff and elected members,
     no child. The download is recorded in the audit trail."""
     entries, agency = _coverage(request)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["Group", "Person", "Agency, team or body", "Course", "Status", "Last done", "Expires on"])
-    for e in entries:
-        row = [
+    rows = [
+        [
             e.group.label,
             e.person.name,
             e.person.where,
@@ -229,7 +224,8 @@ def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
             e.attended_on.isoformat() if e.attended_on else "",
             e.expires_on.isoformat() if e.expires_on else "",
         ]
-        writer.writerow([cell_safe(value) for value in row])
+        for e in entries
+    ]
     audit_record(
         actor=request.user,
         kind=AuditKind.EXPORT_DOWNLOADED,
@@ -237,6 +233,5 @@ def coverage_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
         reason="Training coverage download",
         payload={"rows": len(entries), "agency": agency.pk if agency else None},
     )
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="training-coverage-{_today().isoformat()}.csv"'
-    return response
+    header = ["Group", "Person", "Agency, team or body", "Course", "Status", "Last done", "Expires on"]
+    return csv_download(f"training-coverage-{_today().isoformat()}", header, rows)
