@@ -97,6 +97,8 @@ TEMPLATES = [
         },
     },
 ]
+# Forms' errors name their field (joinedup.web.forms.NamedErrorsBoundField).
+FORM_RENDERER = "joinedup.web.forms.FormRenderer"
 
 # SQLite (WAL, synchronous=FULL) is the embedded default; PostgreSQL through DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'joinedup.sqlite3'}")
@@ -217,7 +219,8 @@ JOINEDUP_TRUSTED_PROXIES = env_list("JOINEDUP_TRUSTED_PROXIES", "")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"refusals_on_one_line": {"()": "joinedup.web.logging.RefusalsOnOneLine"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["refusals_on_one_line"]}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
 LOGGING["loggers"] = {"axes": {"level": "WARNING"}}  # type: ignore[index]

@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.deadlines import LONDON
 
 from . import policy, selectors, services
 from .forms import BreakGlassForm, ReviewForm
@@ -22,8 +24,11 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            until = timezone.localtime(grant.expires_at, LONDON)
             messages.warning(
-                request, f"Emergency access granted until {grant.expires_at:%H:%M} UTC. Your manager will review it."
+                request,
+                f"Emergency access granted until {until:%H:%M} on {until.day} {until:%B %Y} (UK time). "
+                "Your manager will review it.",
             )
             return redirect("children:detail", child_id=grant.child_id)
     return render(request, "access/break_glass.html", {"form": form})

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from joinedup.agencies.models import Agency, Team
@@ -43,6 +44,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full_name = self.get_full_name()
         return f"{full_name} ({self.username})" if full_name else self.username
+
+    def clean(self) -> None:
+        super().clean()
+        # A team belongs to one agency: a member of another agency's staff cannot be in it.
+        if self.team_id is not None and self.team is not None and self.team.agency_id != self.agency_id:
+            raise ValidationError(
+                {"team": f"{self.team} is a team of {self.team.agency}; choose a team of this person's own agency."}
+            )
 
     def role_codes(self) -> frozenset[str]:
         cached: Any = getattr(self, "_role_codes", None)

@@ -76,6 +76,7 @@ def user_create(
             agency=agency,
             team=team,
         )
+        user.clean()  # a team of the person's own agency
         if password is None:
             user.set_unusable_password()
         else:

@@ -25,6 +25,14 @@ def assessment_start(request: AuthenticatedHttpRequest, child_id: UUID) -> HttpR
     return redirect("assessments:edit", assessment_id=assessment.pk)
 
 
+# Each kind of indicator heads its group in the plural.
+_GROUP_HEADINGS = {
+    IndicatorKind.VULNERABILITY: "Vulnerabilities",
+    IndicatorKind.MODERATE: "Moderate indicators",
+    IndicatorKind.SIGNIFICANT: "Significant indicators",
+}
+
+
 def _indicator_groups(assessment, chosen):  # type: ignore[no-untyped-def]
     groups = []
     for kind in IndicatorKind:
@@ -32,7 +40,7 @@ def _indicator_groups(assessment, chosen):  # type: ignore[no-untyped-def]
             (indicator, indicator.code in chosen, chosen.get(indicator.code, ""))
             for indicator in assessment.catalogue.indicators.filter(kind=kind)
         ]
-        groups.append((kind.label, items))
+        groups.append((_GROUP_HEADINGS.get(kind, kind.label), items))
     return groups
 
 

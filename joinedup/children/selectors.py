@@ -58,7 +58,8 @@ def child_get(*, user: User, child_id: UUID, reason: str = "Viewed the child's r
     return child
 
 
-def _matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
+def children_matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
+    """The children whose names, local authority id or postcode match every word of the query."""
     for term in query.split():
         children = children.filter(
             Q(given_name__icontains=term)
@@ -72,7 +73,7 @@ def _matching(children: QuerySet[Child], query: str) -> QuerySet[Child]:
 
 def child_page(*, user: User, query: str = "", page_number: str | int = 1) -> Page[Child]:
     """One page of the children this user may see, matching the search; each row shown is audited."""
-    children = _matching(policy.children_visible_to(user), query.strip()).select_related("owning_agency")
+    children = children_matching(policy.children_visible_to(user), query.strip()).select_related("owning_agency")
     page = Paginator(children, PAGE_SIZE).get_page(page_number)
     reason = f"Search: {query.strip()}" if query.strip() else "Children list"
     audit_record_children(

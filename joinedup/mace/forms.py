@@ -39,7 +39,8 @@ class AgendaItemForm(FormulaRefusingForm):
     child_reference = forms.CharField(
         label="A child",
         required=False,
-        help_text="The child's local authority id (for example WB100012) or the id in the address of their record",
+        help_text="Their name, their local authority id (for example WB100012) or the id in the address of their "
+        "record",
         widget=forms.TextInput(attrs={"class": "govuk-input govuk-input--width-20"}),
     )
     adult = forms.ModelChoiceField(

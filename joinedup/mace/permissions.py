@@ -20,3 +20,12 @@ def sees_all_meetings(user: User) -> bool:
 
 def can_view_meetings(user: User) -> bool:
     return policy.works_with_children(user)
+
+
+# Who does the work a MACE action asks for: practitioners, team managers and the coordinator. A partnership
+# leader oversees the work and is not given actions (unless they also hold one of these roles).
+ACTION_OWNER_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER, RoleCode.COORDINATOR)
+
+
+def can_own_actions(user: User) -> bool:
+    return user.is_active and user.has_role(*ACTION_OWNER_ROLES)

@@ -16,6 +16,7 @@ from joinedup.assessments.models import Band, RiskAssessment
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
 from joinedup.children.models import Child
+from joinedup.children.selectors import children_matching
 from joinedup.concerns.models import HandlingCode
 from joinedup.missing.models import MissingEpisode
 
@@ -273,6 +274,50 @@ def child_by_reference(*, user: User, reference: str) -> Child | None:
     except (ValueError, Child.DoesNotExist):
         pass
     return children.filter(la_child_id__iexact=reference).first()
+
+
+# At most this many children are listed to choose from when a name matches several.
+REFERENCE_MATCHES_SHOWN = 10
+
+
+def children_by_reference(*, user: User, reference: str) -> list[Child]:
+    """The children this user may see that a reference names: by joinedup record id or local authority id
+    (one child), else by name (every word matching; at most ``REFERENCE_MATCHES_SHOWN + 1``, so the page can
+    say there are more). Each child listed is audited, as the children list is."""
+    reference = reference.strip()
+    if not reference:
+        return []
+    children = policy.children_visible_to(user)
+    try:
+        found = list(children.filter(pk=UUID(reference)))
+    except ValueError:
+        found = []
+    if not found:
+        found = list(children.filter(la_child_id__iexact=reference)[:1])
+    if not found:
+        found = list(
+            children_matching(children, reference).order_by("family_name", "given_name", "pk")[
+                : REFERENCE_MATCHES_SHOWN + 1
+            ]
+        )
+    if len(found) > 1:
+        audit_record_children(
+            actor=user,
+            kind=AuditKind.CHILD_LISTED,
+            child_ids=[child.pk for child in found],
+            reason=f"MACE agenda: children matching {reference[:50]}",
+        )
+    return found
+
+
+def staff_who_can_own_actions() -> QuerySet[User]:
+    """Accounts an action may be given to (``permissions.can_own_actions``): not leaders or administrators."""
+    return (
+        User.objects.filter(is_active=True, roles__code__in=permissions.ACTION_OWNER_ROLES)
+        .select_related("agency")
+        .distinct()
+        .order_by("agency__name", "last_name", "first_name")
+    )
 
 
 def staff_who_work_with_children() -> QuerySet[User]:

@@ -169,8 +169,13 @@ def action_add(
     _require_runner(user)
     if not description.strip():
         raise ValidationError({"description": "Enter what is to be done."})
-    if not policy.works_with_children(owner):
-        raise ValidationError({"owner": "The owner must be a member of staff who works with children."})
+    if not permissions.can_own_actions(owner):
+        raise ValidationError(
+            {
+                "owner": "Give the action to someone who does the work: a practitioner, a team manager or the "
+                "coordinator."
+            }
+        )
     if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": "Choose an item on this meeting's agenda."})
     with transaction.atomic():

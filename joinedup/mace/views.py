@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from joinedup.accounts.types import AuthenticatedHttpRequest
+from joinedup.children.models import Child
 from joinedup.web.forms import form_save
 
 from . import forms, permissions, selectors, services
@@ -70,16 +71,30 @@ def meeting_detail(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpR
 @login_required
 def agenda_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = _meeting_to_run(request, meeting_id)
-    form = forms.AgendaItemForm(request.POST or None)
+    # A child chosen from the matches of a name comes back as ?child=<record id>.
+    form = forms.AgendaItemForm(request.POST or None, initial={"child_reference": request.GET.get("child", "")})
+    matches: list[Child] = []
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reference = data.pop("child_reference")
-        child = selectors.child_by_reference(user=request.user, reference=reference)
-        if reference and child is None:
-            form.add_error("child_reference", "No child found with that reference.")
+        found = selectors.children_by_reference(user=request.user, reference=reference)
+        child = found[0] if len(found) == 1 else None
+        if reference and not found:
+            form.add_error("child_reference", "No child you may see has that name or id. Check the spelling.")
+        elif len(found) > 1:
+            matches = found[: selectors.REFERENCE_MATCHES_SHOWN]
+            more = "More than " if len(found) > len(matches) else ""
+            form.add_error(
+                "child_reference",
+                f"{more}{len(matches)} children match “{reference}”: choose one below, or add more of the name.",
+            )
         elif form_save(form, lambda: services.agenda_item_add(user=request.user, meeting=meeting, child=child, **data)):
             return redirect("mace:meeting-detail", meeting_id=meeting.pk)
-    return render(request, "mace/form.html", {"form": form, "title": "Add to the agenda", "meeting": meeting})
+    return render(
+        request,
+        "mace/form.html",
+        {"form": form, "title": "Add to the agenda", "meeting": meeting, "matches": matches},
+    )
 
 
 @login_required
@@ -125,7 +140,7 @@ def decision_record(request: AuthenticatedHttpRequest, meeting_id: UUID) -> Http
 def action_add(request: AuthenticatedHttpRequest, meeting_id: UUID) -> HttpResponse:
     meeting = _meeting_to_run(request, meeting_id)
     agenda = selectors.agenda_for_choice(user=request.user, meeting=meeting, reason="Adding a MACE action")
-    form = forms.ActionForm(request.POST or None, agenda=agenda, staff=selectors.staff_who_work_with_children())
+    form = forms.ActionForm(request.POST or None, agenda=agenda, staff=selectors.staff_who_can_own_actions())
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if form_save(form, lambda: services.action_add(user=request.user, meeting=meeting, **data)):

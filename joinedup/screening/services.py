@@ -70,26 +70,28 @@ def concern_wording(
     result: ScreeningResult,
     question_set: QuestionSet,
 ) -> str:
-    """What a flagged screening tells other agencies, in neutral words that keep the young person at the centre."""
+    """What a flagged screening tells other agencies: that a risk of sexual exploitation was found, how urgent,
+    what they can do, and whom to ask. Nothing the young person said: their answers, and the findings drawn
+    from them, stay with the service that screened (the page promises it)."""
     when = timezone.localtime(screened_at).strftime("%-d %B %Y")
     who = practitioner.get_full_name() or practitioner.get_username()
-    lines = [
-        f"Sexual health screening on {when} by {who} ({agency.name}). {child.given_name} talked with the "
-        "practitioner about their relationships and wellbeing. What they shared suggests they may be at risk "
-        "of sexual exploitation, so a referral has been made.",
-        "",
-        "What the screening found:",
-        *(f"- {finding}" for finding in result.findings),
-        "",
-    ]
-    if result.over_threshold:
-        lines.append(
-            f"Together the answers score {result.score}, over the threshold of {question_set.threshold} "
-            f"(proforma version {question_set.version})."
-        )
+    if result.significant:
+        why = "something the screening treats as significant on its own"
     else:
-        lines.append(f"Score {result.score} on proforma version {question_set.version}.")
-    return "\n".join(lines)
+        why = f"several answers that together score over the threshold (proforma version {question_set.version})"
+    return "\n".join(
+        [
+            f"Sexual health screening on {when} by {who} ({agency.name}) found that {child.given_name} may be at "
+            f"risk of sexual exploitation, from {why}. A referral has been made.",
+            "",
+            "What other agencies can do now:",
+            f"- Add what you know about {child.given_name} to their record, and tell the exploitation coordinator "
+            "of anything that adds to this risk.",
+            "- The coordinator will consider a strategy discussion and the MACE.",
+            f"- To discuss the screening, contact {who} at {agency.name}. What {child.given_name} shared stays with "
+            f"{agency.name}, and is shared only as the law and {child.given_name}'s consent allow.",
+        ]
+    )
 
 
 def screening_record(

@@ -29,6 +29,15 @@ class JoinedupAdminSite(admin.AdminSite):
             return False
         return not settings.JOINEDUP_OTP_REQUIRED or user.is_verified()
 
+    # Headings in plain words for the libraries' apps (their own names are codes: "AXES", "OTP_TOTP").
+    APP_HEADINGS = {"axes": "Sign-in attempts and lockouts", "otp_totp": "Two-factor sign-in devices"}
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[dict[str, Any]]:
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = self.APP_HEADINGS.get(app["app_label"], app["name"])
+        return apps
+
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         # One sign-in page for the whole platform, with its lockout and second factor.
         return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.GET.get('next', reverse('admin:index'))}")

@@ -1,11 +1,13 @@
 """Helpers shared by every app's pages."""
 
+import re
 from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import connections, models
 from django.forms import Form
+from django.forms.renderers import DjangoTemplates
 
 from joinedup.spreadsheet import is_formula_answer
 
@@ -75,3 +77,56 @@ def form_save(form: Form, action: Callable[[], object]) -> bool:
         form_add_service_errors(form, error)
         return False
     return True
+
+
+# Error messages that name their field --------------------------------------------------------------------------------
+
+# Django's messages that do not say which answer they are about: on a page with several, an error summary of
+# "This field is required." three times tells a practitioner nothing (GOV.UK: say what went wrong and how to fix it).
+_REQUIRED = "This field is required."
+_CHOICE_FIELDS = (forms.ChoiceField, forms.ModelChoiceField, forms.BooleanField, forms.NullBooleanField)
+
+
+def _label_in_sentence(label: str) -> str:
+    """A field's label inside a sentence: "Date of birth" reads "date of birth"; "NHS number" stays as it is."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and first[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def named_error(field: forms.Field, label: str, message: str) -> str:
+    """One error message, naming the field it is about unless it already does."""
+    label = str(label).strip().rstrip(":")
+    if not label:
+        return message
+    if message == _REQUIRED:
+        if label.endswith("?"):
+            return f"Answer “{label}”"
+        if isinstance(field, forms.FileField):
+            return f"Choose a file for {_label_in_sentence(label)}"
+        verb = "Select" if isinstance(field, _CHOICE_FIELDS) else "Enter"
+        return f"{verb} {_label_in_sentence(label)}"
+    core = re.sub(r"\s*\(.*?\)", "", label).strip()  # "Unique pupil number (UPN)" is named by "unique pupil number"
+    if label.lower() in message.lower() or (core and core.lower() in message.lower()):
+        return message
+    return f"{label}: {message}"
+
+
+class NamedErrorsBoundField(forms.BoundField):
+    """A form field whose errors each name the field, in the error summary and beside the field alike."""
+
+    @property
+    def errors(self):  # type: ignore[no-untyped-def]  # Django's ErrorList, untyped in the stubs
+        errors = super().errors
+        named = self.form.error_class(
+            [named_error(self.field, str(self.label), str(message)) for message in errors],
+            renderer=self.form.renderer,
+        )
+        return named
+
+
+class FormRenderer(DjangoTemplates):
+    """The project's form renderer (settings.FORM_RENDERER): Django's, with fields whose errors name them."""
+
+    bound_field_class = NamedErrorsBoundField

@@ -1,5 +1,6 @@
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
 
 from joinedup.access import policy
@@ -23,3 +24,8 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "jobs": jobs_for(user=user)[:5],
         },
     )
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico before reading any page; send them to the icon the pages link to."""
+    return HttpResponsePermanentRedirect(staticfiles_storage.url("joinedup/favicon.ico"))

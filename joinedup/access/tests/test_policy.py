@@ -457,6 +457,28 @@ def test_break_glass_through_the_pages_opens_the_childs_record(world, client, si
     assert (grant.user, grant.child, grant.reason) == (world.police_practitioner, world.child, REASON)
 
 
+def test_the_emergency_access_confirmation_gives_its_end_in_uk_time(world, client, sign_in):
+    sign_in(world.police_practitioner)
+    with time_machine.travel(datetime(2026, 7, 1, 10, 0, tzinfo=UTC), tick=False):  # British Summer Time
+        response = client.post(
+            reverse("access:break-glass"),
+            {
+                "given_name": "jordan",
+                "family_name": "ASHDOWN",
+                "date_of_birth": world.child.date_of_birth.isoformat(),  # type: ignore[union-attr]
+                "reason": REASON,
+            },
+            follow=True,
+        )
+    grant = BreakGlassGrant.objects.get()
+    in_utc = grant.expires_at.astimezone(UTC)
+    in_london = timezone.localtime(grant.expires_at)
+    assert in_london.utcoffset() == timedelta(hours=1)
+    page = response.content.decode()
+    assert f"until {in_london:%H:%M} on {in_london.day} {in_london:%B %Y} (UK time)" in page
+    assert f"{in_utc:%H:%M} UTC" not in page
+
+
 def test_break_glass_through_the_pages_without_a_reason_grants_nothing(world, client, sign_in):
     sign_in(world.police_practitioner)
 

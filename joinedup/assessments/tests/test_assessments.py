@@ -179,6 +179,8 @@ def test_a_practitioner_completes_an_assessment_through_the_page(world, sign_in,
     assessment = RiskAssessment.objects.get(child=child)
     assert started["Location"] == reverse("assessments:edit", kwargs={"assessment_id": assessment.pk})
     edit = reverse("assessments:edit", kwargs={"assessment_id": assessment.pk})
+    page = client.get(edit).content.decode()
+    assert "Vulnerabilities</legend>" in page and "Significant indicators</legend>" in page  # plain plurals
     blank = client.post(edit, {"indicators": ["S1", "M2"], "action": "complete"})
     assert blank.status_code == 200
     assert "Enter the child&#x27;s views, in their own words" in blank.content.decode()

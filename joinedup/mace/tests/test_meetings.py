@@ -388,3 +388,57 @@ def test_the_coordinator_arranges_a_meeting_and_adds_a_child_by_reference(coordi
     two = client.post(url, {"place_name": "Station Hotel", "adult": AdultOfConcernFactory.create().pk})
     assert "Choose one subject" in two.content.decode()
     assert list(meeting.agenda.values_list("child_id", flat=True)) == [child.pk]
+
+
+def test_the_coordinator_adds_a_child_to_the_agenda_by_name_choosing_among_those_who_match(
+    coordinator, sign_in, client
+):
+    from joinedup.audit.models import AuditEvent, AuditKind
+
+    amira = ChildFactory.create(given_name="Amira", family_name="Khan")
+    amir = ChildFactory.create(given_name="Amir", family_name="Khan")
+    jordan = ChildFactory.create(given_name="Jordan", family_name="Ashdown")
+    sign_in(coordinator)
+    client.post(reverse("mace:meeting-create"), {"held_at": "2030-03-04T10:00", "location": "Civic Centre"})
+    meeting = Meeting.objects.get()
+    url = reverse("mace:agenda-add", kwargs={"meeting_id": meeting.pk})
+
+    several = client.post(url, {"child_reference": "khan", "reason": "Seen at the hotel"})
+    page = several.content.decode()
+    assert several.status_code == 200
+    assert "2 children match “khan”" in page
+    assert f"{amira.full_name}</td>" in page and f"{amir.full_name}</td>" in page
+    assert jordan.full_name not in page
+    assert not meeting.agenda.exists()  # nothing added until one is chosen
+    listed = AuditEvent.objects.filter(kind=AuditKind.CHILD_LISTED, reason__startswith="MACE agenda")
+    assert listed.count() == 2
+
+    chosen = client.get(f"{url}?child={amira.pk}")
+    assert f'value="{amira.pk}"' in chosen.content.decode()
+    assert client.post(url, {"child_reference": str(amira.pk), "reason": "Seen at the hotel"}).status_code == 302
+    assert client.post(url, {"child_reference": "Jordan Ashdown", "reason": "Missing twice"}).status_code == 302
+    assert sorted(meeting.agenda.values_list("child__given_name", flat=True)) == ["Amira", "Jordan"]
+    nobody = client.post(url, {"child_reference": "Nobody Here"})
+    assert "No child you may see has that name or id" in nobody.content.decode()
+
+
+def test_an_action_is_offered_and_given_only_to_those_who_do_the_work(meeting, coordinator, sign_in, client):
+    from django.core.exceptions import ValidationError
+
+    from joinedup.mace.models import Action
+
+    practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER])
+    leader = UserFactory.create(roles=[RoleCode.LEADER])
+    administrator = UserFactory.create(roles=[RoleCode.ADMINISTRATOR])
+    sign_in(coordinator)
+    page = client.get(reverse("mace:action", kwargs={"meeting_id": meeting.pk})).content.decode()
+    assert f'value="{practitioner.pk}"' in page and f'value="{coordinator.pk}"' in page
+    assert f'value="{leader.pk}"' not in page and f'value="{administrator.pk}"' not in page
+
+    for owner in (leader, administrator):
+        with pytest.raises(ValidationError) as refused:
+            services.action_add(
+                user=coordinator, meeting=meeting, description="Visit", owner=owner, due_on=timezone.localdate()
+            )
+        assert "someone who does the work" in str(refused.value)
+    assert not Action.objects.exists()  # nothing written

@@ -73,7 +73,8 @@ def test_a_significant_answer_flags_the_screening_and_opens_a_cse_concern(nurse,
     assert concern.category == ConcernCategory.CSE
     assert concern.child == child and concern.owning_agency == nurse.agency and concern.recorded_by == nurse
     assert "Jess" in concern.what_happened
-    assert "feel unable to say no" in concern.what_happened
+    assert "may be at risk of sexual exploitation" in concern.what_happened
+    assert "feel unable to say no" not in concern.what_happened.lower()  # what Jess told health stays there
     assert AuditEvent.objects.filter(kind=AuditKind.SCREENING_RECORDED, child_id=child.pk).count() == 1
     assert AuditEvent.objects.filter(kind=AuditKind.CONCERN_RECORDED, child_id=child.pk).count() == 1
 
@@ -87,9 +88,16 @@ def test_the_concern_describes_what_was_shared_in_neutral_child_centred_words(nu
         assert phrase not in wording.lower(), phrase
     assert language_check(wording) == []
     assert wording.startswith("Sexual health screening on")
-    assert "Jess talked with the practitioner" in wording
-    assert "19, 7 years older" in wording
-    assert "under 13" in wording
+    assert "Jess may be at risk of sexual exploitation" in wording
+    assert "What other agencies can do now:" in wording
+    assert f"contact {nurse.get_full_name() or nurse.get_username()} at {nurse.agency.name}" in wording
+    # Nothing the young person said reaches other agencies: no finding, no age, no answer.
+    for finding in screening.findings:
+        assert finding not in wording
+        assert finding.split(".")[0][:40] not in wording
+    assert "19," not in wording and "years older" not in wording and "under 13" not in wording
+    for question in Question.objects.filter(question_set__is_current=True):
+        assert question.text not in wording
 
 
 @pytest.mark.parametrize(
@@ -115,7 +123,7 @@ def test_a_score_over_the_threshold_flags_and_a_score_at_it_does_not(nurse, chil
     over = screening_record(user=nurse, child=child, answers={"GIFTS": "yes", "CHECKS_PHONE": "yes", "SCHOOL": "yes"})
     assert (over.score, over.flagged) == (5, True)
     assert over.concern is not None
-    assert "over the threshold of 4" in over.concern.what_happened
+    assert "together score over the threshold" in over.concern.what_happened
 
 
 def test_an_unflagged_screening_opens_no_concern(nurse, child):

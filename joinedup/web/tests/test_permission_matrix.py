@@ -126,6 +126,8 @@ NEED_TO_KNOW = by_role(
 MATRIX: dict[str, Row] = {
     # A partnership leader's home is the oversight dashboard.
     "web:home": Row(fixed("web:home"), {**EVERY_ROLE_200, RoleCode.LEADER: same(302)}),
+    # Browsers ask for the icon before signing in: sent on to the static file.
+    "web:favicon": Row(fixed("web:favicon"), {r: same(301) for r in ROLES}, anonymous=301),
     "accounts:sign-in": Row(fixed("accounts:sign-in"), EVERY_ROLE_200, anonymous=200),
     "accounts:sign-out": Row(fixed("accounts:sign-out"), {r: same(405) for r in ROLES}, anonymous=405),
     # Without two-factor required (test settings), the second step sends a signed-in user on to set it up.
