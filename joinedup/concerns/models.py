@@ -127,3 +127,20 @@ class Concern(models.Model):
         if not self.handling_code:
             return ""
         return f"{self.source_evaluation} {self.intelligence_assessment} {self.handling_code}"
+
+    @property
+    def grading_explained(self) -> str:
+        """The grading in words, for those who do not read 3x5x2 codes: ``2 C C`` reads "Source untested;
+        known indirectly; may be shared with conditions"."""
+        if not self.handling_code:
+            return ""
+        parts = [
+            f"Source {SourceEvaluation(self.source_evaluation).label.split(': ', 1)[1]}"
+            if self.source_evaluation
+            else "",
+            IntelligenceAssessment(self.intelligence_assessment).label.split(": ", 1)[1].capitalize()
+            if self.intelligence_assessment
+            else "",
+            HandlingCode(self.handling_code).label.split(": ", 1)[1].capitalize(),
+        ]
+        return "; ".join(part for part in parts if part)

@@ -77,6 +77,9 @@ def test_the_page_shows_the_sanitised_wording_beyond_the_conditions(world, sign_
     assert "Station Hotel" not in page
     assert SANITISED in page
     assert "Handling conditions apply" in page
+    # The 3x5x2 code is explained where it appears.
+    assert "1 B C<br>" in page
+    assert "Source reliable; Known indirectly, corroborated; Lawful sharing permitted with conditions" in page
 
 
 def test_a_p_coded_item_is_shown_to_everyone_who_may_see_the_child(world):

@@ -300,6 +300,9 @@ def test_posting_an_unflagged_screening_says_so(nurse, page, sign_in, client):
     now = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
     response = client.post(page, {"screened_at": now, "AGE": "16", "SCHOOL": "yes"}, follow=True)
     assert b"Not flagged" in response.content
+    score = ScreeningResponse.objects.get().score
+    said = f"the answers score {score} (a screening is referred when they score more than 4)"
+    assert said in response.content.decode()
     assert not Concern.objects.exists()
 
 
