@@ -289,6 +289,13 @@ def missing_episode_found(
         raise ValidationError("This episode is closed: the child has returned.")
     if found_at < episode.started_at:
         raise ValidationError({"found_at": "The child must be found after they went missing."})
+    if found_at < episode.reported_at:
+        raise ValidationError(
+            {
+                "found_at": f"The child was reported missing at {_london(episode.reported_at)} (UK time); the time "
+                "found must be after the report."
+            }
+        )
     if found_at > timezone.now():
         raise ValidationError({"found_at": "The time found must be in the past."})
     with transaction.atomic():
@@ -310,6 +317,13 @@ def missing_episode_return(
         raise ValidationError("The return is already recorded for this episode.")
     if returned_at > timezone.now():
         raise ValidationError({"returned_at": "The time of return must be in the past."})
+    if episode.found_at is not None and returned_at < episode.found_at:
+        raise ValidationError(
+            {
+                "returned_at": f"The child was found at {_london(episode.found_at)} (UK time); the time of return "
+                "cannot be before they were found."
+            }
+        )
     owner = interview_owner or episode.child.key_worker or user
     with transaction.atomic():
         Child.objects.select_for_update().filter(pk=episode.child_id).first()

@@ -250,7 +250,7 @@ def test_of_two_gradings_at_the_same_moment_the_one_recorded_later_is_current(wo
 
 
 def test_recording_the_child_found_keeps_when_where_and_with_whom(world):
-    episode = report(world)
+    episode = report(world, reported_at=NOW - timedelta(hours=2))
     found_at = NOW - timedelta(minutes=30)
 
     services.missing_episode_found(
@@ -268,6 +268,25 @@ def test_a_child_cannot_be_found_before_they_went_missing(world):
 
     with pytest.raises(ValidationError):
         services.missing_episode_found(user=world.police_officer, episode=episode, found_at=WENT_MISSING - timedelta(1))
+
+
+def test_a_child_cannot_be_found_before_the_report_nor_return_before_they_were_found(world):
+    episode = report(world, reported_at=NOW - timedelta(hours=2))
+
+    with pytest.raises(ValidationError) as before_report:
+        services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=3))
+    assert "reported missing at 12 Jun 2026 08:00 (UK time)" in str(before_report.value.message_dict["found_at"])
+    episode.refresh_from_db()
+    assert episode.found_at is None  # nothing written
+
+    services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=1))
+    with pytest.raises(ValidationError) as before_found:
+        services.missing_episode_return(
+            user=world.police_officer, episode=episode, returned_at=NOW - timedelta(hours=1, minutes=30)
+        )
+    assert "found at 12 Jun 2026 09:00 (UK time)" in str(before_found.value.message_dict["returned_at"])
+    episode.refresh_from_db()
+    assert episode.returned_at is None and not ReturnInterview.objects.filter(episode=episode).exists()
 
 
 def test_the_return_closes_the_episode_and_opens_an_interview_due_72_hours_later_owned_by_the_key_worker(world):
@@ -633,7 +652,7 @@ def test_a_report_emails_the_people_alerted_and_the_duty_teams_once_it_is_saved(
 def test_an_alert_email_carries_nothing_personal(world, django_capture_on_commit_callbacks):
     """Email leaves the platform: it says there is an alert and links to the alerts, nothing more."""
     with django_capture_on_commit_callbacks(execute=True):
-        episode = report(world, grade=RiskGrade.HIGH)
+        episode = report(world, grade=RiskGrade.HIGH, reported_at=NOW - timedelta(hours=2))
         services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=1))
 
     assert len(mail.outbox) == 2
@@ -662,7 +681,7 @@ def test_a_refused_report_sends_no_email(world, django_capture_on_commit_callbac
 
 
 def test_finding_the_child_alerts_and_emails_the_same_people(world, django_capture_on_commit_callbacks):
-    episode = report(world)
+    episode = report(world, reported_at=NOW - timedelta(hours=2))
     Alert.objects.all().delete()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -1175,7 +1194,7 @@ def test_the_report_page_of_a_child_the_user_cannot_see_is_not_found(world, sign
 
 
 def test_the_found_and_return_pages_record_the_steps_and_go_back_to_the_episode(world, sign_in):
-    episode = report(world)
+    episode = report(world, reported_at=NOW - timedelta(hours=2))
     client = sign_in(world.police_officer)
 
     found = client.post(
