@@ -24,6 +24,8 @@ def test_the_coordinator_sees_the_planted_hotspots_on_the_map_and_moves_back_a_p
     expect(page.locator("#hotspot-map")).to_have_attribute("data-points", re.compile(r"^[1-9][0-9]*$"))
     period = page.locator("#hotspot-list h2").first.inner_text()
 
+    expect(page.locator("#hotspot-back-value")).to_have_text("The latest period")
     page.locator("#hotspot-back").fill("1")
+    expect(page.locator("#hotspot-back-value")).to_have_text("1 period back")  # the slider shows its value
     expect(page.locator("#hotspot-list h2").first).not_to_have_text(period)
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors

@@ -33,6 +33,16 @@
     if (bounds.length) map.fitBounds(bounds, { padding: [30, 30], maxZoom: 15 });
   }
 
+  // The slider's value in words beside it (a range input shows none of its own).
+  var slider = document.getElementById("hotspot-back");
+  var shown = document.getElementById("hotspot-back-value");
+  if (slider && shown) {
+    slider.addEventListener("input", function () {
+      var back = Number(slider.value);
+      shown.textContent = back === 0 ? "The latest period" : back + (back === 1 ? " period back" : " periods back");
+    });
+  }
+
   draw();
   document.body.addEventListener("htmx:afterSwap", function (event) {
     if (event.target && event.target.id === "hotspot-list") draw();
