@@ -22,8 +22,13 @@ urlpatterns = [
     path("", include("joinedup.documents.urls")),
     path("rights/", include("joinedup.rights.urls")),
     path("oversight/", include("joinedup.oversight.urls")),
+    path("oversight/problem-profiles/", include("joinedup.profiles.urls")),
     path("training/", include("joinedup.training.urls")),
+    path("data-pack/", include("joinedup.datapack.urls")),
     path("", include("joinedup.supervision.urls")),
+    path("", include("joinedup.victims.urls")),
+    path("case-audits/", include("joinedup.caseaudits.urls")),
+    path("", include("joinedup.frontdoor.urls")),
     # The API for agency systems (docs/api.md): JSON only, key authentication, no session.
     path("api/v1/", include("joinedup.api.urls")),
     path("admin/", admin_site.urls),

@@ -187,3 +187,35 @@ def challenge_response_due(asked_at: datetime) -> date:
 def next_oversight_due(written_at: datetime, *, days: int = OVERSIGHT_EVERY_DAYS) -> date:
     """The next management oversight of a case: by default 28 calendar days after the day in England of this one."""
     return review_due(london_date(written_at), days=days)
+
+
+# Victims' Code (joinedup.victims) --------------------------------------------------------------------------------
+
+# A child victim (under 18: enhanced entitlements) has their needs assessed and is referred to support services
+# within two working days of reporting the crime (Code of Practice for Victims of Crime, 2020, right 4).
+VICTIM_NEEDS_WORKING_DAYS = 2
+
+
+def victim_needs_assessment_due(reported_at: datetime) -> date:
+    """The date a child victim's needs assessment (and the offer of a referral to support) is due by: two working
+    days after the day in England the crime was reported, bank holidays not counting."""
+    return working_days_after(london_date(reported_at), VICTIM_NEEDS_WORKING_DAYS)
+
+
+# The front door (joinedup.frontdoor) -----------------------------------------------------------------------------
+# A decision on a contact within one working day of receipt (Working Together to Safeguard Children 2023).
+FRONTDOOR_DECISION_WORKING_DAYS = 1
+
+
+def london_day_ends(day: date) -> datetime:
+    """The moment (in UTC) a day in England ends: midnight at the start of the next day in Europe/London, so a
+    day on which the clocks change is 23 or 25 hours long."""
+    following = day + timedelta(days=1)
+    return datetime(following.year, following.month, following.day, tzinfo=LONDON).astimezone(UTC)
+
+
+def frontdoor_decision_due(received_at: datetime) -> date:
+    """The day the front door decides on a contact by: one working day after the day in England it was received
+    (a contact received on Friday, or at the weekend, is decided by Monday, or by Tuesday when Monday is a bank
+    holiday). It is decided in time if decided before ``london_day_ends`` of that day."""
+    return working_days_after(london_date(received_at), FRONTDOOR_DECISION_WORKING_DAYS)

@@ -49,8 +49,13 @@ INSTALLED_APPS = [
     "joinedup.backups",
     "joinedup.rights",
     "joinedup.oversight",
+    "joinedup.profiles",
     "joinedup.training",
     "joinedup.supervision",
+    "joinedup.datapack",
+    "joinedup.victims",
+    "joinedup.caseaudits",
+    "joinedup.frontdoor",
     "joinedup.web",
     "joinedup.demo",
 ]

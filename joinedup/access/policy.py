@@ -32,6 +32,7 @@ from joinedup.children.models import Child, ChronologyEntry
 from .models import BreakGlassGrant
 
 if TYPE_CHECKING:
+    from joinedup.caseaudits.models import CaseAudit
     from joinedup.supervision.models import Challenge
 
 CASE_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER)
@@ -109,6 +110,15 @@ def _children_visible_to(user: User, now: datetime | None) -> QuerySet[Child]:
     shared = ShareDecision.objects.filter(_active_share(user, now), entry__isnull=True).order_by().values("child_id")
     break_glass = BreakGlassGrant.objects.filter(user=user, expires_at__gt=now).order_by().values("child_id")
     return Child.objects.filter(pk__in=involved.union(shared, break_glass), joined_into__isnull=True)
+
+
+def children_hidden_from(user: User) -> QuerySet[Child] | None:
+    """Where a user sees every child but a few (cross-agency roles: all but records joined into another), those
+    few, so a count over nearly every child can ask "not one of these" rather than "one of all the rest"; None
+    where the user sees only some children (ask ``children_visible_to``)."""
+    if works_with_children(user) and sees_all_children(user):
+        return Child.objects.filter(joined_into__isnull=False)
+    return None
 
 
 def can_view_child(user: User, child: Child) -> bool:
@@ -423,3 +433,163 @@ def can_resolve_challenge(user: User, challenge: "Challenge") -> bool:
         and user.has_role(*_stage_roles(challenge.stage))
         and can_view_child(user, challenge.child)
     )
+
+
+# The inspection data pack (joinedup.datapack) ----------------------------------------------------------------------
+
+
+def can_use_data_pack(user: User) -> bool:
+    """The inspection data pack (the missing returns, the CIN factor counts and the oversight figures for one date)
+    is requested and downloaded by the partnership's leaders and the coordinator, each holding the children they
+    may see."""
+    return works_with_children(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+# --- end of the inspection data pack
+
+
+# Police timeliness and victim care (joinedup.missing attendance, joinedup.victims) ---------------------------------
+
+
+def can_record_police_attendance(user: User, child: Child) -> bool:
+    """The police's first attendance on a missing report is recorded by the police and the coordinator."""
+    return can_record_about_child(user, child) and (user.has_role(RoleCode.COORDINATOR) or is_police(user))
+
+
+def can_record_victim_care(user: User, child: Child) -> bool:
+    """A crime against a child, the child's needs assessment, support offered, contact kept and the investigation's
+    outcome (the Victims' Code duties fall on the police) are recorded by the police and the coordinator."""
+    return can_record_about_child(user, child) and (user.has_role(RoleCode.COORDINATOR) or is_police(user))
+
+
+def can_view_victim_care(user: User, child: Child) -> bool:
+    """The child's victim care is read on the child's need-to-know, as the rest of their record."""
+    return can_view_child(user, child)
+
+
+# Case audits (joinedup.caseaudits) --------------------------------------------------------------------------------
+
+
+def can_run_case_audits(user: User) -> bool:
+    """Opening an audit round (which draws its sample of cases) and naming each audit's auditors: the coordinator
+    and partnership leaders."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+def can_view_case_audits(user: User) -> bool:
+    """The rounds, the audits and the themes across them: team managers, the coordinator and partnership leaders;
+    always only about children the user may see."""
+    return _signed_in(user) and user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+def can_be_case_auditor(user: User, child: Child) -> bool:
+    """Who may be named an auditor of a child's case: a person who works with children and may see the child."""
+    return works_with_children(user) and is_a_person(user) and can_view_child(user, child)
+
+
+def is_case_auditor(user: User, audit: "CaseAudit") -> bool:
+    return _signed_in(user) and audit.auditors.filter(pk=user.pk).exists()
+
+
+def can_view_case_audit(user: User, audit: "CaseAudit") -> bool:
+    """One audit: those who see case audits, and its auditors; only while the user may see the child."""
+    return (can_view_case_audits(user) or is_case_auditor(user, audit)) and can_view_child(user, audit.child)
+
+
+def can_audit_case(user: User, audit: "CaseAudit") -> bool:
+    """Grading the case, adding learning points and actions: the auditors named on it, while they may see the
+    child."""
+    return is_case_auditor(user, audit) and can_view_child(user, audit.child)
+
+
+def can_name_case_auditors(user: User, audit: "CaseAudit") -> bool:
+    return can_run_case_audits(user) and can_view_child(user, audit.child)
+
+
+def can_mark_audit_action_done(user: User, audit: "CaseAudit") -> bool:
+    """An audit's action is marked done by its auditors or by those who run case audits."""
+    return can_audit_case(user, audit) or can_name_case_auditors(user, audit)
+
+
+# The front door (joinedup.frontdoor) -------------------------------------------------------------------------------
+# The front door (the MASH) is children's social care: its practitioners and managers triage contacts, ask partner
+# agencies for information and decide. Anyone who may record about children records a contact.
+
+if TYPE_CHECKING:
+    from joinedup.frontdoor.models import Contact, InformationRequest
+
+
+def is_front_door(user: User) -> bool:
+    """A practitioner or manager of a children's social care agency: the front door's staff."""
+    return (
+        _signed_in(user)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.CHILDRENS_SOCIAL_CARE
+        and user.has_role(*CASE_ROLES)
+    )
+
+
+def can_record_contact(user: User, child: Child) -> bool:
+    """A contact about a child the user may see and record about (a new child is recorded first)."""
+    return can_record_about_child(user, child)
+
+
+def can_view_contact(user: User, contact: "Contact") -> bool:
+    """The front door sees every contact (it decides them, whether or not it works with the child yet); anyone
+    else a contact about a child they may see."""
+    return is_front_door(user) or can_view_child(user, contact.child)
+
+
+def can_decide_contact(user: User, contact: "Contact") -> bool:
+    """The front door decides a contact once; asking partners for information comes before the decision."""
+    return is_front_door(user) and contact.decided_at is None
+
+
+def can_tell_referrer(user: User, contact: "Contact") -> bool:
+    """The front door records that the referrer was told the outcome of a decided contact, once."""
+    return is_front_door(user) and contact.decided_at is not None and contact.referrer_told_at is None
+
+
+def can_view_information_request(user: User, request: "InformationRequest") -> bool:
+    """The front door, and the practitioners and managers of the agency asked."""
+    if is_front_door(user):
+        return True
+    return _signed_in(user) and user.has_role(*CASE_ROLES) and user.agency_id == request.to_agency_id
+
+
+def can_answer_information_request(user: User, request: "InformationRequest") -> bool:
+    """Only the agency asked answers, once, by a practitioner or manager."""
+    return (
+        _signed_in(user)
+        and request.answered_at is None
+        and user.has_role(*CASE_ROLES)
+        and user.agency_id == request.to_agency_id
+    )
+
+
+# The local problem profile (joinedup.profiles) ---------------------------------------------------------------------
+
+
+def can_generate_problem_profile(user: User) -> bool:
+    """The coordinator, the partnership's analyst, generates the local problem profile (and sets its schedule)."""
+    return sees_all_children(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_read_problem_profiles(user: User) -> bool:
+    """The sanitised profile (counts only): the coordinator and the partnership's leaders, who pass it to local
+    areas and elected members."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+def can_read_restricted_problem_profile(user: User) -> bool:
+    """The restricted profile names children and adults of concern from across the partnership, for the MACE: only
+    those who may see every child (the coordinator and the leaders, who chair and sit on the MACE)."""
+    return can_read_problem_profiles(user) and sees_all_children(user)
+
+
+# --- end of the local problem profile
+
+
+def answers_information_requests(user: User) -> bool:
+    """Practitioners and managers of a partner agency answer the front door's requests for information."""
+    return _signed_in(user) and user.agency_id is not None and user.has_role(*CASE_ROLES)

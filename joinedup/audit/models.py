@@ -91,6 +91,40 @@ class AuditKind(models.TextChoices):
     TRAINING_REQUIREMENT_CHANGED = "training_requirement_changed", "Changed which training a role needs"
     TRAINEE_RECORDED = "trainee_recorded", "Recorded an elected member or other trainee"
     TRAINING_RECORDED = "training_recorded", "Recorded attendance at training"
+    # Case audits (joinedup.caseaudits)
+    CASE_AUDIT_TOOL_PUBLISHED = "case_audit_tool_published", "Published a version of the case audit tool"
+    CASE_AUDIT_ROUND_OPENED = "case_audit_round_opened", "Opened a round of case audits"
+    CASE_AUDIT_SAMPLED = "case_audit_sampled", "Drew the child's case into a case audit sample"
+    CASE_AUDITORS_NAMED = "case_auditors_named", "Named the auditors of a case audit"
+    CASE_AUDIT_RECORDED = "case_audit_recorded", "Recorded the grades of a case audit"
+    CASE_AUDIT_LEARNING_RECORDED = "case_audit_learning_recorded", "Recorded a learning point of a case audit"
+    CASE_AUDIT_ACTION_RECORDED = "case_audit_action_recorded", "Recorded an action of a case audit"
+    CASE_AUDIT_ACTION_DONE = "case_audit_action_done", "Marked a case audit action done"
+    # The inspection data pack (joinedup.datapack) ---
+    DATA_PACK_REQUESTED = "data_pack_requested", "Requested an inspection data pack"
+    DATA_PACK_DOWNLOADED = "data_pack_downloaded", "Downloaded an inspection data pack"
+    # --- end of the inspection data pack
+    # Police timeliness and victim care (joinedup.missing attendance, joinedup.victims) -----------------------
+    POLICE_ATTENDANCE_RECORDED = "police_attendance_recorded", "Recorded the police's first attendance"
+    INVESTIGATION_RECORDED = "investigation_recorded", "Recorded a crime against a child"
+    VICTIM_NEEDS_ASSESSED = "victim_needs_assessed", "Recorded a child victim's needs assessment"
+    VICTIM_SUPPORT_OFFERED = "victim_support_offered", "Recorded support offered to a child victim"
+    VICTIM_CONTACT_RECORDED = "victim_contact_recorded", "Recorded contact kept with a child victim"
+    PROSECUTION_SUPPORT_RECORDED = "prosecution_support_recorded", "Recorded whether the child supports a prosecution"
+    INVESTIGATION_OUTCOME_RECORDED = "investigation_outcome_recorded", "Recorded an investigation's outcome"
+    # ---------------------------------------------------------------------------------------------------------
+    # The front door (joinedup.frontdoor) ----------------------------------------------------------------------
+    CONTACT_RECORDED = "contact_recorded", "Recorded a contact about a child to the front door"
+    INFORMATION_REQUESTED = "information_requested", "Asked a partner agency for information about a child"
+    INFORMATION_REQUEST_ANSWERED = "information_request_answered", "Answered the front door's request for information"
+    CONTACT_DECIDED = "contact_decided", "Decided a contact at the front door"
+    REFERRER_TOLD = "referrer_told", "Recorded that the referrer was told the outcome"
+    # --- end of the front door
+    # The local problem profile (joinedup.profiles) ---
+    PROFILE_REQUESTED = "profile_requested", "Asked for a local problem profile"
+    PROFILE_VIEWED = "profile_viewed", "Read a local problem profile"
+    PROFILE_DOWNLOADED = "profile_downloaded", "Downloaded a local problem profile"
+    # --- end of the local problem profile
 
 
 class AuditEvent(models.Model):

@@ -193,6 +193,9 @@ def demo_area_generate(*, seed: int = 2016, children: int = 60, extracts: bool =
 
                 made = demo_extracts_generate(users=users, rng=rng)
                 summary.extract_records = made.people_records + made.event_records
+            from joinedup.profiles.demo import demo_problem_profiles_generate  # issue 12: the local problem profile
+
+            demo_problem_profiles_generate(users=users)
     finally:
         reset_origin(token)
     return summary
@@ -339,3 +342,12 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     from joinedup.supervision.demo import demo_supervision_generate
 
     demo_supervision_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.caseaudits.demo import demo_caseaudits_generate  # issue 12: case audits
+
+    demo_caseaudits_generate(users=users, rng=rng)
+    from joinedup.frontdoor.demo import demo_frontdoor_generate
+
+    demo_frontdoor_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.victims.demo import demo_victims_generate
+
+    demo_victims_generate(users=users, children=[c for c, _ in created], rng=rng)

@@ -103,17 +103,21 @@ def _children_in_chunks(children: QuerySet[Child]) -> Iterator[list[tuple[UUID, 
         after = Q(la_child_id__gt=last_la) | Q(la_child_id=last_la, pk__gt=last_pk)
 
 
-def _ssda903_plan(user: User) -> ReturnPlan:
+def _ssda903_plan(user: User, as_at: date | None = None) -> ReturnPlan:
+    """Every episode; with ``as_at`` (the inspection data pack), those started by the end of that UK day, with
+    ``MIS_END`` blank where the child came back after it."""
     children = policy.children_visible_to(user).filter(looked_after=True).exclude(la_child_id="")
+    until = london_midnight(as_at + timedelta(days=1)) if as_at is not None else None
 
     def chunks() -> Iterator[ReturnChunk]:
         done = 0
         for chunk in _children_in_chunks(children):
             episodes: dict[UUID, list[tuple[str, datetime, datetime | None]]] = {}
-            for child_id, kind, started_at, returned_at in (
-                MissingEpisode.objects.filter(child_id__in=[pk for pk, _, _ in chunk])
-                .order_by("started_at", "pk")
-                .values_list("child_id", "kind", "started_at", "returned_at")
+            episodes_of_chunk = MissingEpisode.objects.filter(child_id__in=[pk for pk, _, _ in chunk])
+            if until is not None:
+                episodes_of_chunk = episodes_of_chunk.filter(started_at__lt=until)
+            for child_id, kind, started_at, returned_at in episodes_of_chunk.order_by("started_at", "pk").values_list(
+                "child_id", "kind", "started_at", "returned_at"
             ):
                 episodes.setdefault(child_id, []).append((kind, started_at, returned_at))
             lines: list[str] = []
@@ -124,7 +128,8 @@ def _ssda903_plan(user: User) -> ReturnPlan:
                     shown.append(pk)
                 born = ssda903_date_format(date_of_birth) if date_of_birth else ""
                 for kind, started_at, returned_at in mine:
-                    ended = ssda903_date_format(london_date(returned_at)) if returned_at else ""
+                    back = until is None or (returned_at is not None and returned_at < until)
+                    ended = ssda903_date_format(london_date(returned_at)) if returned_at and back else ""
                     lines.append(
                         _csv_line([la_child_id, born, kind, ssda903_date_format(london_date(started_at)), ended])
                     )
@@ -194,7 +199,17 @@ def _annex_a_plan(user: User, period_end: date) -> ReturnPlan:
 def _plan(user: User, kind: str, period_end: date | None) -> ReturnPlan:
     if kind == ReturnKind.ANNEX_A_MISSING:
         return _annex_a_plan(user, period_end or timezone.localdate())
-    return _ssda903_plan(user)
+    # The Returns page's SSDA903 files have no period end, so they hold every episode.
+    return _ssda903_plan(user, as_at=period_end)
+
+
+def return_plan(*, user: User, kind: str, period_end: date | None = None) -> ReturnPlan:
+    """A return's header and chunks, for another file to hold (the inspection data pack, joinedup.datapack): Annex A
+    for the 12 months to ``period_end``, the SSDA903 table as at ``period_end`` (every episode without one). Nothing
+    is audited here: whoever serves the rows audits the children (``ReturnChunk.child_ids``)."""
+    if not permissions.can_export_missing(user):
+        raise PermissionDenied
+    return _plan(user, kind, period_end)
 
 
 def _audit_children(user: User, child_ids: list[UUID], reason: str) -> None:

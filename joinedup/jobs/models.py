@@ -12,6 +12,8 @@ class JobKind(models.TextChoices):
     RETURN_BUILD = "return_build", "Building a missing return"
     SSDA903_IMPORT = "ssda903_import", "Import of an SSDA903 missing table"
     SUBJECT_ACCESS_EXPORT = "subject_access_export", "Subject access export of a child's information"
+    DATA_PACK_BUILD = "data_pack_build", "Building an inspection data pack"
+    PROBLEM_PROFILE_BUILD = "problem_profile_build", "Building a local problem profile"
 
 
 class JobStatus(models.TextChoices):

@@ -68,6 +68,12 @@ class RegradeForm(FormulaRefusingForm):
     information_from = _text("Who supplied the information, and when")
 
 
+class AttendanceForm(FormulaRefusingForm):
+    attended_at = _when("When the police first attended", "UK time: the first visit to the home or placement.")
+    attended_by = _text("Who attended", required=True, hint="Officers' names or collar numbers.")
+    place = _text("Where", hint="The home or placement visited.")
+
+
 class FoundForm(FormulaRefusingForm):
     found_at = _when("When the child was found")
     found_place = _text("Where the child was found")

@@ -93,6 +93,21 @@ class RiskGrading(models.Model):
         return f"{self.get_grade_display()} at {self.graded_at:%Y-%m-%d %H:%M}"
 
 
+class PoliceAttendance(models.Model):
+    """The police's first attendance on a missing report: when officers first visited the home or placement, and
+    who. One an episode: the time to attend is measured from the report to this first visit."""
+
+    episode = models.OneToOneField(MissingEpisode, on_delete=models.CASCADE, related_name="police_attendance")
+    attended_at = models.DateTimeField("when the police first attended")
+    attended_by = models.CharField("who attended", max_length=200, help_text="Officers' names or collar numbers.")
+    place = models.CharField("where", max_length=300, blank=True, help_text="The home or placement visited.")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"Police attended at {self.attended_at:%Y-%m-%d %H:%M}"
+
+
 class InterviewResponse(models.TextChoices):
     NOT_OFFERED = "not_offered", "Not offered yet"
     OFFERED = "offered", "Offered, waiting for an answer"

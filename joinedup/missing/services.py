@@ -36,6 +36,7 @@ from .models import (
     InterviewResponse,
     MissingEpisode,
     PhilomenaProfile,
+    PoliceAttendance,
     ReturnInterview,
     RiskGrade,
     RiskGrading,
@@ -278,6 +279,33 @@ def missing_episode_regrade(
             f"risk now {RiskGrade(grade).label.lower()}",
         )
     return grading
+
+
+def police_attendance_record(
+    *, user: User, episode: MissingEpisode, attended_at: datetime, attended_by: str, place: str = ""
+) -> PoliceAttendance:
+    """Record the police's first attendance on the report (the first visit to the home or placement): by the
+    police or the coordinator, once an episode. It cannot be before the report nor in the future."""
+    if not policy.can_record_police_attendance(user, episode.child):
+        raise PermissionDenied
+    if not attended_by.strip():
+        raise ValidationError({"attended_by": "Enter who attended: officers' names or collar numbers."})
+    if attended_at < episode.reported_at:
+        raise ValidationError({"attended_at": "The police cannot attend before the child was reported missing."})
+    if attended_at > timezone.now():
+        raise ValidationError({"attended_at": "The time the police attended must be in the past."})
+    with transaction.atomic():
+        if PoliceAttendance.objects.select_for_update().filter(episode=episode).exists():
+            raise ValidationError("The police's first attendance is already recorded for this episode.")
+        attendance = PoliceAttendance.objects.create(
+            episode=episode,
+            attended_at=attended_at,
+            attended_by=attended_by.strip(),
+            place=place.strip(),
+            recorded_by=user,
+        )
+        _audit(user, episode, AuditKind.POLICE_ATTENDANCE_RECORDED, attended_at=attended_at.isoformat())
+    return attendance
 
 
 def missing_episode_found(

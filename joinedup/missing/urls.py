@@ -9,6 +9,7 @@ urlpatterns = [
     path("children/<uuid:child_id>/philomena/photo/", views.philomena_photo, name="philomena-photo"),
     path("episodes/<uuid:episode_id>/", views.episode_detail, name="episode"),
     path("episodes/<uuid:episode_id>/regrade/", views.episode_step, {"step": "regrade"}, name="regrade"),
+    path("episodes/<uuid:episode_id>/attended/", views.episode_step, {"step": "attended"}, name="attended"),
     path("episodes/<uuid:episode_id>/found/", views.episode_step, {"step": "found"}, name="found"),
     path("episodes/<uuid:episode_id>/return/", views.episode_step, {"step": "return"}, name="return"),
     path("episodes/<uuid:episode_id>/interview/offer/", views.episode_step, {"step": "offer"}, name="offer"),

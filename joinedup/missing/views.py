@@ -24,7 +24,7 @@ from joinedup.mace.selectors import mace_actions_for_worklist
 from joinedup.web.forms import form_save
 
 from . import forms, selectors, services
-from .models import Alert, MissingEpisode, PhilomenaProfile, ReturnInterview
+from .models import Alert, MissingEpisode, PhilomenaProfile, PoliceAttendance, ReturnInterview
 
 
 def _require(allowed: bool) -> None:
@@ -74,6 +74,8 @@ def episode_detail(request: AuthenticatedHttpRequest, episode_id: UUID) -> HttpR
             and interview.response != "declined",
             "can_record": policy.can_record_about_child(request.user, episode.child),
             "can_grade": policy.can_grade_missing(request.user, episode.child),
+            "attendance": PoliceAttendance.objects.filter(episode=episode).first(),
+            "can_attend": policy.can_record_police_attendance(request.user, episode.child),
             "has_profile": PhilomenaProfile.objects.filter(child=episode.child).exists(),
             "repeat": selectors.repeat_missing(child=episode.child),
         },
@@ -82,6 +84,7 @@ def episode_detail(request: AuthenticatedHttpRequest, episode_id: UUID) -> HttpR
 
 STEPS: dict[str, tuple[type[Form], str]] = {
     "regrade": (forms.RegradeForm, "Grade the risk again"),
+    "attended": (forms.AttendanceForm, "Record the police's first attendance"),
     "found": (forms.FoundForm, "Record that the child has been found"),
     "return": (forms.ReturnForm, "Record the child's return"),
     "offer": (forms.OfferForm, "Record the return home interview offer"),
@@ -97,6 +100,8 @@ def episode_step(request: AuthenticatedHttpRequest, episode_id: UUID, step: str)
     _require(policy.can_record_about_child(user, episode.child))
     if step == "regrade":
         _require(policy.can_grade_missing(user, episode.child))
+    if step == "attended":
+        _require(policy.can_record_police_attendance(user, episode.child))
     form_class, title = STEPS[step]
     interview = ReturnInterview.objects.filter(episode=episode).first()
     if step in {"offer", "interview", "action"} and interview is None:
@@ -109,6 +114,7 @@ def episode_step(request: AuthenticatedHttpRequest, episode_id: UUID, step: str)
         data = form.cleaned_data
         actions: dict[str, Callable[[], object]] = {
             "regrade": lambda: services.missing_episode_regrade(user=user, episode=episode, **data),
+            "attended": lambda: services.police_attendance_record(user=user, episode=episode, **data),
             "found": lambda: services.missing_episode_found(user=user, episode=episode, **data),
             "return": lambda: services.missing_episode_return(user=user, episode=episode, **data),
             "offer": lambda: services.return_interview_offer(user=user, interview=interview, **data),  # type: ignore[arg-type]

@@ -3,16 +3,18 @@
 A figure is a query over what the viewer may see (``policy.children_visible_to``), narrowed by the filters
 (an agency and team working with the child, a period in Europe/London dates). Its count is that query's
 ``count()`` and its drill-down is the same query's rows, so the count always equals the list. The dashboard
-asks one count a figure (and a grouped count a breakdown), so its queries do not grow with the data.
+counts figures on one base together (``Narrowed``: a conditional count each; ``Grouped``: a grouped count) and
+every other figure with one COUNT (``count_figures``), so its queries do not grow with the data; each figure's
+conditions read the other tables once a query (uncorrelated lists, anti-joins), not once a row.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -98,6 +100,17 @@ def children_in_scope(user: User, filters: Filters) -> QuerySet[Child]:
     return children
 
 
+def in_scope(user: User, filters: Filters, child: str = "child") -> Q:
+    """Rows about a child in scope (``children_in_scope``), as a condition on the path from the rows to their child.
+    A viewer who sees every child but a few (``policy.children_hidden_from``: the partnership's leaders and the
+    coordinator), with no agency or team chosen, is asked "about a child not one of those few": a short list,
+    where "one of the children in scope" reads every child of the county for each figure."""
+    hidden = policy.children_hidden_from(user)
+    if hidden is not None and scope_agency(user) is None and filters.agency is None and filters.team is None:
+        return Q(**{f"{child}__isnull": False}) & ~Q(**{f"{child}__in": hidden.values("pk")})
+    return Q(**{f"{child}__in": children_in_scope(user, filters).values("pk")})
+
+
 @dataclass(frozen=True)
 class Column:
     heading: str
@@ -132,29 +145,50 @@ def _day(value: date | None) -> str:
 # Missing episodes -----------------------------------------------------------------------------------------------
 
 
-# The police grade: a grading by the police or the coordinator (a grading by whoever reported it holds until then).
-_POLICE_GRADING = Q(graded_by__agency__kind=AgencyKind.POLICE) | Q(graded_by__roles__code=RoleCode.COORDINATOR)
+def _police_graders() -> QuerySet[User, Any]:
+    """Who grades as the police: the police's staff and the coordinator (a grading by whoever reported the episode
+    holds until one of them grades it)."""
+    return User.objects.filter(Q(agency__kind=AgencyKind.POLICE) | Q(roles__code=RoleCode.COORDINATOR)).values("pk")
+
+
+def _police_gradings() -> QuerySet[RiskGrading]:
+    """The police's gradings (of any episode: each figure's own query keeps to its episodes)."""
+    return RiskGrading.objects.filter(graded_by__in=_police_graders())
+
+
+def _latest_police_grades(user: User, filters: Filters) -> QuerySet[Any]:
+    """The latest police grading (by time, then id: the one no later police grading of the episode follows) of each
+    episode the episode figures count (``_episodes``: in scope, started in the period), as (row: the episode,
+    value: its grade)."""
+    later = _police_gradings().filter(episode=OuterRef("episode"))
+    later = later.filter(
+        Q(graded_at__gt=OuterRef("graded_at")) | Q(graded_at=OuterRef("graded_at"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        _police_gradings()
+        .filter(
+            in_scope(user, filters, "episode__child"),
+            episode__started_at__gte=filters.start_at,
+            episode__started_at__lt=filters.end_before,
+        )
+        .exclude(Exists(later))
+        .values(row=F("episode_id"), value=F("grade"))
+    )
 
 
 def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
+    police = RiskGrading.objects.filter(graded_by__in=_police_graders(), episode=OuterRef("pk"))
     return (
         MissingEpisode.objects.filter(
-            child__in=children_in_scope(user, filters).values("pk"),
+            in_scope(user, filters),
             started_at__gte=filters.start_at,
             started_at__lt=filters.end_before,
         )
         .select_related("child", "owning_agency")
+        # For the list's columns (a lookup a row shown); the figures' conditions ask the gradings once each.
         .annotate(
-            police_grade=Subquery(
-                RiskGrading.objects.filter(_POLICE_GRADING, episode=OuterRef("pk"))
-                .order_by("-graded_at", "-pk")
-                .values("grade")[:1]
-            ),
-            first_graded_at=Subquery(
-                RiskGrading.objects.filter(_POLICE_GRADING, episode=OuterRef("pk"))
-                .order_by("graded_at", "pk")
-                .values("graded_at")[:1]
-            ),
+            police_grade=Subquery(police.order_by("-graded_at", "-pk").values("grade")[:1]),
+            first_graded_at=Subquery(police.order_by("graded_at", "pk").values("graded_at")[:1]),
         )
         .order_by("-started_at", "pk")
     )
@@ -164,30 +198,56 @@ def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
 class Narrowed:
     """A figure's rows as a base query narrowed by a condition. Figures sharing a base are counted together, in
     one query with a conditional count each (``figure_counts``); the list is the base filtered by the same
-    condition, so the count still equals the list."""
+    condition, so the count still equals the list. ``scoped_condition`` is a condition that needs the viewer and
+    the filters (e.g. to read a list of the period once, uncorrelated, rather than a lookup a row)."""
 
     base: Callable[[User, Filters], QuerySet[Any]]
     condition: Callable[[], Q] | None = None
+    scoped_condition: Callable[[User, Filters], Q] | None = None
+
+    def where(self, user: User, filters: Filters) -> Q | None:
+        """The condition narrowing the base, if any."""
+        if self.scoped_condition is not None:
+            return self.scoped_condition(user, filters)
+        return None if self.condition is None else self.condition()
 
     def __call__(self, user: User, filters: Filters) -> QuerySet[Any]:
         rows = self.base(user, filters)
-        return rows if self.condition is None else rows.filter(self.condition())
+        condition = self.where(user, filters)
+        return rows if condition is None else rows.filter(condition)
 
 
-def _graded(grade: str) -> Narrowed:
-    return Narrowed(_episodes, lambda: Q(police_grade=grade))
+@dataclass(frozen=True)
+class Grouped:
+    """A figure's rows as those of a base whose value in a grouping is ``value``: ``grouping`` gives, for the
+    base's rows, (row: the row's pk, value), at most one a row. Figures sharing a base and a grouping are counted
+    together in one grouped query (``count_figures``), a count a value, where asking each row for its value would
+    be a lookup a row; the list is the base's rows of that value, so the count still equals the list."""
+
+    base: Callable[[User, Filters], QuerySet[Any]]
+    grouping: Callable[[User, Filters], QuerySet[Any]]
+    value: Any
+
+    def __call__(self, user: User, filters: Filters) -> QuerySet[Any]:
+        values = self.grouping(user, filters).filter(value=self.value).values("row")
+        return self.base(user, filters).filter(pk__in=values)
 
 
-_ungraded = Narrowed(_episodes, lambda: Q(police_grade__isnull=True))
+def _graded(grade: str) -> Grouped:
+    return Grouped(_episodes, _latest_police_grades, grade)
+
+
+_ungraded = Narrowed(_episodes, lambda: ~Q(pk__in=_police_gradings().values("episode_id")))
 
 
 def _graded_late_condition() -> Q:
     """Episodes the police first graded more than ``POLICE_GRADE_HOURS`` after the report, or not at all yet
-    though the report is older than that."""
-    late = timezone.now() - timedelta(hours=POLICE_GRADE_HOURS)
-    return Q(first_graded_at__gt=F("reported_at") + timedelta(hours=POLICE_GRADE_HOURS)) | Q(
-        first_graded_at__isnull=True, reported_at__lt=late
-    )
+    though the report is older than that: reported longer ago than that, and no police grading within the hours
+    of the report (a grading is never in the future: ``missing.services`` refuses one, so a first grading after
+    the hours means the report is older than them). One short list of the gradings, read once."""
+    hours = timedelta(hours=POLICE_GRADE_HOURS)
+    in_time = _police_gradings().filter(graded_at__lte=F("episode__reported_at") + hours)
+    return Q(reported_at__lt=timezone.now() - hours) & ~Q(pk__in=in_time.values("episode_id"))
 
 
 _graded_late = Narrowed(_episodes, _graded_late_condition)
@@ -202,23 +262,15 @@ def _time_to_grade(e: MissingEpisode) -> str:
 
 
 def _repeat_children(user: User, filters: Filters) -> QuerySet[Child]:
-    episodes = (
-        MissingEpisode.objects.filter(started_at__gte=filters.start_at, started_at__lt=filters.end_before)
-        .values("child")
-        .annotate(n=Count("pk"))
-        .filter(n__gte=REPEAT_TIMES)
-        .values("child")
-    )
+    in_period = MissingEpisode.objects.filter(started_at__gte=filters.start_at, started_at__lt=filters.end_before)
+    episodes = in_period.values("child").annotate(n=Count("pk")).filter(n__gte=REPEAT_TIMES).values("child")
     return (
         children_in_scope(user, filters)
         .filter(pk__in=episodes)
+        # A lookup a child listed (not a grouping of every child, so the count is the short list's).
         .annotate(
-            episodes_in_period=Count(
-                "missing_episodes",
-                filter=Q(
-                    missing_episodes__started_at__gte=filters.start_at,
-                    missing_episodes__started_at__lt=filters.end_before,
-                ),
+            episodes_in_period=Subquery(
+                in_period.filter(child=OuterRef("pk")).order_by().values("child").annotate(n=Count("pk")).values("n")
             )
         )
         .select_related("owning_agency")
@@ -243,7 +295,7 @@ def _interviews(user: User, filters: Filters) -> QuerySet[ReturnInterview]:
     """Interviews falling due in the period (72 hours after each return)."""
     return (
         ReturnInterview.objects.filter(
-            episode__child__in=children_in_scope(user, filters).values("pk"),
+            in_scope(user, filters, "episode__child"),
             due_at__gte=filters.start_at,
             due_at__lt=filters.end_before,
         )
@@ -279,18 +331,19 @@ INTERVIEW_COLUMNS = (
 # Assessments and children at high risk --------------------------------------------------------------------------
 
 
+def _latest_completed() -> QuerySet[RiskAssessment]:
+    """Each child's latest completed assessment (by completion, then id): the one no later one follows."""
+    later = RiskAssessment.objects.filter(child=OuterRef("child"), completed_at__isnull=False).filter(
+        Q(completed_at__gt=OuterRef("completed_at")) | Q(completed_at=OuterRef("completed_at"), pk__gt=OuterRef("pk"))
+    )
+    return RiskAssessment.objects.filter(completed_at__isnull=False).exclude(Exists(later))
+
+
 def _latest_assessments(user: User, filters: Filters) -> QuerySet[RiskAssessment]:
     """Each child's latest completed assessment (the band the child is held at now)."""
-    latest = (
-        RiskAssessment.objects.filter(child=OuterRef("child"), completed_at__isnull=False)
-        .order_by("-completed_at", "-pk")
-        .values("pk")[:1]
-    )
     return (
-        RiskAssessment.objects.filter(
-            child__in=children_in_scope(user, filters).values("pk"), completed_at__isnull=False
-        )
-        .filter(pk=Subquery(latest))
+        _latest_completed()
+        .filter(in_scope(user, filters))
         .select_related("child", "owning_agency")
         .order_by("child__family_name", "child__given_name", "pk")
     )
@@ -313,18 +366,12 @@ ASSESSMENT_COLUMNS = (
 
 
 def _high_risk(user: User, filters: Filters) -> QuerySet[Child]:
-    latest_band = (
-        RiskAssessment.objects.filter(child=OuterRef("pk"), completed_at__isnull=False)
-        .order_by("-completed_at", "-pk")
-        .values("band")[:1]
-    )
+    """Children whose latest completed assessment is high: one list of those assessments, not a lookup a child."""
+    last_contact = ContactAttempt.objects.filter(child=OuterRef("pk")).order_by("-attempted_at").values("attempted_at")
     return (
         children_in_scope(user, filters)
-        .annotate(
-            band_now=Subquery(latest_band),
-            last_contact=Max("contact_attempts__attempted_at", filter=Q(contact_attempts__entered_in_error=False)),
-        )
-        .filter(band_now=Band.HIGH)
+        .filter(pk__in=_latest_completed().filter(band=Band.HIGH).values("child"))
+        .annotate(last_contact=Subquery(last_contact[:1]))
         .select_related("key_worker", "owning_agency")
         .order_by("family_name", "given_name", "pk")
     )
@@ -361,9 +408,9 @@ def _mace_overdue(user: User, filters: Filters) -> QuerySet[Action]:
     today = london_date(timezone.now())
     return (
         Action.objects.filter(
+            in_scope(user, filters, "agenda_item__child"),
             done_at__isnull=True,
             due_on__lt=today,
-            agenda_item__child__in=children_in_scope(user, filters).values("pk"),
         )
         .select_related("owner", "agenda_item__child")
         .order_by("due_on", "pk")
@@ -586,33 +633,72 @@ class FigureCount:
     count: int
 
 
-def figure_counts(*, user: User, filters: Filters) -> list[tuple[str, list[FigureCount]]]:
-    """Every figure's count for the viewer, by section, in order: one query for the figures narrowing the same
-    base (``Narrowed``: a conditional count each), one COUNT for each other figure."""
+def _counted_together(
+    base: Callable[[User, Filters], QuerySet[Any]], narrowed: dict[str, Narrowed], *, user: User, filters: Filters
+) -> dict[str, int]:
+    """The counts of figures narrowing one base, in one query: a conditional count each."""
+    conditions = {key: rows.where(user, filters) for key, rows in narrowed.items()}
+    counted = (
+        base(user, filters)
+        .order_by()
+        .aggregate(
+            **{
+                f"figure_{n}": Count("pk") if condition is None else Count("pk", filter=condition)
+                for n, condition in enumerate(conditions.values())
+            }
+        )
+    )
+    return {key: counted[f"figure_{n}"] for n, key in enumerate(conditions)}
+
+
+def _counted_grouped(
+    base: Callable[[User, Filters], QuerySet[Any]],
+    grouping: Callable[[User, Filters], QuerySet[Any]],
+    by_value: dict[str, Grouped],
+    *,
+    user: User,
+    filters: Filters,
+) -> dict[str, int]:
+    """The counts of figures sharing a base and a grouping, in one grouped query: a count a value."""
+    rows = grouping(user, filters).filter(row__in=base(user, filters).order_by().values("pk"))
+    counted = {row["value"]: row["n"] for row in rows.order_by().values("value").annotate(n=Count("row"))}
+    return {key: counted.get(figure.value, 0) for key, figure in by_value.items()}
+
+
+def count_figures(figures: Iterable[Figure], *, user: User, filters: Filters) -> dict[str, int]:
+    """These figures' counts for the viewer, by key: one query for the figures narrowing the same base
+    (``Narrowed``: a conditional count each), one grouped query for those grouping the same base the same way
+    (``Grouped``: a count a value), one COUNT for each other figure."""
     counts: dict[str, int] = {}
-    together: dict[Any, list[Figure]] = {}
-    for figure in FIGURES:
+    together: dict[Any, dict[str, Narrowed]] = {}
+    grouped: dict[Any, dict[str, Grouped]] = {}
+    for figure in figures:
         if isinstance(figure.rows, Narrowed):
-            together.setdefault(figure.rows.base, []).append(figure)
+            together.setdefault(figure.rows.base, {})[figure.key] = figure.rows
+        elif isinstance(figure.rows, Grouped):
+            grouped.setdefault((figure.rows.base, figure.rows.grouping), {})[figure.key] = figure.rows
         else:
             counts[figure.key] = figure.rows(user, filters).count()
-    for base, figures in together.items():
-        conditions = [figure.rows.condition for figure in figures]  # type: ignore[attr-defined]
-        counted = (
-            base(user, filters)
-            .order_by()
-            .aggregate(
-                **{
-                    f"figure_{n}": Count("pk") if condition is None else Count("pk", filter=condition())
-                    for n, condition in enumerate(conditions)
-                }
-            )
-        )
-        counts.update({figure.key: counted[f"figure_{n}"] for n, figure in enumerate(figures)})
+    for base, narrowed in together.items():
+        counts.update(_counted_together(base, narrowed, user=user, filters=filters))
+    for (base, grouping), by_value in grouped.items():
+        counts.update(_counted_grouped(base, grouping, by_value, user=user, filters=filters))
+    return counts
+
+
+def figure_counts(*, user: User, filters: Filters) -> list[tuple[str, list[FigureCount]]]:
+    """Every figure's count for the viewer, by section, in order (``count_figures``), so the dashboard's queries
+    do not grow with the data."""
+    counts = count_figures(FIGURES, user=user, filters=filters)
     sections: dict[str, list[FigureCount]] = {}
     for figure in FIGURES:
         sections.setdefault(figure.section, []).append(FigureCount(figure, counts[figure.key]))
     return list(sections.items())
+
+
+def counts_of(sections: list[tuple[str, list[FigureCount]]]) -> dict[str, int]:
+    """``figure_counts``' counts by figure key."""
+    return {counted.figure.key: counted.count for _, in_section in sections for counted in in_section}
 
 
 def _months(filters: Filters) -> list[date]:
@@ -636,13 +722,18 @@ def month_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
     return [(f"{month:%b %Y}", counts.get(month, 0)) for month in _months(filters)]
 
 
-def grade_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
-    """Missing episodes by their police grade, highest first, then those not graded: one grouped query."""
-    episodes: QuerySet[Any] = _episodes(user, filters).order_by()
-    counts = {row["police_grade"]: row["n"] for row in episodes.values("police_grade").annotate(n=Count("pk"))}
-    return [(grade.label, counts.get(grade.value, 0)) for grade in reversed(RiskGrade)] + [
-        ("Not graded", counts.get(None, 0))
-    ]
+_GRADE_FIGURES = {
+    **{grade.label: f"missing-graded-{grade.value}" for grade in reversed(RiskGrade)},
+    "Not graded": "missing-not-graded",
+}
+
+
+def grade_breakdown(*, user: User, filters: Filters, counts: dict[str, int] | None = None) -> list[tuple[str, int]]:
+    """Missing episodes by their police grade, highest first, then those not graded: the grade figures' counts
+    (from ``counts``, the dashboard's own, where given; else counted here, in two queries)."""
+    if counts is None or any(key not in counts for key in _GRADE_FIGURES.values()):
+        counts = count_figures([BY_KEY[key] for key in _GRADE_FIGURES.values()], user=user, filters=filters)
+    return [(label, counts[key]) for label, key in _GRADE_FIGURES.items()]
 
 
 def factors_told(*, user: User, filters: Filters) -> tuple[int, list[tuple[str, int]]]:
@@ -650,7 +741,7 @@ def factors_told(*, user: User, filters: Filters) -> tuple[int, list[tuple[str, 
     (interviews completed, [(push or pull factor, interviews naming it)], most named first). One query; counts
     only, no child named."""
     interviews = ReturnInterview.objects.filter(
-        episode__child__in=children_in_scope(user, filters).values("pk"),
+        in_scope(user, filters, "episode__child"),
         completed_at__gte=filters.start_at,
         completed_at__lt=filters.end_before,
     )
@@ -670,7 +761,7 @@ def indicators_seen(*, user: User, filters: Filters) -> list[tuple[str, str, int
     (indicator, its kind, children), most common first. One grouped query; counts only."""
     rows = (
         AssessmentIndicator.objects.filter(
-            assessment__child__in=children_in_scope(user, filters).values("pk"),
+            in_scope(user, filters, "assessment__child"),
             assessment__completed_at__gte=filters.start_at,
             assessment__completed_at__lt=filters.end_before,
         )
@@ -708,13 +799,20 @@ class GoalReading:
         return f"{self.start:%b %Y}" if self.start.day == 1 else f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
 
 
-def goal_reading(goal: "Goal", *, user: User, filters: Filters) -> GoalReading:
-    """The goal's measure over the filters' period, from what the viewer may see: two COUNT queries at most."""
-    numerator = BY_KEY[goal.numerator].rows(user, filters).count() if goal.numerator in BY_KEY else 0
+def goal_reading(goal: "Goal", *, user: User, filters: Filters, counts: dict[str, int] | None = None) -> GoalReading:
+    """The goal's measure over the filters' period, from what the viewer may see: the figures' counts from
+    ``counts`` (the dashboard's own, for the same viewer and filters) where given, else two COUNT queries at most."""
+
+    def count(key: str) -> int:
+        if counts is not None and key in counts:
+            return counts[key]
+        return BY_KEY[key].rows(user, filters).count() if key in BY_KEY else 0
+
+    numerator = count(goal.numerator)
     denominator = None
     value: Decimal | None = Decimal(numerator)
     if goal.denominator:
-        denominator = BY_KEY[goal.denominator].rows(user, filters).count() if goal.denominator in BY_KEY else 0
+        denominator = count(goal.denominator)
         value = (
             (Decimal(100 * numerator) / denominator).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             if denominator

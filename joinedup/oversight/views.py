@@ -39,8 +39,11 @@ def _filters(request: AuthenticatedHttpRequest) -> tuple[FiltersForm, figures.Fi
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     user = request.user
+    sections = figures.figure_counts(user=user, filters=filters)
+    # The grade chart and the goals are the figures just counted: no query of their own.
+    counts = figures.counts_of(sections)
     months = figures.month_breakdown(user=user, filters=filters)
-    grades = figures.grade_breakdown(user=user, filters=filters)
+    grades = figures.grade_breakdown(user=user, filters=filters, counts=counts)
     return render(
         request,
         "oversight/dashboard.html",
@@ -48,9 +51,11 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "query": urlencode(filters.query()),
-            "sections": figures.figure_counts(user=user, filters=filters),
+            "sections": sections,
+            "can_use_data_pack": policy.can_use_data_pack(user),
             "goals": [
-                (goal, figures.goal_reading(goal, user=user, filters=filters)) for goal in figures.goals_in_force()
+                (goal, figures.goal_reading(goal, user=user, filters=filters, counts=counts))
+                for goal in figures.goals_in_force()
             ],
             "months": months,
             "grades": grades,
@@ -196,6 +201,9 @@ def _goal(goal_id: int) -> Goal:
 def goal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     goals = list(figures.goals_in_force())
+    # The figures the goals are measured by, counted together (a figure two goals share is counted once).
+    keys = {key for goal in goals for key in (goal.numerator, goal.denominator) if key in figures.BY_KEY}
+    counts = figures.count_figures([figures.BY_KEY[key] for key in sorted(keys)], user=request.user, filters=filters)
     return render(
         request,
         "oversight/goals.html",
@@ -203,7 +211,9 @@ def goal_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "filters": filters,
             "query": urlencode(filters.query()),
-            "readings": [(goal, figures.goal_reading(goal, user=request.user, filters=filters)) for goal in goals],
+            "readings": [
+                (goal, figures.goal_reading(goal, user=request.user, filters=filters, counts=counts)) for goal in goals
+            ],
             "can_set": policy.can_set_goals(request.user),
         },
     )

@@ -26,6 +26,7 @@ from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.assessments.models import AssessmentIndicator, RiskAssessment
 from joinedup.audit.models import AuditEvent, AuditKind
+from joinedup.caseaudits.models import CaseAudit
 from joinedup.children.models import (
     Address,
     Child,
@@ -42,6 +43,8 @@ from joinedup.concerns.models import Concern, HandlingCode
 from joinedup.contacts.models import ContactAttempt
 from joinedup.disruption.models import DisruptionAction
 from joinedup.documents.models import Document
+from joinedup.frontdoor.models import Contact as FrontDoorContact
+from joinedup.frontdoor.models import InformationRequest
 from joinedup.imports.models import PersonRecord
 from joinedup.mace.models import Action, AgendaItem, Decision
 from joinedup.missing.models import (
@@ -49,12 +52,14 @@ from joinedup.missing.models import (
     InterviewAction,
     MissingEpisode,
     PhilomenaProfile,
+    PoliceAttendance,
     ReturnInterview,
     RiskGrading,
 )
 from joinedup.screening.models import ScreeningResponse
 from joinedup.sharing.models import ShareDecision
 from joinedup.supervision.models import Challenge, OversightNote
+from joinedup.victims.models import Investigation, NeedsAssessment, SupportOffer, VictimContact
 
 from .redaction import MARK_LABELS, field_mark
 
@@ -626,6 +631,160 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "raising_agency",
         ("raised_at", "response_due", "first_responded_at", "resolved_at"),
         prefetched=("steps__asked_by",),
+    ),
+    SectionSpec(
+        "case_audits",
+        "Multi-agency audits of the child's case",
+        CaseAudit,
+        _by_child(CaseAudit),
+        (
+            Computed("round", "Audit round", lambda audit: audit.round.theme),
+            "tool",
+            Computed("auditors", "Auditors", lambda audit: "; ".join(_person(a) for a in audit.auditors.all())),
+            "overall_grade",
+            "child_experience",
+            "child_spoken_to",
+            "family_spoken_to",
+            Computed(
+                "grades",
+                "Grade for each question",
+                lambda audit: "; ".join(
+                    f"{g.question.text} {g.get_grade_display()}{f' ({g.comment})' if g.comment else ''}"
+                    for g in audit.grades.all()
+                ),
+            ),
+            Computed(
+                "learning_points",
+                "Learning points",
+                lambda audit: "; ".join(
+                    f"{p.text} [{', '.join(t.name for t in p.themes.all())}]" for p in audit.learning_points.all()
+                ),
+            ),
+            Computed(
+                "actions",
+                "Actions",
+                lambda audit: "; ".join(
+                    f"{a.what} ({a.owner_agency.name}, by {_when(a.due)}{', done' if a.done_at else ''})"
+                    for a in audit.actions.all()
+                ),
+            ),
+            "completed_by",
+        ),
+        "round.opened_by.agency",
+        ("completed_at", "audited_on"),
+        joined=("round",),
+        prefetched=("auditors", "grades__question", "learning_points__themes", "actions__owner_agency"),
+    ),
+    SectionSpec(
+        "frontdoor_contacts",
+        "Contacts and referrals to the front door, and its decisions",
+        FrontDoorContact,
+        _by_child(FrontDoorContact),
+        (
+            "recorded_by",
+            "worries",
+            "child_aware",
+            "family_aware",
+            "consent",
+            "consent_reason",
+            "referrer_kind",
+            "referrer_name",
+            "referrer_role",
+            "referrer_agency",
+            "referrer_contact",
+            "threshold",
+            "level",
+            "decision_reason",
+            "route",
+            "route_detail",
+            "decided_by",
+            "referrer_told_how",
+            "referrer_told_by",
+        ),
+        "agency",
+        ("received_at", "decision_due", "decided_at", "referrer_told_at"),
+    ),
+    SectionSpec(
+        "frontdoor_information_requests",
+        "The front door's requests for information to agencies, and their answers",
+        InformationRequest,
+        _by_child(InformationRequest),
+        ("asked_by", "question", "respond_by", "answer", "answered_by"),
+        "to_agency",
+        ("asked_at", "answered_at"),
+    ),
+    # Police timeliness and victim care (joinedup.missing attendance, joinedup.victims).
+    SectionSpec(
+        "police_attendances",
+        "The police's first attendance on missing reports",
+        PoliceAttendance,
+        _by_child(PoliceAttendance, "episode__child_id"),
+        (
+            Computed("episode", "Missing episode", lambda attendance: str(attendance.episode_id)),
+            "attended_by",
+            "place",
+            "recorded_by",
+        ),
+        "recorded_by.agency",
+        ("attended_at", "recorded_at"),
+    ),
+    SectionSpec(
+        "crime_investigations",
+        "Crimes against the child and their investigation",
+        Investigation,
+        _by_child(Investigation),
+        (
+            "crime_reference",
+            "offence",
+            "concern",
+            "recorded_by",
+            "supports_prosecution",
+            "supports_prosecution_on",
+            "outcome",
+            "outcome_on",
+            "evidence_led",
+            "outcome_note",
+        ),
+        "owning_agency",
+        ("reported_at", "recorded_at"),
+    ),
+    SectionSpec(
+        "victim_needs_assessments",
+        "The child's needs assessments as a victim",
+        NeedsAssessment,
+        _by_child(NeedsAssessment, "investigation__child_id"),
+        (Computed("investigation", "Crime", lambda row: str(row.investigation_id)), "needs_found", "assessed_by"),
+        "assessed_by.agency",
+        ("assessed_at",),
+    ),
+    SectionSpec(
+        "victim_support_offers",
+        "Support offered to the child as a victim",
+        SupportOffer,
+        _by_child(SupportOffer, "investigation__child_id"),
+        (
+            Computed("investigation", "Crime", lambda row: str(row.investigation_id)),
+            "service",
+            "response",
+            "note",
+            "offered_by",
+        ),
+        "offered_by.agency",
+        ("offered_at",),
+    ),
+    SectionSpec(
+        "victim_contacts",
+        "Contact kept with the child about a crime against them",
+        VictimContact,
+        _by_child(VictimContact, "investigation__child_id"),
+        (
+            Computed("investigation", "Crime", lambda row: str(row.investigation_id)),
+            "method",
+            "update_given",
+            "contacted_by",
+        ),
+        "contacted_by.agency",
+        ("contacted_at",),
     ),
     SectionSpec(
         "joins",

@@ -52,6 +52,16 @@ THIRD_PARTY_FIELDS: dict[str, frozenset[str]] = {
     "connection_requests": frozenset({"requested_by", "decided_by"}),
     "oversight_notes": frozenset({"manager"}),
     "challenges": frozenset({"raised_by", "resolved_by", "steps"}),
+    "case_audits": frozenset({"auditors", "completed_by"}),
+    "frontdoor_contacts": frozenset(
+        {"recorded_by", "referrer_name", "referrer_role", "referrer_contact", "decided_by", "referrer_told_by"}
+    ),
+    "frontdoor_information_requests": frozenset({"asked_by", "answered_by"}),
+    "police_attendances": frozenset({"attended_by", "recorded_by"}),
+    "crime_investigations": frozenset({"recorded_by"}),
+    "victim_needs_assessments": frozenset({"assessed_by"}),
+    "victim_support_offers": frozenset({"offered_by"}),
+    "victim_contacts": frozenset({"contacted_by"}),
     "joins": frozenset({"joined_by", "undone_by"}),
     "audit": frozenset({"actor_username"}),
 }

@@ -7,6 +7,7 @@ from joinedup.access import policy
 from joinedup.disruption import permissions as disruption_permissions
 from joinedup.imports import permissions as imports_permissions
 from joinedup.mace import permissions as mace_permissions
+from joinedup.linkage import permissions as linkage_permissions
 from joinedup.mapping import permissions as mapping_permissions
 from joinedup.missing.models import Alert
 
@@ -27,9 +28,15 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "mace": signed_in and mace_permissions.can_view_meetings(user),
             "adults": signed_in and disruption_permissions.can_list_adults(user),
             "mapping": signed_in and mapping_permissions.can_use_mapping(user),
+            "linkage": signed_in and linkage_permissions.can_link_records(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
             "retention": signed_in and policy.can_answer_subject_access(user),
             "oversight": signed_in and policy.can_view_oversight(user),
+            "problem_profiles": signed_in and policy.can_read_problem_profiles(user),
+            "frontdoor": signed_in and policy.is_front_door(user),
+            "information_requests": signed_in
+            and policy.answers_information_requests(user)
+            and not policy.is_front_door(user),
             "alerts": signed_in and Alert.objects.filter(recipient=user, read_at__isnull=True).count(),
         },
     }

@@ -37,6 +37,8 @@ CHILD_ROUTES = {
     "rights:subject-access": AuditKind.CHILD_VIEWED,
     "supervision:oversight": AuditKind.CHILD_VIEWED,
     "supervision:challenges": AuditKind.CHILD_VIEWED,
+    "frontdoor:contact-create": AuditKind.CHILD_VIEWED,
+    "victims:child": AuditKind.CHILD_VIEWED,
     **{
         f"children:{name}": AuditKind.CHILD_VIEWED
         for name in (
@@ -91,7 +93,7 @@ CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [
-    "missing:" + name for name in ("episode", "regrade", "found", "return", "offer", "interview", "action")
+    "missing:" + name for name in ("episode", "regrade", "attended", "found", "return", "offer", "interview", "action")
 ]
 POST_ONLY_ROUTES = {"missing:philomena-share", "assessments:start"}
 # The API's (joinedup.api): called with a system's key, not a session; each read's row is checked in
@@ -258,6 +260,33 @@ def test_when_the_audit_row_cannot_be_written_the_list_shows_no_child(coordinato
     sign_in(coordinator)
     _refuse_audit_inserts()
     response = client.get(reverse("children:list"))
+    assert response.status_code == 503
+    assert "Zephyrine" not in response.content.decode()
+
+
+def test_the_data_packs_factor_list_audits_each_child_shown_and_shows_none_without_its_audit(
+    coordinator, sign_in, client
+):
+    from joinedup.concerns.models import Concern, ConcernCategory
+
+    shown = ChildFactory.create(owning_agency=coordinator.agency, given_name="Zephyrine")
+    ChildFactory.create(owning_agency=coordinator.agency, given_name="Other")
+    Concern.objects.create(
+        child=shown,
+        category=ConcernCategory.CCE,
+        owning_agency=coordinator.agency,
+        recorded_by=coordinator,
+        occurred_at=timezone.now() - dt.timedelta(days=3),
+        what_happened="Asked to carry a parcel to another town",
+    )
+    sign_in(coordinator)
+    url = reverse("datapack:factor", kwargs={"code": "24A"})
+    assert "Zephyrine" in client.get(url).content.decode()
+    listed = AuditEvent.objects.filter(kind=AuditKind.CHILD_LISTED)
+    assert [event.child_id for event in listed] == [shown.pk]
+    assert listed.get().reason == "Inspection data pack: CIN factor 24A"
+    _refuse_audit_inserts()
+    response = client.get(url)
     assert response.status_code == 503
     assert "Zephyrine" not in response.content.decode()
 

@@ -349,3 +349,79 @@ def test_what_assessments_found_counts_each_indicator_once_a_child(area):
         (indicator.text, 2)
     ]
     assert [n for _, _, n in figures.indicators_seen(user=area["manager"], filters=chosen)] == [1]
+
+
+def test_an_episode_is_held_at_its_latest_police_grade_whoever_grades_after(area):
+    from joinedup.missing.models import MissingEpisode
+
+    episode = MissingEpisode.objects.get(child=area["ben"])
+    officer = UserFactory.create(agency=AgencyFactory.create(code="PO2", kind=AgencyKind.POLICE))
+    coordinator = UserFactory.create(agency=area["social_care"], roles=[RoleCode.COORDINATOR])
+    graded = episode.reported_at + dt.timedelta(minutes=30)
+    RiskGradingFactory.create(episode=episode, grade=RiskGrade.LOW, graded_by=officer, graded_at=graded)
+    # The coordinator's re-grading is the police grade now; a later grading by the social worker is not.
+    RiskGradingFactory.create(
+        episode=episode, grade=RiskGrade.HIGH, graded_by=coordinator, graded_at=graded + dt.timedelta(hours=1)
+    )
+    RiskGradingFactory.create(
+        episode=episode,
+        grade=RiskGrade.NO_APPARENT_RISK,
+        graded_by=area["practitioner"],
+        graded_at=graded + dt.timedelta(hours=2),
+    )
+    counts = _counts(area["leader"])
+    assert counts["missing-graded-high"] == 2
+    assert counts["missing-graded-low"] == counts["missing-graded-no_apparent_risk"] == 0
+    assert counts["missing-not-graded"] == 3
+    assert counts["missing-graded-late"] == 3  # Ben's first police grade came within the hour
+    chosen = figures.Filters(start=START, end=END)
+    assert dict(figures.grade_breakdown(user=area["leader"], filters=chosen))["High"] == 2
+    high = figures.rows_for(user=area["leader"], figure=figures.BY_KEY["missing-graded-high"], filters=chosen)
+    assert sorted(e.child.given_name for e in high) == ["Amara", "Ben"]
+
+
+def test_a_record_joined_into_another_is_counted_by_no_one(area):
+    from joinedup.access import policy
+
+    joined = ChildFactory.create(given_name="Dee", family_name="Hart", owning_agency=area["social_care"])
+    _interview(joined, started_days_ago=12)
+    _assessment(joined, Band.HIGH, review_in_days=-1)
+    assert _counts(area["leader"])["missing-episodes"] == 6
+    joined.joined_into = area["ben"]
+    joined.save()
+    hidden = policy.children_hidden_from(area["leader"])
+    assert hidden is not None and list(hidden) == [joined]
+    assert policy.children_hidden_from(area["manager"]) is None
+    counts = _counts(area["leader"])
+    assert counts["missing-episodes"] == 5
+    assert counts["interviews-due"] == 5
+    assert counts["assessed-high"] == 2
+    assert counts["assessment-reviews-overdue"] == 1
+    assert _counts(area["leader"], agency=area["social_care"])["missing-episodes"] == 4
+
+
+def test_the_dashboards_goals_and_grade_chart_are_its_own_counts(area, sign_in, client):
+    from joinedup.oversight.models import Goal
+
+    Goal.objects.create(
+        title="Graded within two hours",
+        numerator="missing-graded-late",
+        denominator="missing-episodes",
+        direction="at_most",
+        target=10,
+        owner_agency=area["social_care"],
+        why="Police timeliness.",
+        created_by=area["leader"],
+    )
+    sign_in(area["leader"])
+    response = client.get(reverse("oversight:dashboard") + _query())
+    assert response.status_code == 200
+    [(_goal, reading)] = response.context["goals"]
+    assert (reading.numerator, reading.denominator, str(reading.value)) == (4, 5, "80.0")
+    assert dict(response.context["grades"]) == {
+        "High": 1,
+        "Medium": 0,
+        "Low": 0,
+        "No apparent risk": 0,
+        "Not graded": 4,
+    }

@@ -186,6 +186,52 @@ def rich_child() -> RichChild:
         ).pk,
     )
 
+    from joinedup.caseaudits.tests.factories import case_audit_make
+
+    rich.add("case_audits", case_audit_make(child=child, auditors=[coordinator], completed=True).pk)
+
+    from joinedup.frontdoor.tests.factories import contact_make, information_request_make
+
+    front_door_contact = contact_make(child=child, recorded_by=worker, decided=True)
+    rich.add("frontdoor_contacts", front_door_contact.pk)
+    rich.add("frontdoor_information_requests", information_request_make(contact=front_door_contact, to=police).pk)
+
+    from joinedup.missing.models import PoliceAttendance
+    from joinedup.victims.models import NeedsAssessment, SupportOffer, SupportService, VictimContact
+    from joinedup.victims.tests.factories import investigation_make
+
+    officer = UserFactory.create(agency=police)
+    rich.add(
+        "police_attendances",
+        PoliceAttendance.objects.create(
+            episode=episode, attended_at=episode.reported_at, attended_by="PC 1 Synthofficer", recorded_by=officer
+        ).pk,
+    )
+    crime = investigation_make(child=child, agency=police, recorded_by=officer)
+    rich.add("crime_investigations", crime.pk)
+    rich.add(
+        "victim_needs_assessments",
+        NeedsAssessment.objects.create(
+            investigation=crime, assessed_at=crime.reported_at, needs_found="A female officer", assessed_by=officer
+        ).pk,
+    )
+    rich.add(
+        "victim_support_offers",
+        SupportOffer.objects.create(
+            investigation=crime, service=SupportService.ISVA, offered_at=crime.reported_at, offered_by=officer
+        ).pk,
+    )
+    rich.add(
+        "victim_contacts",
+        VictimContact.objects.create(
+            investigation=crime,
+            contacted_at=crime.reported_at,
+            contacted_by=officer,
+            method="phone",
+            update_given="The adult is on bail",
+        ).pk,
+    )
+
     # A second record of the same child: its entry moves with the join; an attempt recorded under the joined
     # record afterwards (an old link) stays there, and is the child's all the same.
     joined = ChildFactory.create(owning_agency=police, given_name="Robyn", family_name="Synthchild")

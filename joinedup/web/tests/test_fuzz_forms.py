@@ -85,6 +85,13 @@ def _name(form_class: type) -> str:
 # --- The objects forms are built with, made once per form ---------------------------------------------------
 
 
+def _frontdoor_levels():  # type: ignore[no-untyped-def]
+    from joinedup.frontdoor.models import ThresholdLevel
+    from joinedup.frontdoor.thresholds import threshold_seed
+
+    return ThresholdLevel.objects.filter(document=threshold_seed())
+
+
 class World:
     """Records made with the project's factories, each only when a form first asks for it."""
 
@@ -216,6 +223,12 @@ def _date_of_birth_rules(form: forms.BaseForm) -> None:
     _details_rules(form)
 
 
+def _data_pack_rules(form: forms.BaseForm) -> None:
+    from joinedup.datapack.forms import EARLIEST_AS_AT, london_today
+
+    assert EARLIEST_AS_AT <= form.cleaned_data["as_at"] <= london_today()
+
+
 def _share_rules(form: forms.BaseForm) -> None:
     data = form.cleaned_data
     assert bool(data["shared_with_agency"]) != bool(data["shared_with_user"])
@@ -273,6 +286,11 @@ def _filters_rules(form: forms.BaseForm) -> None:
     assert data["team"] is None or agency is None or data["team"].agency_id == agency.pk
 
 
+def _profile_period_rules(form: forms.BaseForm) -> None:
+    start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    assert start <= end and (end - start).days < 366, "a problem profile's period runs forwards, a year at most"
+
+
 def _not_future(name: str, now: Callable[[], Any]) -> Callable[[forms.BaseForm], None]:
     def rules(form: forms.BaseForm) -> None:
         value: Any = form.cleaned_data.get(name)
@@ -309,6 +327,27 @@ def _relative(world: World) -> Relative:
     return Relative(
         child=world.child, kind=RelativeKind.values[0], name="Sam Carer", relationship="aunt", phone="01632 960000"
     )
+
+
+def _case_audit_questions() -> list[Any]:
+    from joinedup.caseaudits.tests.factories import standard_tool
+
+    return list(standard_tool().questions.all())
+
+
+def _case_audit_rules(form: forms.BaseForm) -> None:
+    for question in getattr(form, "questions", []):
+        assert form.cleaned_data[f"grade_{question.code}"] in question.scale, "a grade off the question's scale"
+
+
+def _period_rules(form: forms.BaseForm) -> None:
+    assert form.cleaned_data["start"] <= form.cleaned_data["end"], "a period that ends before it starts"
+
+
+def _concerns_of(world: World) -> Any:
+    from joinedup.concerns.models import Concern
+
+    return Concern.objects.filter(child=world.child)
 
 
 EVERY_FORM: dict[str, Case] = {
@@ -377,6 +416,8 @@ EVERY_FORM: dict[str, Case] = {
     "imports.ExtractUploadForm": Case(rules=_extract_upload_rules),
     "imports.RejectedRowForm": Case(variants=lambda w: [{"row": _rejected_row()}]),
     "imports.AnnexAForm": Case(),
+    # The inspection data pack (joinedup.datapack): a date from 1 January 2000 to today; blank is today.
+    "datapack.DataPackForm": Case(rules=_data_pack_rules),
     "linkage.DecisionForm": Case(),
     "linkage.UndoForm": Case(),
     "linkage.ConnectForm": Case(),
@@ -409,6 +450,7 @@ EVERY_FORM: dict[str, Case] = {
         variants=lambda w: [{"user": w.coordinator}, {"user": w.manager}] if w.practitioner else [],
         rules=_filters_rules,
     ),
+    "profiles.GenerateForm": Case(rules=_profile_period_rules),
     "rights.SubjectAccessForm": Case(),
     "screening.ScreeningForm": Case(variants=lambda w: [{"questions": _questions()}], rules=_screening_rules),
     "supervision.OversightNoteForm": Case(),
@@ -416,6 +458,15 @@ EVERY_FORM: dict[str, Case] = {
         variants=lambda w: [{}, {"agencies": Agency.objects.filter(pk=w.other_agency.pk) if w.agency else None}]
     ),
     "supervision.ResponseForm": Case(),
+    # The front door (joinedup.frontdoor): the decision offers the levels of the seeded threshold document.
+    "frontdoor.FindChildForm": Case(),
+    "frontdoor.ContactForm": Case(variants=lambda w: [{}] if w.agency else []),
+    "frontdoor.InformationRequestForm": Case(
+        variants=lambda w: [{}, {"agencies": Agency.objects.filter(pk=w.other_agency.pk) if w.agency else None}]
+    ),
+    "frontdoor.AnswerForm": Case(),
+    "frontdoor.DecisionForm": Case(variants=lambda w: [{}, {"levels": _frontdoor_levels()}]),
+    "frontdoor.ToldForm": Case(),
     "supervision.EscalateForm": Case(),
     "supervision.ResolveForm": Case(),
     "training.CourseForm": Case(),
@@ -423,6 +474,23 @@ EVERY_FORM: dict[str, Case] = {
     "training.RequirementForm": Case(),
     "training.TraineeForm": Case(),
     "training.AttendanceForm": Case(variants=_training_attendance),
+    "caseaudits.RoundForm": Case(),
+    "caseaudits.AuditorsForm": Case(variants=lambda w: [{}, {"people": w.staff()} if w.agency else {}]),
+    "caseaudits.CaseAuditForm": Case(
+        variants=lambda w: [{}, {"questions": _case_audit_questions()}], rules=_case_audit_rules
+    ),
+    "caseaudits.LearningPointForm": Case(),
+    # The agencies exist before the form offers them.
+    "caseaudits.ActionForm": Case(variants=lambda w: [{}] if w.agency and w.other_agency else []),
+    "caseaudits.PeriodForm": Case(rules=_period_rules),
+    # Police timeliness and victim care (joinedup.missing, joinedup.victims).
+    "missing.AttendanceForm": Case(),
+    "victims.InvestigationForm": Case(variants=lambda w: [{}, {"concerns": _concerns_of(w)}]),
+    "victims.NeedsAssessmentForm": Case(),
+    "victims.SupportOfferForm": Case(),
+    "victims.VictimContactForm": Case(),
+    "victims.ProsecutionSupportForm": Case(),
+    "victims.OutcomeForm": Case(),
     # The base of every form above: no fields of its own.
     "web.FormulaRefusingForm": Case(),
 }

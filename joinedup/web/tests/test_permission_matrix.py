@@ -245,7 +245,7 @@ def _open_episode(world: World, relation: str) -> MissingEpisode:
         world.objects[key] = MissingEpisode.objects.create(
             child=returned.child,
             started_at=timezone.now() - dt.timedelta(hours=2),
-            reported_at=timezone.now(),
+            reported_at=timezone.now() - dt.timedelta(minutes=90),  # found (an hour ago) after the report
             owning_agency=returned.owning_agency,
         )
     return world.objects[key]  # type: ignore[return-value]
@@ -1057,6 +1057,59 @@ MATRIX.update(
 )
 
 
+# The inspection data pack (joinedup.datapack): the coordinator and partnership leaders; a pack is seen only by
+# the user who asked for it (own), anyone else's, in or outside the agency, is not found.
+DATA_PACK = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(200), administrator=same(403)
+)
+DATA_PACKS = by_role(
+    practitioner=same(403),
+    manager=same(403),
+    coordinator=(200, 404, 404),
+    leader=(200, 404, 404),
+    administrator=same(403),
+)
+
+
+def _data_pack_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.datapack.models import DataPack
+
+        key = f"data-pack-{role}-{relation}"
+        if key not in world.objects:
+            agency = world.other_agency if relation == "unshared" else world.own_agency
+            user = world.users[role] if relation == "own" else UserFactory.create(agency=agency, roles=[role])
+            job = Job.objects.create(kind=JobKind.DATA_PACK_BUILD, requested_by=user, status=JobStatus.DONE)
+            world.objects[key] = DataPack.objects.create(
+                as_at=dt.date(2026, 3, 31),
+                period_start=dt.date(2025, 4, 1),
+                job=job,
+                requested_by=user,
+                file_name="inspection-data-pack-20260331.zip",
+                ready_at=timezone.now(),
+                zip_data=b"PK\x05\x06" + b"\x00" * 18,
+                file_size=22,
+            )
+        return reverse(name, kwargs={"pack_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+MATRIX.update(
+    {
+        "datapack:list": Row(fixed("datapack:list"), DATA_PACK),
+        "datapack:request": Row(
+            fixed("datapack:request"),
+            {**DATA_PACK, RoleCode.COORDINATOR: same(302), RoleCode.LEADER: same(302)},
+            method="post",
+        ),
+        "datapack:detail": Row(_data_pack_url("datapack:detail"), DATA_PACKS),
+        "datapack:download": Row(_data_pack_url("datapack:download"), DATA_PACKS),
+        "datapack:factor": Row(fixed("datapack:factor", code="11A"), DATA_PACK),
+    }
+)
+
+
 # Documents (joinedup.documents): the list under need-to-know; a document, attached by the child's owning agency,
 # opens for that agency, for an agency the whole record is shared with, and for cross-agency roles.
 @pytest.fixture(scope="session")
@@ -1328,6 +1381,272 @@ MATRIX.update(
     }
 )
 
+
+# Case audits (joinedup.caseaudits): rounds and themes for those who oversee (counts, or children they may see);
+# an audit of each relation's child names the own agency's manager and the coordinator as its auditors, who grade
+# it and add learning points and actions; the coordinator and leaders name auditors. An empty form re-shows (200).
+def _case_audit(world: World, relation: str) -> object:
+    from joinedup.caseaudits.tests.factories import case_audit_make, round_make
+
+    if "case_audit_round" not in world.objects:
+        world.objects["case_audit_round"] = round_make(opened_by=world.users[RoleCode.COORDINATOR])
+    key = f"case-audit-{relation}"
+    if key not in world.objects:
+        world.objects[key] = case_audit_make(
+            child=world.children[relation],
+            auditors=[world.users[RoleCode.MANAGER], world.users[RoleCode.COORDINATOR]],
+            audit_round=world.objects["case_audit_round"],  # type: ignore[arg-type]
+        )
+    return world.objects[key]
+
+
+def case_audit_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        audit = _case_audit(world, relation)
+        if name == "caseaudits:round":
+            return reverse(name, kwargs={"round_id": audit.round_id})  # type: ignore[attr-defined]
+        if name == "caseaudits:action-done":
+            from joinedup.caseaudits.models import AuditAction, CaseAudit
+
+            assert isinstance(audit, CaseAudit)
+            action = AuditAction.objects.create(
+                audit=audit,
+                what="Review the safety plan",
+                owner_agency=world.own_agency,
+                due=timezone.localdate(),
+                recorded_by=world.users[RoleCode.COORDINATOR],
+            )
+            return reverse(name, kwargs={"action_id": action.pk})
+        return reverse(name, kwargs={"audit_id": audit.pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+NOT_AUDITOR = (403, 403, 404)
+CASE_AUDITORS = by_role(
+    practitioner=NOT_AUDITOR,
+    manager=CHILD_VISIBILITY,
+    coordinator=SEES_ALL,
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        "caseaudits:index": Row(fixed("caseaudits:index"), WORKS_WITH_CHILDREN),
+        "caseaudits:round-create": Row(fixed("caseaudits:round-create"), SETS_GOALS),
+        "caseaudits:round": Row(case_audit_url("caseaudits:round"), OVERSEES),
+        "caseaudits:themes": Row(fixed("caseaudits:themes"), OVERSEES),
+        "caseaudits:themes-csv": Row(fixed("caseaudits:themes-csv"), OVERSEES),
+        "caseaudits:audit": Row(
+            case_audit_url("caseaudits:audit"),
+            by_role(
+                practitioner=NOT_AUDITOR,
+                manager=CHILD_VISIBILITY,
+                coordinator=SEES_ALL,
+                leader=SEES_ALL,
+                administrator=same(404),
+            ),
+        ),
+        "caseaudits:record": Row(case_audit_url("caseaudits:record"), CASE_AUDITORS),
+        "caseaudits:auditors": Row(
+            case_audit_url("caseaudits:auditors"),
+            by_role(
+                practitioner=NOT_AUDITOR,
+                manager=NOT_AUDITOR,
+                coordinator=SEES_ALL,
+                leader=SEES_ALL,
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        "caseaudits:learning": Row(case_audit_url("caseaudits:learning"), CASE_AUDITORS, method="post"),
+        "caseaudits:action": Row(case_audit_url("caseaudits:action"), CASE_AUDITORS, method="post"),
+        # An empty form marks the action done: the coordinator and leaders (who run audits) and the auditors.
+        "caseaudits:action-done": Row(
+            case_audit_url("caseaudits:action-done"),
+            by_role(
+                practitioner=NOT_AUDITOR,
+                manager=(302, 302, 404),
+                coordinator=same(302),
+                leader=same(302),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+    }
+)
+
+
+# The front door (joinedup.frontdoor): the front door is children's social care's practitioners and managers (the
+# matrix's own agency); it sees every contact and every request for information. A contact is about the relation's
+# child, recorded by its owning agency; a request for information is to the own agency (own) or the other agency.
+# An empty form re-shows the page (200).
+def contact_url(name: str, *, decided: bool = False) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.frontdoor.tests.factories import contact_make
+
+        key = f"contact-{'decided-' if decided else ''}{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            recorder = UserFactory.create(agency=child.owning_agency)
+            world.objects[key] = contact_make(child=child, recorded_by=recorder, decided=decided)
+        return reverse(name, kwargs={"contact_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+def information_request_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.frontdoor.tests.factories import contact_make, information_request_make
+
+        key = f"information-request-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            contact = contact_make(child=child, recorded_by=UserFactory.create(agency=child.owning_agency))
+            to = world.own_agency if relation == "own" else world.other_agency
+            world.objects[key] = information_request_make(contact=contact, to=to)
+        return reverse(name, kwargs={"request_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+FRONT_DOOR_ONLY = by_role(
+    practitioner=same(200), manager=same(200), coordinator=same(403), leader=same(403), administrator=same(403)
+)
+FRONT_DOOR_ACTS = by_role(
+    practitioner=same(200), manager=same(200), coordinator=same(403), leader=same(403), administrator=same(404)
+)
+MATRIX.update(
+    {
+        "frontdoor:queue": Row(fixed("frontdoor:queue"), FRONT_DOOR_ONLY),
+        "frontdoor:find": Row(
+            fixed("frontdoor:find"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(200),
+                leader=same(403),
+                administrator=same(403),
+            ),
+        ),
+        "frontdoor:contact-create": Row(
+            child_url("frontdoor:contact-create"),
+            by_role(
+                practitioner=CHILD_VISIBILITY,
+                manager=CHILD_VISIBILITY,
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
+        "frontdoor:contact": Row(
+            contact_url("frontdoor:contact"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=SEES_ALL,
+                leader=SEES_ALL,
+                administrator=same(404),
+            ),
+        ),
+        "frontdoor:request-create": Row(contact_url("frontdoor:request-create"), FRONT_DOOR_ACTS, method="post"),
+        "frontdoor:decide": Row(contact_url("frontdoor:decide"), FRONT_DOOR_ACTS, method="post"),
+        "frontdoor:told": Row(contact_url("frontdoor:told", decided=True), FRONT_DOOR_ACTS, method="post"),
+        # Requests for information to the user's agency: practitioners and managers of any agency answer them.
+        "frontdoor:requests": Row(
+            fixed("frontdoor:requests"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(403),
+                leader=same(403),
+                administrator=same(403),
+            ),
+        ),
+        "frontdoor:request": Row(
+            information_request_url("frontdoor:request"),
+            by_role(
+                practitioner=same(200),
+                manager=same(200),
+                coordinator=same(404),
+                leader=same(404),
+                administrator=same(404),
+            ),
+        ),
+        "frontdoor:thresholds": Row(fixed("frontdoor:thresholds"), EVERY_ROLE_200),
+    }
+)
+
+
+# The local problem profile (joinedup.profiles): the coordinator generates it; the coordinator and partnership leaders
+# read and download both versions (own and shared: a restricted profile; unshared: a sanitised one).
+def _problem_profile_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.profiles.models import ProblemProfile, ProfileStatus
+
+        version = "sanitised" if relation == "unshared" else "restricted"
+        key = f"problem-profile-{version}"
+        if key not in world.objects:
+            world.objects[key] = ProblemProfile.objects.create(
+                period_start=dt.date(2026, 1, 1),
+                period_end=dt.date(2026, 3, 31),
+                version=version,
+                status=ProfileStatus.PUBLISHED,
+                html="<h1>Local problem profile</h1>",
+                pdf=b"%PDF-1.7 synthetic",
+                generated_by=world.users[RoleCode.COORDINATOR],
+            )
+        return reverse(name, kwargs={"profile_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+PROBLEM_PROFILES = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(200), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "profiles:list": Row(fixed("profiles:list"), PROBLEM_PROFILES),
+        "profiles:detail": Row(_problem_profile_url("profiles:detail"), PROBLEM_PROFILES),
+        "profiles:download": Row(_problem_profile_url("profiles:download"), PROBLEM_PROFILES),
+    }
+)
+
+
+# Police timeliness and victim care (joinedup.missing attendance, joinedup.victims): read on the child's need-to-know;
+# recorded by the police and the coordinator (the matrix's agencies are not police: their practitioners and managers
+# are refused on a child they see).
+def investigation_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.victims.tests.factories import investigation_make
+
+        key = f"investigation-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            world.objects[key] = investigation_make(child=child, agency=child.owning_agency)
+        return reverse(name, kwargs={"investigation_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+POLICE_OR_COORDINATOR_RECORD = by_role(
+    practitioner=(403, 403, 404),
+    manager=(403, 403, 404),
+    coordinator=SEES_ALL,
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        "missing:attended": Row(episode_url("missing:attended"), POLICE_OR_COORDINATOR_RECORD),
+        "victims:child": Row(child_url("victims:child"), NEED_TO_KNOW),
+        "victims:investigation": Row(investigation_url("victims:investigation"), NEED_TO_KNOW),
+        **{
+            f"victims:{step}": Row(investigation_url(f"victims:{step}"), POLICE_OR_COORDINATOR_RECORD)
+            for step in ("needs", "support", "contact", "prosecution", "outcome")
+        },
+    }
+)
 
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
 

@@ -490,6 +490,45 @@ WRITES: dict[str, Write] = {
         allowed_roles=ADMINISTRATOR_ONLY,
     ),
     "admin:agencies_team_delete": Write(body(post="yes"), ("agencies.Team",), allowed_roles=ADMINISTRATOR_ONLY),
+    # Police timeliness and victim care (joinedup.missing attendance, joinedup.victims): the police and the
+    # coordinator record (the matrix's agencies are not police). A crime is recorded on the child's victim care
+    # page, which every role that sees the child reads: a practitioner, manager or leader is refused the POST.
+    "missing:attended": Write(
+        body(attended_at=_when(1), attended_by="PC 1234 Synthofficer", place="The placement"),
+        ("missing.PoliceAttendance",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "victims:child": Write(
+        body(crime_reference="CR/77/26", offence="Sexual exploitation of a child", reported_at=_when(2)),
+        ("victims.Investigation",),
+        overrides={
+            **{(RoleCode.PRACTITIONER, relation): 403 for relation in ("own", "shared")},
+            **{(RoleCode.MANAGER, relation): 403 for relation in ("own", "shared")},
+            **{(RoleCode.LEADER, relation): 403 for relation in RELATIONS},
+        },
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "victims:needs": Write(
+        body(assessed_at=_when(1), needs_found="Wants a female officer and her carer told of each update"),
+        ("victims.NeedsAssessment",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "victims:support": Write(
+        body(service="isva", offered_at=_when(1), response="accepted"),
+        ("victims.SupportOffer",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "victims:contact": Write(
+        body(contacted_at=_when(1), method="phone", update_given="The adult is on bail with conditions"),
+        ("victims.VictimContact",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "victims:prosecution": Write(
+        body(supports_prosecution="no", asked_on=_today()), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
+    ),
+    "victims:outcome": Write(
+        body(outcome="16", outcome_on=_today()), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
+    ),
     # Management oversight and challenges between agencies (joinedup.supervision). Oversight is recorded by a
     # manager of an involved agency; a challenge raised by a practitioner or manager of an involved agency (here
     # to a third agency working with the child), answered by the challenged agency. Escalating and resolving are
@@ -532,7 +571,57 @@ WRITES: dict[str, Write] = {
     "supervision:challenge-resolve": Write(
         body(outcome="Worker allocated"), ("supervision.Challenge",), refusal_audit=AUDITS_THE_READ
     ),
+    # The front door (joinedup.frontdoor). A new child for a contact is recorded by anyone who records children (no
+    # child matches these details); a contact by anyone who may record about the child; asking for information,
+    # deciding and telling the referrer by the front door (the own agency's practitioners and managers); an answer
+    # by the agency asked (the own agency for the own child's request, the other agency for the others').
+    "frontdoor:find": Write(body(given_name="Riley", family_name="Synthnewchild"), ("children.Child",)),
+    "frontdoor:contact-create": Write(
+        body(
+            worries="Seen getting into cars with adults the family does not know",
+            child_aware="yes",
+            family_aware="no",
+            consent="given",
+            referrer_kind="public",
+            referrer_name="A neighbour",
+        ),
+        ("frontdoor.Contact",),
+    ),
+    "frontdoor:request-create": Write(
+        lambda world, role, relation: {
+            "to_agency": world.objects["third_agency"].pk,  # type: ignore[attr-defined]
+            "question": "What do you know of the adults the child is seen with?",
+        },
+        ("frontdoor.InformationRequest",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "frontdoor:decide": Write(
+        lambda world, role, relation: {
+            "level": _threshold_level("early_help"),
+            "decision_reason": "Needs met by early help with the family's agreement",
+            "route": "early_help",
+        },
+        ("frontdoor.Contact",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "frontdoor:told": Write(
+        body(referrer_told_how="phone"), ("frontdoor.Contact",), row_allowed=200, refusal_audit=AUDITS_THE_READ
+    ),
+    "frontdoor:request": Write(
+        body(answer="Two of the adults are known to us"),
+        ("frontdoor.InformationRequest",),
+        overrides={
+            (role, relation): 403
+            for role in (RoleCode.PRACTITIONER, RoleCode.MANAGER)
+            for relation in ("shared", "unshared")
+        },
+        refusal_audit=AUDITS_THE_READ,
+    ),
     "imports:annex-a-download": Write(body(period_end=_today()), ("jobs.Job",)),
+    # The inspection data pack (joinedup.datapack): asked for by the coordinator and leaders, queued for the worker.
+    "datapack:request": Write(body(as_at=_today()), ("jobs.Job", "datapack.DataPack")),
     # Strategic goals (joinedup.oversight): set and retired by the coordinator and leaders; nothing about a child.
     "oversight:goal-create": Write(
         body(
@@ -546,6 +635,13 @@ WRITES: dict[str, Write] = {
         ("oversight.Goal",),
     ),
     "oversight:goal-retire": Write(body(reason="Replaced by a county goal"), ("oversight.Goal",), row_allowed=200),
+    # The local problem profile (joinedup.profiles): generated by the coordinator only; leaders read the page (200)
+    # but may not generate.
+    "profiles:list": Write(
+        body(start="2026-01-01", end="2026-03-31", versions="both", analysis="Missing episodes rose in March."),
+        ("jobs.Job", "profiles.ProblemProfile"),
+        overrides={(RoleCode.LEADER, relation): 403 for relation in RELATIONS},
+    ),
     # Training (joinedup.training): courses, requirements and trainees are the coordinator's; attendance is
     # recorded by the coordinator for anyone and by a team manager for their own agency's staff.
     "training:course-create": Write(
@@ -569,7 +665,80 @@ WRITES: dict[str, Write] = {
         },
         ("training.Attendance",),
     ),
+    # Case audits (joinedup.caseaudits): rounds are opened by the coordinator and leaders (the sample drawn from
+    # the children they may see); each relation's audit names the own manager and the coordinator as auditors.
+    "caseaudits:round-create": Write(
+        body(
+            theme="Children going missing from care",
+            period_start=lambda world: (timezone.localdate() - dt.timedelta(days=90)).isoformat(),
+            period_end=lambda world: _today(),
+            sample_size="4",
+            seed="11",
+        ),
+        ("caseaudits.AuditRound",),
+    ),
+    "caseaudits:record": Write(
+        lambda world, role, relation: _case_audit_grades(),
+        ("caseaudits.CaseAudit", "caseaudits.QuestionGrade"),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "caseaudits:auditors": Write(
+        lambda world, role, relation: {"auditors": [world.users[RoleCode.COORDINATOR].pk]},
+        ("caseaudits.CaseAudit_auditors",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "caseaudits:learning": Write(
+        lambda world, role, relation: {
+            "text": "Information about the adult was not shared with the school",
+            "themes": [_theme("information_sharing")],
+        },
+        ("caseaudits.LearningPoint",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "caseaudits:action": Write(
+        body(
+            what="Add the school to the information sharing agreement",
+            owner_agency=lambda world: world.own_agency.pk,
+            due=lambda world: _today(),
+        ),
+        ("caseaudits.AuditAction",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "caseaudits:action-done": Write(
+        body(), ("caseaudits.AuditAction",), row_allowed=302, refusal_audit=AUDITS_THE_READ
+    ),
 }
+
+
+def _case_audit_grades() -> dict[str, object]:
+    from joinedup.caseaudits.tests.factories import standard_tool
+
+    data: dict[str, object] = {
+        "audited_on": _today(),
+        "overall_grade": "good",
+        "child_experience": "The child said the youth worker listened",
+        "child_spoken_to": "on",
+    }
+    for question in standard_tool().questions.all():
+        data[f"grade_{question.code}"] = "good"
+        data[f"comment_{question.code}"] = "Seen in the records"
+    return data
+
+
+def _theme(code: str) -> int:
+    from joinedup.caseaudits.models import Theme
+
+    return int(Theme.objects.get(code=code).pk)
+
+
+def _threshold_level(code: str) -> int:
+    from joinedup.frontdoor.models import ThresholdLevel
+    from joinedup.frontdoor.thresholds import threshold_seed
+
+    return ThresholdLevel.objects.get(document=threshold_seed(), code=code).pk
 
 
 def _training_course(world: World) -> int:
@@ -739,7 +908,10 @@ def test_a_share_by_name_an_expired_share_an_ended_involvement_and_emergency_acc
         like = RELATIONS_MORE[relation]
         expected = row.cells[role][RELATIONS.index(like)]
         if row.method == "post":  # the row is a POST: sent once, with the valid body where there is one
-            sends: list[tuple[object, int]] = [(datas[(role, relation)] or {}, expected)]
+            # An allowed cell answers the write's success to the valid body (a re-shown form only to an empty one).
+            sends: list[tuple[object, int]] = [
+                (datas[(role, relation)] or {}, _cells(row, write, role, like) if write else expected)
+            ]
         else:
             sends = [(None, expected)]
             if write is not None:

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "profiles"
+urlpatterns = [
+    path("", views.profile_list, name="list"),
+    path("<uuid:profile_id>/", views.profile_detail, name="detail"),
+    path("<uuid:profile_id>/profile.pdf", views.profile_download, name="download"),
+]
