@@ -29,6 +29,11 @@ def _area(label: str, required: bool = False, hint: str = "") -> forms.CharField
 class ReportForm(FormulaRefusingForm):
     kind = forms.ChoiceField(label="Missing or away", choices=EpisodeKind.choices, widget=forms.Select(attrs=SELECT))
     started_at = _when("When the child was last seen")
+    reported_at = _when(
+        "When it was reported (if not now)",
+        "UK time. Leave blank for a report made now; give the time for a report recorded later.",
+        required=False,
+    )
     returned_at = _when(
         "When the child returned (only for an episode that is already over)",
         "UK time. Leave blank if the child is still missing. A past episode may be recorded before a later one.",

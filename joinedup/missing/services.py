@@ -195,6 +195,10 @@ def missing_episode_report(
         raise ValidationError({"started_at": "The time the child went missing must be in the past."})
     if returned_at is not None and not started_at <= returned_at <= now:
         raise ValidationError({"returned_at": "The return must be after the child went missing and not in the future."})
+    if reported_at is not None and not started_at <= reported_at <= now:
+        raise ValidationError(
+            {"reported_at": "The report must be after the child was last seen, and not in the future."}
+        )
     with transaction.atomic():
         Child.objects.select_for_update().filter(pk=child.pk).first()
         clash = episode_clash(child=child, started_at=started_at, returned_at=returned_at)

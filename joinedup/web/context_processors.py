@@ -6,8 +6,8 @@ from django.http import HttpRequest
 from joinedup.access import policy
 from joinedup.disruption import permissions as disruption_permissions
 from joinedup.imports import permissions as imports_permissions
-from joinedup.mace import permissions as mace_permissions
 from joinedup.linkage import permissions as linkage_permissions
+from joinedup.mace import permissions as mace_permissions
 from joinedup.mapping import permissions as mapping_permissions
 from joinedup.missing.models import Alert
 

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.browser
 ACCOUNTS = {
     RoleCode.COORDINATOR: "coordinator",
     RoleCode.MANAGER: "manager",
-    RoleCode.PRACTITIONER: "practitioner-police",
+    RoleCode.PRACTITIONER: "practitioner-social-care",  # the matrix's agency: children's social care
     RoleCode.LEADER: "leader",
     RoleCode.ADMINISTRATOR: "admin",
 }
@@ -51,6 +51,8 @@ NOT_LINKED: dict[str, str] = {
     "mapping:neighbours": "the network view's JSON, fetched as a node is expanded",
     "linkage:candidates": "a fragment under the Record a child form, reloaded as the details are typed",
     "linkage:connect": "asked for from the candidates fragment's button (a form), not a page of its own",
+    "training:coverage-list": "the list behind a count of the coverage table, linked from each count above 0",
+    "missing:alerts": "reached from the menu's alerts badge; administrators have no alerts (no need to know)",
 }
 MAX_PAGES = 400
 

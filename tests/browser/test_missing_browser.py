@@ -45,6 +45,7 @@ def test_a_child_reported_missing_alerts_the_key_worker_and_the_return_interview
     page.goto(f"{stack.base_url}/children/{child['id']}/")
     page.get_by_role("link", name="Report missing").click()
     page.get_by_label("When the child was last seen").fill(_local(now - timedelta(hours=6)))
+    page.get_by_label("When it was reported (if not now)").fill(_local(now - timedelta(hours=5)))
     page.get_by_label("Who reported it").fill("Carer at the placement")
     page.get_by_label("Where the child was last seen").fill("Wealdbridge bus station")
     page.get_by_label("Risk grade", exact=True).select_option("high")

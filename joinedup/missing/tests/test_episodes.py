@@ -1406,3 +1406,13 @@ def test_a_past_episode_can_be_recorded_for_a_child_who_has_a_later_one(world):
     assert MissingEpisode.objects.filter(child=world.child).count() == 2
     # An episode already over alerts nobody.
     assert not Alert.objects.filter(episode=past).exists()
+
+
+def test_a_report_recorded_later_gives_when_it_was_made_and_the_child_found_after_it(world):
+    episode = report(world, reported_at=NOW - timedelta(hours=4))
+    assert episode.reported_at == NOW - timedelta(hours=4)
+    services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=3))
+
+    with pytest.raises(ValidationError) as before_seen:
+        report(world, reported_at=WENT_MISSING - timedelta(hours=1))
+    assert "after the child was last seen" in str(before_seen.value.message_dict["reported_at"])

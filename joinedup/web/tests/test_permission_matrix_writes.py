@@ -225,7 +225,7 @@ def _open_episode_only(world: World, relation: str) -> MissingEpisode:
         world.objects[key] = MissingEpisode.objects.create(
             child=child,
             started_at=timezone.now() - dt.timedelta(hours=6),
-            reported_at=timezone.now(),
+            reported_at=timezone.now() - dt.timedelta(hours=5),  # found (an hour ago) after the report
             owning_agency=child.owning_agency,
         )
     return world.objects[key]  # type: ignore[return-value]
