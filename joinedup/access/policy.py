@@ -593,3 +593,12 @@ def can_read_restricted_problem_profile(user: User) -> bool:
 def answers_information_requests(user: User) -> bool:
     """Practitioners and managers of a partner agency answer the front door's requests for information."""
     return _signed_in(user) and user.agency_id is not None and user.has_role(*CASE_ROLES)
+
+
+# The Philomena protocol (joinedup.missing) --------------------------------------------------------------------------
+
+
+def can_share_philomena(user: User, child: Child) -> bool:
+    """Sharing a missing child's Philomena profile with police: anyone who records about the child (a police
+    force shares it with the other forces)."""
+    return can_record_about_child(user, child) and user.agency is not None

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
+from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.children.models import Child
 from joinedup.children.selectors import TimelineItem, child_get
+from joinedup.sharing.models import ShareDecision
 
 from .models import Alert, MissingEpisode, ReturnInterview
 
@@ -93,3 +95,26 @@ def alerts_unread(*, user: User) -> QuerySet[Alert]:
 
 def alerts_for(*, user: User) -> QuerySet[Alert]:
     return Alert.objects.filter(recipient=user).select_related("child", "episode")[:50]  # type: ignore[return-value]
+
+
+def philomena_shares(*, child: Child) -> QuerySet[ShareDecision]:
+    """The child's record shared with police under the Philomena protocol and still in force (the episode page
+    says so, and does not offer to share it again)."""
+    return (
+        ShareDecision.objects.filter(
+            child=child, entry__isnull=True, purpose__startswith="Philomena protocol", shared_with_agency__isnull=False
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .select_related("shared_with_agency", "decided_by", "agreement")
+        .order_by("decided_at", "pk")
+    )
+
+
+def philomena_forces_to_share_with(*, user: User, child: Child) -> list[Agency]:
+    """The police forces the user could still share the child's Philomena profile with: every force but the
+    user's own, less those it is shared with already (none: the page offers no share)."""
+    shared = philomena_shares(child=child).values("shared_with_agency")
+    forces = Agency.objects.filter(kind=AgencyKind.POLICE).exclude(pk__in=shared)
+    if user.agency_id is not None:
+        forces = forces.exclude(pk=user.agency_id)
+    return list(forces.order_by("name"))

@@ -501,7 +501,7 @@ def philomena_share_with_police(*, user: User, episode: MissingEpisode) -> list[
     decision names the agreement as what approved it, not the sharer.
     """
     child = episode.child
-    if not episode.is_open or not policy.can_record_about_child(user, child) or user.agency is None:
+    if not episode.is_open or not policy.can_share_philomena(user, child) or user.agency is None:
         raise PermissionDenied
     if not PhilomenaProfile.objects.filter(child=child).exists():
         raise ValidationError("There is no Philomena profile to share. The carer's agency completes it in advance.")

@@ -77,6 +77,9 @@ def episode_detail(request: AuthenticatedHttpRequest, episode_id: UUID) -> HttpR
             "attendance": PoliceAttendance.objects.filter(episode=episode).first(),
             "can_attend": policy.can_record_police_attendance(request.user, episode.child),
             "has_profile": PhilomenaProfile.objects.filter(child=episode.child).exists(),
+            "can_share_philomena": policy.can_share_philomena(request.user, episode.child),
+            "philomena_shares": list(selectors.philomena_shares(child=episode.child)),
+            "philomena_forces": selectors.philomena_forces_to_share_with(user=request.user, child=episode.child),
             "repeat": selectors.repeat_missing(child=episode.child),
         },
     )

@@ -1101,6 +1101,26 @@ def test_police_sharing_the_profile_share_it_with_the_other_forces_only(world, t
     assert [d.shared_with_agency for d in decisions] == [transport_police]
 
 
+def test_the_episode_page_says_the_profile_was_shared_and_offers_police_only_the_other_forces(
+    world, transport_police, sign_in
+):
+    services.philomena_profile_save(user=world.carer_worker, child=world.child, description="Tall")
+    episode = report(world)
+    url = f"/missing/episodes/{episode.pk}/"
+
+    officer_page = sign_in(world.police_officer).get(url).content.decode()
+    assert "Share the Philomena profile with Transport police</button>" in officer_page
+    assert f"with {world.police.name}</button>" not in officer_page  # never with their own force
+    assert "not shared with police during this episode" in officer_page
+
+    sign_in(world.key_worker).post(f"{url}share-philomena/")
+    page = sign_in(world.key_worker).get(url).content.decode()
+    assert f"Shared with {world.police.name} on" in page and "under the Philomena protocol" in page
+    assert "Shared with Transport police on" in page
+    assert "Share the Philomena profile with" not in page  # shared with every force: nothing more to offer
+    assert "Share the Philomena profile with" not in sign_in(world.police_officer).get(url).content.decode()
+
+
 def test_sharing_the_profile_from_a_returned_episode_is_refused(world, transport_police, sign_in):
     services.philomena_profile_save(user=world.carer_worker, child=world.child, description="Tall")
     episode = report(world)
