@@ -36,6 +36,7 @@ FIELDS = [
 COMPARISON_NAMES = {
     "given_name": "Given name",
     "family_name": "Family name",
+    "family_and_home": "Family name and home (address, postcode)",
     "aliases": "Other names and aliases",
     "date_of_birth": "Date of birth",
     "postcode": "Postcode",
