@@ -58,6 +58,9 @@ def test_the_review_queue_round_trip_through_the_pages(sign_in, client, grey_pai
     assert decided.actor == coordinator and decided.child_id == child.pk and decided.reason
 
     link = PersonLink.objects.get(person_record=b)
+    decided_page = client.get(reverse("linkage:review-item", args=[item.pk])).content.decode()
+    # The linked person's page, where a link is undone, is linked from the pair's page.
+    assert reverse("linkage:person", args=[link.person_id]) in decided_page
     person_page = client.get(reverse("linkage:person", args=[link.person_id]))
     assert person_page.status_code == 200
     assert "POL P1" in person_page.content.decode() and "HEA H1" in person_page.content.decode()
