@@ -602,3 +602,12 @@ def can_share_philomena(user: User, child: Child) -> bool:
     """Sharing a missing child's Philomena profile with police: anyone who records about the child (a police
     force shares it with the other forces)."""
     return can_record_about_child(user, child) and user.agency is not None
+
+
+# Who may be given a piece of work (a return interview to make sure happens, an action): those who do the work, not
+# a partnership leader who oversees it or an administrator (unless they also hold one of these roles).
+WORK_OWNER_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER, RoleCode.COORDINATOR)
+
+
+def can_own_work(user: User) -> bool:
+    return user.is_active and user.has_role(*WORK_OWNER_ROLES)

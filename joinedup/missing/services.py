@@ -349,6 +349,10 @@ def missing_episode_return(
         raise ValidationError("The return is already recorded for this episode.")
     if returned_at > timezone.now():
         raise ValidationError({"returned_at": "The time of return must be in the past."})
+    if interview_owner is not None and not policy.can_own_work(interview_owner):
+        raise ValidationError(
+            {"interview_owner": "Choose someone who does the work: a practitioner, a team manager or the coordinator."}
+        )
     if episode.found_at is not None and returned_at < episode.found_at:
         raise ValidationError(
             {
@@ -449,6 +453,13 @@ def interview_action_add(
     _require_interview_recorder(user, interview)
     if not description.strip():
         raise ValidationError({"description": "Enter the action."})
+    if not policy.can_own_work(owner):
+        raise ValidationError(
+            {
+                "owner": "Give the action to someone who does the work: a practitioner, a team manager or the "
+                "coordinator."
+            }
+        )
     with transaction.atomic():
         action = InterviewAction.objects.create(
             interview=interview,

@@ -35,7 +35,12 @@ def _require(allowed: bool) -> None:
 def _colleagues(user: User, episode: MissingEpisode) -> Any:
     """People who may own an interview or action: staff of agencies working with the child."""
     agencies = episode.child.involvements.filter(ended_at__isnull=True).values("agency")
-    return User.objects.filter(is_active=True).filter(Q(agency__in=agencies) | Q(pk=user.pk)).order_by("username")
+    return (
+        User.objects.filter(is_active=True, roles__code__in=policy.WORK_OWNER_ROLES)
+        .filter(Q(agency__in=agencies) | Q(pk=user.pk))
+        .distinct()
+        .order_by("username")
+    )
 
 
 @login_required

@@ -318,6 +318,25 @@ def test_the_interview_can_be_given_to_another_owner_at_the_return(world):
     assert interview.owner == world.carer_worker
 
 
+def test_the_interview_and_its_actions_go_only_to_those_who_do_the_work(world, sign_in):
+    leader = UserFactory.create(agency=world.social_care, roles=[RoleCode.LEADER])
+    administrator = UserFactory.create(agency=world.social_care, roles=[RoleCode.ADMINISTRATOR])
+    episode = report(world)
+
+    page = sign_in(world.key_worker).get(f"/missing/episodes/{episode.pk}/return/").content.decode()
+    assert f'value="{world.sc_colleague.pk}"' in page and f'value="{world.sc_manager.pk}"' in page
+    assert f'value="{leader.pk}"' not in page and f'value="{administrator.pk}"' not in page
+
+    for owner in (leader, administrator):
+        with pytest.raises(ValidationError) as refused:
+            services.missing_episode_return(
+                user=world.key_worker, episode=episode, returned_at=NOW, interview_owner=owner
+            )
+        assert "interview_owner" in refused.value.message_dict
+    episode.refresh_from_db()
+    assert episode.returned_at is None and not ReturnInterview.objects.exists()  # nothing written
+
+
 def test_the_return_cannot_be_recorded_twice(world):
     episode = report(world)
     returned(world, episode)
