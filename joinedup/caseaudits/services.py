@@ -14,11 +14,11 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
+from joinedup.answers import past_or_now, required_text
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.deadlines import london_date
@@ -43,23 +43,6 @@ MOST_IN_A_SAMPLE = 50
 LONGEST_PERIOD_DAYS = 366 * 2
 
 
-def _when(at: datetime | None) -> datetime:
-    """When a write happened: now, or an earlier time (recording after the event; the demo's past year)."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if at > now:
-        raise ValidationError("The time must not be in the future.")
-    return at
-
-
-def _required(field: str, text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
-
-
 @dataclass(frozen=True)
 class QuestionSpec:
     code: str
@@ -73,7 +56,7 @@ def audit_tool_publish(*, user: User, name: str, questions: Sequence[QuestionSpe
     as it was (audits made with it keep it) and is no longer in force."""
     if not policy.can_run_case_audits(user):
         raise PermissionDenied
-    name = _required("name", name, "Give the tool a name.")
+    name = required_text("name", name, "Give the tool a name.")
     if not questions:
         raise ValidationError({"questions": "A tool needs at least one question."})
     codes = [q.code for q in questions]
@@ -130,12 +113,12 @@ def audit_round_open(
     period (optionally only those at high risk). Each child drawn gets an audit to do, and an audit row."""
     if not policy.can_run_case_audits(user):
         raise PermissionDenied
-    theme = _required("theme", theme, "Say what the round looks at.")
+    theme = required_text("theme", theme, "Say what the round looks at.")
     if period_end < period_start:
         raise ValidationError({"period_end": "The period must end on or after its start."})
     if (period_end - period_start).days > LONGEST_PERIOD_DAYS:
         raise ValidationError({"period_end": "The period must be two years or shorter."})
-    opened_at = _when(opened_at)
+    opened_at = past_or_now(opened_at)
     if period_end > london_date(opened_at):
         raise ValidationError({"period_end": "The period must not end in the future."})
     if not 1 <= sample_size <= MOST_IN_A_SAMPLE:
@@ -219,7 +202,7 @@ def case_audit_record(
     question code), the overall grade, and the child's and family's experience. The first recording completes it."""
     if not policy.can_audit_case(user, audit):
         raise PermissionDenied
-    completed_at = _when(completed_at)
+    completed_at = past_or_now(completed_at)
     if audited_on > london_date(completed_at):
         raise ValidationError({"audited_on": "The date of the audit must not be in the future."})
     questions = list(audit.tool.questions.all())
@@ -268,11 +251,13 @@ def learning_point_record(
 ) -> LearningPoint:
     if not policy.can_audit_case(user, audit):
         raise PermissionDenied
-    text = _required("text", text, "Say what the partnership learns.")
+    text = required_text("text", text, "Say what the partnership learns.")
     if not themes:
         raise ValidationError({"themes": "Choose at least one learning theme."})
     with transaction.atomic():
-        point = LearningPoint.objects.create(audit=audit, text=text, recorded_by=user, recorded_at=_when(recorded_at))
+        point = LearningPoint.objects.create(
+            audit=audit, text=text, recorded_by=user, recorded_at=past_or_now(recorded_at)
+        )
         point.themes.set(themes)
         audit_record(
             actor=user,
@@ -296,8 +281,8 @@ def audit_action_record(
 ) -> AuditAction:
     if not policy.can_audit_case(user, audit):
         raise PermissionDenied
-    what = _required("what", what, "Say what is to be done.")
-    recorded_at = _when(recorded_at)
+    what = required_text("what", what, "Say what is to be done.")
+    recorded_at = past_or_now(recorded_at)
     if due < london_date(recorded_at):
         raise ValidationError({"due": "The date must be today or later."})
     with transaction.atomic():
@@ -321,7 +306,7 @@ def audit_action_done(*, user: User, action: AuditAction, done_at: datetime | No
     if action.done_at is not None:
         raise ValidationError("The action is already done.")
     with transaction.atomic():
-        action.done_at = _when(done_at)
+        action.done_at = past_or_now(done_at)
         action.done_by = user
         action.save(update_fields=["done_at", "done_by"])
         audit_record(

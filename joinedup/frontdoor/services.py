@@ -15,6 +15,7 @@ from django.utils import timezone
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
+from joinedup.answers import required_text
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children import services as children_services
@@ -36,13 +37,6 @@ from .selectors import threshold_in_force
 
 # Routes whose decision says what was advised, or which service.
 ROUTES_WITH_DETAIL = {Route.NO_FURTHER_ACTION: "Say what advice was given.", Route.OTHER_SERVICE: "Say which service."}
-
-
-def _required(field: str, text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
 
 
 def _when(field: str, at: datetime | None, *, not_before: datetime | None = None) -> datetime:
@@ -71,8 +65,8 @@ def contact_child_new(
     from the list unless the user says none of them is this child."""
     if not policy.can_record_children(user):
         raise PermissionDenied
-    given_name = _required("given_name", given_name, "Enter the child's first name.")
-    family_name = _required("family_name", family_name, "Enter the child's last name.")
+    given_name = required_text("given_name", given_name, "Enter the child's first name.")
+    family_name = required_text("family_name", family_name, "Enter the child's last name.")
     if search.known_elsewhere(
         user=user, given_name=given_name, family_name=family_name, date_of_birth=date_of_birth, postcode=postcode
     ):
@@ -130,7 +124,7 @@ def contact_record(
     received; its decision is due one working day after that day."""
     if not policy.can_record_contact(user, child) or user.agency is None:
         raise PermissionDenied
-    worries = _required("worries", worries, "Say what you are worried about.")
+    worries = required_text("worries", worries, "Say what you are worried about.")
     if child_aware not in Awareness.values:
         raise ValidationError({"child_aware": "Say whether the child knows about the contact."})
     if family_aware not in Awareness.values:
@@ -138,7 +132,7 @@ def contact_record(
     if consent not in Consent.values:
         raise ValidationError({"consent": "Say whether the family consented."})
     if consent == Consent.NOT_SOUGHT:
-        _required("consent_reason", consent_reason, "Say how seeking consent would put the child at risk of harm.")
+        required_text("consent_reason", consent_reason, "Say how seeking consent would put the child at risk of harm.")
     _referrer_check(referrer_kind, referrer_name, referrer_role, referrer_agency)
     received_at = _when("received_at", received_at)
     threshold = threshold_in_force(london_date(received_at))
@@ -194,7 +188,7 @@ def information_request_make(
     answered by a date (by default the day the decision is due)."""
     if not policy.can_decide_contact(user, contact):
         raise PermissionDenied
-    question = _required("question", question, "Say what you need to know.")
+    question = required_text("question", question, "Say what you need to know.")
     asked_at = _when("asked_at", asked_at)
     respond_by = respond_by or max(contact.decision_due, london_date(asked_at))
     if respond_by < london_date(asked_at):
@@ -232,7 +226,7 @@ def information_request_answer(
     """The agency asked answers the front door's request, once."""
     if not policy.can_answer_information_request(user, request):
         raise PermissionDenied
-    answer = _required("answer", answer, "Write your agency's answer.")
+    answer = required_text("answer", answer, "Write your agency's answer.")
     answered_at = _when("answered_at", answered_at)
     with transaction.atomic():
         request = InformationRequest.objects.select_for_update().get(pk=request.pk)
@@ -269,11 +263,11 @@ def contact_decide(
         raise PermissionDenied
     if level.document_id != contact.threshold_id:
         raise ValidationError({"level": "Choose a level of need from the threshold document the contact is under."})
-    decision_reason = _required("decision_reason", decision_reason, "Say why, against the threshold.")
+    decision_reason = required_text("decision_reason", decision_reason, "Say why, against the threshold.")
     if route not in Route.values:
         raise ValidationError({"route": "Choose what happens next."})
     if route in ROUTES_WITH_DETAIL:
-        _required("route_detail", route_detail, ROUTES_WITH_DETAIL[Route(route)])
+        required_text("route_detail", route_detail, ROUTES_WITH_DETAIL[Route(route)])
     decided_at = _when("decided_at", decided_at)
     with transaction.atomic():
         contact = _locked(contact)

@@ -8,33 +8,17 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
+from joinedup.answers import past_or_now, required_text
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
 from joinedup.deadlines import challenge_response_due, london_date, next_oversight_due
 
 from .models import STAGE_ORDER, Challenge, ChallengeAbout, ChallengeStage, ChallengeStep, OversightNote
-
-
-def _required(field: str, text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
-
-
-def _when(at: datetime | None) -> datetime:
-    now = timezone.now()
-    if at is None:
-        return now
-    if at > now:
-        raise ValidationError("The time must not be in the future.")
-    return at
 
 
 def oversight_note_record(
@@ -50,9 +34,9 @@ def oversight_note_record(
     on unless the manager sets a date (which must be after today and not later than that)."""
     if not policy.can_record_oversight(user, child) or user.agency is None:
         raise PermissionDenied
-    reviewed = _required("reviewed", reviewed, "Say what you reviewed.")
-    decided = _required("decided", decided, "Say what you decided.")
-    written_at = _when(written_at)
+    reviewed = required_text("reviewed", reviewed, "Say what you reviewed.")
+    decided = required_text("decided", decided, "Say what you decided.")
+    written_at = past_or_now(written_at)
     latest = next_oversight_due(written_at)
     if next_due is None:
         next_due = latest
@@ -88,13 +72,13 @@ def challenge_raise(
         raise PermissionDenied
     if about not in ChallengeAbout.values:
         raise ValidationError({"about": "Choose whether it is about a decision or a delay."})
-    what = _required("what", what, "Say what you are challenging and why.")
+    what = required_text("what", what, "Say what you are challenging and why.")
     if (
         to_agency.pk == user.agency_id
         or not child.involvements.filter(agency=to_agency, ended_at__isnull=True).exists()
     ):
         raise ValidationError({"to_agency": "Choose another agency working with the child."})
-    raised_at = _when(raised_at)
+    raised_at = past_or_now(raised_at)
     due = challenge_response_due(raised_at)
     with transaction.atomic():
         challenge = Challenge.objects.create(
@@ -137,8 +121,8 @@ def challenge_respond(
     """The challenged agency's answer at the current stage."""
     if not policy.can_respond_to_challenge(user, challenge):
         raise PermissionDenied
-    response = _required("response", response, "Write your answer.")
-    responded_at = _when(responded_at)
+    response = required_text("response", response, "Write your answer.")
+    responded_at = past_or_now(responded_at)
     with transaction.atomic():
         challenge = _locked(challenge)
         if not policy.can_respond_to_challenge(user, challenge):
@@ -169,8 +153,8 @@ def challenge_escalate(*, user: User, challenge: Challenge, why: str, at: dateti
     is due in five working days."""
     if not policy.can_escalate_challenge(user, challenge):
         raise PermissionDenied
-    why = _required("why", why, "Say why you are escalating.")
-    at = _when(at)
+    why = required_text("why", why, "Say why you are escalating.")
+    at = past_or_now(at)
     with transaction.atomic():
         challenge = _locked(challenge)
         if not policy.can_escalate_challenge(user, challenge):
@@ -197,8 +181,8 @@ def challenge_resolve(*, user: User, challenge: Challenge, outcome: str, at: dat
     """The raising agency records how the challenge was resolved; it is then closed."""
     if not policy.can_resolve_challenge(user, challenge):
         raise PermissionDenied
-    outcome = _required("outcome", outcome, "Say how it was resolved.")
-    at = _when(at)
+    outcome = required_text("outcome", outcome, "Say how it was resolved.")
+    at = past_or_now(at)
     with transaction.atomic():
         challenge = _locked(challenge)
         if not policy.can_resolve_challenge(user, challenge):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
+from joinedup.answers import required_text
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
@@ -33,13 +34,6 @@ from .models import (
     SupportService,
     VictimContact,
 )
-
-
-def _required(field: str, text: str, message: str) -> str:
-    text = text.strip()
-    if not text:
-        raise ValidationError({field: message})
-    return text
 
 
 def _past(field: str, at: datetime, after: datetime | None = None, what: str = "") -> datetime:
@@ -78,8 +72,8 @@ def investigation_record(
     """Record a crime against the child, reported to the police; the child's needs assessment is due two working
     days after the report (Victims' Code)."""
     _require(user, child)
-    crime_reference = _required("crime_reference", crime_reference, "Enter the crime reference.")
-    offence = _required("offence", offence, "Enter the offence.")
+    crime_reference = required_text("crime_reference", crime_reference, "Enter the crime reference.")
+    offence = required_text("offence", offence, "Enter the offence.")
     _past("reported_at", reported_at)
     if concern is not None and concern.child_id != child.pk:
         raise ValidationError({"concern": "Choose one of this child's concerns."})
@@ -108,7 +102,9 @@ def needs_assessment_record(
 ) -> NeedsAssessment:
     """Record the child's needs assessment as a victim."""
     _require(user, investigation.child)
-    needs_found = _required("needs_found", needs_found, "Enter the needs found, in the child's words where possible.")
+    needs_found = required_text(
+        "needs_found", needs_found, "Enter the needs found, in the child's words where possible."
+    )
     _past("assessed_at", assessed_at, investigation.reported_at, "the crime was reported")
     with transaction.atomic():
         assessment = NeedsAssessment.objects.create(
@@ -148,7 +144,7 @@ def victim_contact_record(
     _require(user, investigation.child)
     if method not in ContactMethod.values:
         raise ValidationError({"method": "Choose how the contact was made."})
-    update_given = _required("update_given", update_given, "Enter the update given to the child.")
+    update_given = required_text("update_given", update_given, "Enter the update given to the child.")
     _past("contacted_at", contacted_at, investigation.reported_at, "the crime was reported")
     with transaction.atomic():
         contact = VictimContact.objects.create(
