@@ -56,6 +56,9 @@ INSTALLED_APPS = [
     "joinedup.victims",
     "joinedup.caseaudits",
     "joinedup.frontdoor",
+    "joinedup.places",
+    "joinedup.throttle",
+    "joinedup.tasks",
     "joinedup.web",
     "joinedup.demo",
 ]

@@ -34,6 +34,7 @@ from .models import BreakGlassGrant
 if TYPE_CHECKING:
     from joinedup.caseaudits.models import CaseAudit
     from joinedup.supervision.models import Challenge
+    from joinedup.tasks.models import Task
 
 CASE_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER)
 
@@ -611,3 +612,34 @@ WORK_OWNER_ROLES = (RoleCode.PRACTITIONER, RoleCode.MANAGER, RoleCode.COORDINATO
 
 def can_own_work(user: User) -> bool:
     return user.is_active and user.has_role(*WORK_OWNER_ROLES)
+
+
+# --- One work list (joinedup.tasks) ---------------------------------------------------------------------------
+def _task_is_theirs(user: User, task: "Task") -> bool:
+    if task.owner_id == user.pk:
+        return True
+    if task.owner_team_id is not None and task.owner_team_id == user.team_id:
+        return True
+    return task.owner_id is None and task.owner_team_id is None and task.agency_id == user.agency_id
+
+
+def _manages_task(user: User, task: "Task") -> bool:
+    return (
+        user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR)
+        and task.agency_id is not None
+        and task.agency_id == user.agency_id
+    )
+
+
+def can_reassign_task(user: User, task: "Task") -> bool:
+    """The owner, a member of the owning team, or a manager (or coordinator) of the agency whose work it is;
+    never for a child the user may not see."""
+    if not (user.is_active and can_own_work(user)):
+        return False
+    if task.child_id is not None and not can_view_child(user, task.child):
+        return False
+    return _task_is_theirs(user, task) or _manages_task(user, task)
+
+
+def can_complete_task(user: User, task: "Task") -> bool:
+    return can_reassign_task(user, task)

@@ -125,6 +125,10 @@ class AuditKind(models.TextChoices):
     PROFILE_VIEWED = "profile_viewed", "Read a local problem profile"
     PROFILE_DOWNLOADED = "profile_downloaded", "Downloaded a local problem profile"
     # --- end of the local problem profile
+    # One work list (joinedup.tasks) ---
+    TASK_CHANGED = "task_changed", "Reassigned or completed a task on the work list"
+    TASKS_LISTED = "tasks_listed", "Read a work list of tasks"
+    # --- end of the work list
 
 
 class AuditEvent(models.Model):
