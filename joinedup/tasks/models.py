@@ -109,3 +109,6 @@ class TaskChange(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_what_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -30,9 +30,9 @@ def overdue_for_manager(*, user: User) -> QuerySet[Task]:
     """For a manager (or the coordinator), the agency's open tasks that are overdue and not their own."""
     if not user.has_role(RoleCode.MANAGER, RoleCode.COORDINATOR) or user.agency_id is None:
         return Task.objects.none()
-    tasks = Task.objects.filter(
-        agency_id=user.agency_id, completed_at__isnull=True, due_at__lt=timezone.now()
-    ).exclude(owner=user)
+    tasks = Task.objects.filter(agency_id=user.agency_id, completed_at__isnull=True, due_at__lt=timezone.now()).exclude(
+        owner=user
+    )
     if user.team_id is not None:
         tasks = tasks.exclude(owner_team_id=user.team_id)
     return _visible(user, tasks).select_related("child", "owner", "owner_team", "agency")

@@ -86,9 +86,7 @@ def task_close_for(*, actor: User | None, kind: str, source_id: str, at: datetim
             TaskChange.objects.create(task=task, what=TaskChange.What.COMPLETED, by=actor)
 
 
-def task_reassign(
-    *, user: User, task: Task, owner: User | None = None, owner_team: Team | None = None
-) -> Task:
+def task_reassign(*, user: User, task: Task, owner: User | None = None, owner_team: Team | None = None) -> Task:
     """Give the task to another person or team (the owner, a member of the owning team, or a manager or the
     coordinator whose agency it is). The app the work comes from is told, so its own record says the same."""
     if not policy.can_reassign_task(user, task):

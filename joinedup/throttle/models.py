@@ -10,3 +10,6 @@ class Attempt(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["key", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key[:8]} at {self.at}"
