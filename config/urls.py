@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("joinedup.victims.urls")),
     path("case-audits/", include("joinedup.caseaudits.urls")),
     path("", include("joinedup.frontdoor.urls")),
+    path("", include("joinedup.tasks.urls")),
     # The API for agency systems (docs/api.md): JSON only, key authentication, no session.
     path("api/v1/", include("joinedup.api.urls")),
     path("admin/", admin_site.urls),

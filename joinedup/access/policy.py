@@ -620,7 +620,14 @@ def _task_is_theirs(user: User, task: "Task") -> bool:
         return True
     if task.owner_team_id is not None and task.owner_team_id == user.team_id:
         return True
-    return task.owner_id is None and task.owner_team_id is None and task.agency_id == user.agency_id
+    # A request for information to the agency as a whole: any of its staff who answer them may take it.
+    return (
+        task.owner_id is None
+        and task.owner_team_id is None
+        and task.kind == "information_request"
+        and task.agency_id == user.agency_id
+        and answers_information_requests(user)
+    )
 
 
 def _manages_task(user: User, task: "Task") -> bool:
@@ -636,7 +643,7 @@ def can_reassign_task(user: User, task: "Task") -> bool:
     never for a child the user may not see."""
     if not (user.is_active and can_own_work(user)):
         return False
-    if task.child_id is not None and not can_view_child(user, task.child):
+    if task.child is not None and not can_view_child(user, task.child):
         return False
     return _task_is_theirs(user, task) or _manages_task(user, task)
 

@@ -32,6 +32,12 @@ class Team(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
     is_duty_team = models.BooleanField(default=False)
+    return_interviews = models.BooleanField(
+        "return home interview service",
+        default=False,
+        help_text="The team holds the area's return home interviews: every open interview is on its work list, "
+        "whoever owns it, and it may be given interviews.",
+    )
     email = models.EmailField(blank=True)
 
     class Meta:

@@ -37,6 +37,7 @@ class AuditKind(models.TextChoices):
     INTERVIEW_OFFERED = "interview_offered", "Recorded a return interview offer"
     INTERVIEW_COMPLETED = "interview_completed", "Recorded a return interview"
     INTERVIEW_ACTION_ADDED = "interview_action_added", "Added an action after a return interview"
+    INTERVIEW_ACTION_DONE = "interview_action_done", "Marked a return interview's action done"
     PHILOMENA_UPDATED = "philomena_updated", "Updated a Philomena profile"
     IMPORT_RUN = "import_run", "Imported a file"
     REJECTED_ROWS_VIEWED = "rejected_rows_viewed", "Viewed rows kept aside from an import"

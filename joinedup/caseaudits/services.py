@@ -14,6 +14,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 
 from joinedup.access import policy
 from joinedup.accounts.models import User
@@ -21,7 +22,9 @@ from joinedup.agencies.models import Agency
 from joinedup.answers import past_or_now, required_text
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_many
-from joinedup.deadlines import london_date
+from joinedup.deadlines import london_date, london_day_ends
+from joinedup.tasks.models import TaskKind
+from joinedup.tasks.services import task_close_for, task_open
 
 from . import selectors
 from .models import (
@@ -297,6 +300,16 @@ def audit_action_record(
             object_id=str(action.pk),
             payload={"owner_agency": owner_agency.code, "due": due.isoformat()},
         )
+        task_open(
+            actor=user,
+            kind=TaskKind.AUDIT_ACTION,
+            source_id=str(action.pk),
+            title=f"Case audit action: {what}",
+            link=reverse("caseaudits:audit", args=[audit.pk]),
+            due_at=london_day_ends(due),
+            child=audit.child,
+            owner_agency=owner_agency,
+        )
     return action
 
 
@@ -316,4 +329,5 @@ def audit_action_done(*, user: User, action: AuditAction, done_at: datetime | No
             object_type="audit_action",
             object_id=str(action.pk),
         )
+        task_close_for(actor=user, kind=TaskKind.AUDIT_ACTION, source_id=str(action.pk), at=action.done_at)
     return action

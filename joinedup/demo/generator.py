@@ -209,6 +209,7 @@ def _agencies(summary: DemoSummary) -> None:
                 agency=agency,
                 name=team_name,
                 is_duty_team=duty,
+                return_interviews=team_name == "Return Home Interview Service",
                 email=f"{team_name.lower().replace(' ', '-')}@{code.lower()}.wealdbridge.example",
             )
         summary.agencies += 1

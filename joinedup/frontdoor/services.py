@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.access import policy
@@ -22,6 +23,8 @@ from joinedup.children import services as children_services
 from joinedup.children.models import Child
 from joinedup.deadlines import frontdoor_decision_due, london_date, london_day_ends
 from joinedup.linkage import search
+from joinedup.tasks.models import TaskKind
+from joinedup.tasks.services import task_close_for, task_open
 
 from .models import (
     Awareness,
@@ -217,6 +220,16 @@ def information_request_make(
             object_id=str(request.pk),
             payload={"to_agency": to_agency.code, "respond_by": respond_by.isoformat()},
         )
+        task_open(
+            actor=user,
+            kind=TaskKind.INFORMATION_REQUEST,
+            source_id=str(request.pk),
+            title=f"The front door asks: {question}",
+            link=reverse("frontdoor:request", args=[request.pk]),
+            due_at=request.respond_by_at,
+            child=contact.child,
+            owner_agency=to_agency,
+        )
     return request
 
 
@@ -244,6 +257,7 @@ def information_request_answer(
             object_id=str(request.pk),
             payload={"late": answered_at >= request.respond_by_at},
         )
+        task_close_for(actor=user, kind=TaskKind.INFORMATION_REQUEST, source_id=str(request.pk), at=answered_at)
     return request
 
 

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from joinedup.access import policy
@@ -15,6 +16,9 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
 from joinedup.concerns.models import AdultOfConcern, HandlingCode
+from joinedup.deadlines import london_day_ends
+from joinedup.tasks.models import Task, TaskKind
+from joinedup.tasks.services import task_close_for, task_open
 
 from . import permissions
 from .models import Action, AgendaItem, Attendance, AttendanceStatus, Decision, Meeting
@@ -196,7 +200,36 @@ def action_add(
             owner=owner.get_username(),
             due_on=due_on.isoformat(),
         )
+        _action_task(user, action)
     return action
+
+
+def _action_task(user: User, action: Action) -> None:
+    """The action's task on the owner's work list, marked done there or here."""
+    child_id = action.agenda_item.child_id if action.agenda_item is not None else None
+    task_open(
+        actor=user,
+        kind=TaskKind.MACE_ACTION,
+        source_id=str(action.pk),
+        title=action.description,
+        link=reverse("mace:meeting-detail", args=[action.meeting_id]),
+        due_at=london_day_ends(action.due_on),
+        child=Child.objects.get(pk=child_id) if child_id is not None else None,
+        owner=action.owner,
+        completes_here=True,
+    )
+
+
+def action_done_from_task(task: Task, user: User) -> None:
+    """Marked done on the work list: the MACE action is done too (the tasks service's transaction)."""
+    action_done(user=user, action=Action.objects.get(pk=int(task.source_id)))
+
+
+def action_reassigned_from_task(task: Task, user: User) -> None:
+    """Given to someone else on the work list: the MACE action's owner follows."""
+    if task.owner is None or not permissions.can_own_actions(task.owner):
+        raise ValidationError({"owner": "Give the action to a person who does the work."})
+    Action.objects.filter(pk=int(task.source_id)).update(owner=task.owner)
 
 
 def can_mark_done(user: User, action: Action) -> bool:
@@ -221,6 +254,7 @@ def action_done(*, user: User, action: Action) -> Action:
             child_id=action.agenda_item.child_id if action.agenda_item is not None else None,
             action=action.pk,
         )
+        task_close_for(actor=user, kind=TaskKind.MACE_ACTION, source_id=str(action.pk))
     return action
 
 

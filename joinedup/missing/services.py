@@ -24,9 +24,11 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child, ItemCorrection, ItemKind
 from joinedup.children.services import correction_require, item_correction_apply
-from joinedup.deadlines import is_historical_return, return_interview_due
+from joinedup.deadlines import is_historical_return, london_day_ends, return_interview_due
 from joinedup.sharing.models import ShareDecision
 from joinedup.sharing.services import share_under_agreement
+from joinedup.tasks.models import Task, TaskKind
+from joinedup.tasks.services import task_close_for, task_open
 
 from .models import (
     Alert,
@@ -375,6 +377,7 @@ def missing_episode_return(
         interview = ReturnInterview.objects.create(
             episode=episode, owner=owner, due_at=return_interview_due(returned_at)
         )
+        _interview_task(user, interview)
         _audit(user, episode, AuditKind.MISSING_RETURNED, due_at=interview.due_at.isoformat())
     return interview
 
@@ -403,6 +406,7 @@ def return_interview_offer(
         interview.response = response
         interview.declined_reason = declined_reason.strip()
         interview.save(update_fields=["offered_by", "offered_at", "response", "declined_reason"])
+        _interview_task(user, interview)
         _audit(user, interview.episode, AuditKind.INTERVIEW_OFFERED, response=response)
     return interview
 
@@ -443,6 +447,7 @@ def return_interview_complete(
         interview.harm_disclosed = harm_disclosed.strip()
         interview.next_steps = next_steps.strip()
         interview.save()
+        _interview_task(user, interview)
         _audit(user, interview.episode, AuditKind.INTERVIEW_COMPLETED)
     return interview
 
@@ -469,7 +474,70 @@ def interview_action_add(
             due_on=due_on,
         )
         _audit(user, interview.episode, AuditKind.INTERVIEW_ACTION_ADDED, owner=owner.username)
+        task_open(
+            actor=user,
+            kind=TaskKind.INTERVIEW_ACTION,
+            source_id=str(action.pk),
+            title=action.description,
+            link=reverse("missing:episode", args=[interview.episode_id]),
+            due_at=london_day_ends(due_on) if due_on is not None else None,
+            child=interview.episode.child,
+            owner=owner,
+            completes_here=True,
+        )
     return action
+
+
+def interview_action_done(*, user: User, action: InterviewAction) -> InterviewAction:
+    """The owner (or whoever may reassign it) marks a return interview's action done."""
+    if action.done_at is not None:
+        return action
+    with transaction.atomic():
+        action.done_at = timezone.now()
+        action.save(update_fields=["done_at"])
+        _audit(user, action.interview.episode, AuditKind.INTERVIEW_ACTION_DONE, action=action.pk)
+        task_close_for(actor=user, kind=TaskKind.INTERVIEW_ACTION, source_id=str(action.pk))
+    return action
+
+
+def interview_action_done_from_task(task: Task, user: User) -> None:
+    interview_action_done(user=user, action=InterviewAction.objects.get(pk=int(task.source_id)))
+
+
+def interview_action_reassigned_from_task(task: Task, user: User) -> None:
+    if task.owner is None:
+        raise ValidationError({"owner": "Give the action to a person."})
+    InterviewAction.objects.filter(pk=int(task.source_id)).update(owner=task.owner)
+
+
+def interview_reassigned_from_task(task: Task, user: User) -> None:
+    """Given to someone else on the work list: the interview's owner follows (a team keeps the owner)."""
+    if task.owner is not None:
+        ReturnInterview.objects.filter(pk=task.source_id).update(owner=task.owner)
+
+
+def _interview_team() -> Team | None:
+    """The area's return home interview service, whose work list holds every open interview."""
+    return Team.objects.filter(return_interviews=True).order_by("pk").first()
+
+
+def _interview_task(actor: User | None, interview: ReturnInterview) -> None:
+    """The interview's task: open on its owner's and the return interview service's work lists until it is
+    recorded or the child declines; then closed."""
+    if interview.completed_at is not None or interview.response == InterviewResponse.DECLINED:
+        task_close_for(actor=actor, kind=TaskKind.RETURN_INTERVIEW, source_id=str(interview.pk))
+        return
+    task_open(
+        actor=actor,
+        kind=TaskKind.RETURN_INTERVIEW,
+        source_id=str(interview.pk),
+        title="Return home interview",
+        link=reverse("missing:episode", args=[interview.episode_id]),
+        due_at=interview.due_at,
+        child=interview.episode.child,
+        owner=interview.owner,
+        owner_team=_interview_team(),
+    )
 
 
 def can_keep_philomena_profile(user: User, child: Child) -> bool:
@@ -565,9 +633,10 @@ def _interview_open(*, episode: MissingEpisode, owner: User) -> None:
         return
     if is_historical_return(episode.returned_at, now=timezone.now()):
         return
-    ReturnInterview.objects.create(
+    interview = ReturnInterview.objects.create(
         episode=episode, owner=episode.child.key_worker or owner, due_at=return_interview_due(episode.returned_at)
     )
+    _interview_task(owner, interview)
 
 
 def missing_episode_import(
@@ -727,6 +796,7 @@ def return_interview_import(*, actor: User, child: Child, held_at: datetime, chi
     for name, value in wanted.items():
         setattr(interview, name, value)
     interview.save()
+    _interview_task(actor, interview)
     _audit(actor, episode, AuditKind.INTERVIEW_COMPLETED, imported_from=source_key)
     return "updated"
 

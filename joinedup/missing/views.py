@@ -20,7 +20,7 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record_children
 from joinedup.children.selectors import child_find, child_get
 from joinedup.deadlines import is_overdue
-from joinedup.mace.selectors import mace_actions_for_worklist
+from joinedup.tasks.selectors import overdue_for_manager, tasks_for
 from joinedup.web.forms import form_save
 
 from . import forms, selectors, services
@@ -189,29 +189,35 @@ def philomena_photo(request: AuthenticatedHttpRequest, child_id: UUID) -> FileRe
 
 @login_required
 def worklist(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """One work list: every task that is the user's (interviews, actions, requests for information, plans'
+    actions...), then for a manager their agency's overdue tasks, then reviews due and oversight due."""
     _require(policy.works_with_children(request.user))
-    interviews = list(selectors.interviews_for_worklist(user=request.user))
+    now = timezone.now()
+    tasks = list(tasks_for(user=request.user))
+    overdue = list(overdue_for_manager(user=request.user))
+    reviews = list(reviews_for_worklist(user=request.user))
     audit_record_children(
         actor=request.user,
         kind=AuditKind.CHILD_LISTED,
-        child_ids=[i.episode.child_id for i in interviews],
-        reason="Return interviews work list",
+        child_ids=sorted({t.child_id for t in tasks + overdue if t.child_id is not None}),
+        reason="Work list",
     )
-    reviews = list(reviews_for_worklist(user=request.user))
     audit_record_children(
         actor=request.user,
         kind=AuditKind.CHILD_LISTED,
         child_ids=[a.child_id for a in reviews],
         reason="Risk assessment reviews work list",
     )
-    now = timezone.now()
-    rows = [(i, is_overdue(i.due_at, done_at=None, now=now)) for i in interviews]
     today = timezone.localdate()
     review_rows = [(a, a.review_due is not None and a.review_due < today) for a in reviews]
     return render(
         request,
         "missing/worklist.html",
-        {"rows": rows, "review_rows": review_rows, "mace_actions": mace_actions_for_worklist(user=request.user)},
+        {
+            "task_rows": [(t, t.due_at is not None and t.due_at < now) for t in tasks],
+            "overdue_rows": overdue,
+            "review_rows": review_rows,
+        },
     )
 
 

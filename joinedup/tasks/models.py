@@ -86,11 +86,11 @@ class Task(models.Model):
 
     @property
     def owner_label(self) -> str:
-        if self.owner_id is not None:
+        if self.owner is not None:
             return str(self.owner.get_full_name() or self.owner.username)
-        if self.owner_team_id is not None:
+        if self.owner_team is not None:
             return str(self.owner_team.name)
-        return str(self.agency.name) if self.agency_id is not None else ""
+        return str(self.agency.name) if self.agency is not None else ""
 
 
 class TaskChange(models.Model):

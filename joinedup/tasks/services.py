@@ -21,11 +21,12 @@ from .registry import hooks_for
 
 
 def _agency_of(owner: User | None, owner_team: Team | None, owner_agency: Agency | None) -> Agency | None:
-    if owner_agency is not None:
-        return owner_agency
+    """Whose work it is, for the managers' view: the person's agency, else the team's, else the agency asked."""
+    if owner is not None and owner.agency is not None:
+        return owner.agency
     if owner_team is not None:
         return owner_team.agency
-    return owner.agency if owner is not None else None
+    return owner_agency
 
 
 def _check_owner(owner: User | None, owner_team: Team | None, owner_agency: Agency | None) -> None:
@@ -87,20 +88,23 @@ def task_close_for(*, actor: User | None, kind: str, source_id: str, at: datetim
 
 
 def task_reassign(*, user: User, task: Task, owner: User | None = None, owner_team: Team | None = None) -> Task:
-    """Give the task to another person or team (the owner, a member of the owning team, or a manager or the
-    coordinator whose agency it is). The app the work comes from is told, so its own record says the same."""
+    """Give the task to another person (it stays on its team's list) or to a team (no one person owns it then),
+    by its owner, a member of its team, or a manager or the coordinator whose agency it is. The app the work
+    comes from is told, so its own record says the same."""
     if not policy.can_reassign_task(user, task):
         raise PermissionDenied
     if task.completed_at is not None:
         raise ValidationError("The task is already done.")
+    if owner is None and owner_team is None:
+        raise ValidationError({"owner": "Choose a person or a team."})
     _check_owner(owner, owner_team, None)
-    new_agency = _agency_of(owner, owner_team, None)
-    if new_agency is None or (task.agency_id is not None and new_agency.pk != task.agency_id):
-        raise ValidationError({"owner": "Choose a person or team in the agency whose work it is."})
+    if owner is not None and task.child is not None and not policy.can_view_child(owner, task.child):
+        raise ValidationError({"owner": "Choose someone who may see the child's record."})
     with transaction.atomic():
         before = task.owner_label
-        task.owner, task.owner_team = owner, owner_team
-        task.save(update_fields=["owner", "owner_team"])
+        task.owner, task.owner_team = owner, owner_team or (task.owner_team if owner is not None else None)
+        task.agency = _agency_of(task.owner, task.owner_team, None)
+        task.save(update_fields=["owner", "owner_team", "agency"])
         hook = hooks_for(task.kind).reassigned
         if hook is not None:
             hook(task, user)

@@ -35,6 +35,7 @@ class AgendaItemFactory(DjangoModelFactory[AgendaItem]):
 class ActionFactory(DjangoModelFactory[Action]):
     class Meta:
         model = Action
+        skip_postgeneration_save = True
 
     meeting = factory.SubFactory(MeetingFactory)
     agenda_item = None
@@ -42,3 +43,11 @@ class ActionFactory(DjangoModelFactory[Action]):
     owner = factory.SubFactory(UserFactory)
     due_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=14))
     created_by = factory.SelfAttribute("meeting.chair")
+
+    @factory.post_generation
+    def task(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Its task on the owner's work list, as the service opens it."""
+        if create:
+            from joinedup.mace.services import _action_task
+
+            _action_task(self.created_by, self)  # type: ignore[arg-type, attr-defined]

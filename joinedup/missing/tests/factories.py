@@ -40,6 +40,7 @@ class ReturnInterviewFactory(DjangoModelFactory[ReturnInterview]):
 
     class Meta:
         model = ReturnInterview
+        skip_postgeneration_save = True
 
     episode = factory.SubFactory(
         MissingEpisodeFactory,
@@ -47,3 +48,11 @@ class ReturnInterviewFactory(DjangoModelFactory[ReturnInterview]):
     )
     owner = factory.SubFactory(UserFactory, agency=factory.SelfAttribute("..episode.owning_agency"))
     due_at = factory.LazyAttribute(lambda interview: return_interview_due(interview.episode.returned_at))
+
+    @factory.post_generation
+    def task(self, create: bool, extracted: object, **kwargs: object) -> None:
+        """Its task on the work lists, as the service opens it."""
+        if create:
+            from joinedup.missing.services import _interview_task
+
+            _interview_task(None, self)  # type: ignore[arg-type]

@@ -1,7 +1,10 @@
 """Codes in plain words where a page shows them: ``{{ row.place_type|plain }}`` reads "Private address", not
 "private_address"."""
 
+from datetime import date, datetime
+
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -27,3 +30,29 @@ def plain(value: object) -> str:
         return text
     words = text.replace("_", " ")
     return words[:1].upper() + words[1:]
+
+
+@register.filter
+def when(value: object) -> str:
+    """A moment in the GOV.UK style, in UK time: "5 December 2026 at 2:30pm", "at midday", "at midnight"."""
+    if not isinstance(value, datetime):
+        return "" if value is None else str(value)
+    moment = timezone.localtime(value) if timezone.is_aware(value) else value
+    day = f"{moment.day} {moment:%B %Y}"
+    if (moment.hour, moment.minute) == (0, 0):
+        return f"{day} at midnight"
+    if (moment.hour, moment.minute) == (12, 0):
+        return f"{day} at midday"
+    hour = moment.hour % 12 or 12
+    minutes = f":{moment.minute:02d}" if moment.minute else ""
+    return f"{day} at {hour}{minutes}{'am' if moment.hour < 12 else 'pm'}"
+
+
+@register.filter
+def day(value: object) -> str:
+    """A date in the GOV.UK style: "5 December 2026" (a moment is taken in UK time)."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return "" if value is None else str(value)

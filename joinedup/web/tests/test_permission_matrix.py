@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import cast
 
 import pytest
 from axes.models import AccessAttempt
@@ -555,6 +556,35 @@ def mace_action_url(world: World, role: str, relation: str) -> str:
     return reverse("mace:action-done", kwargs={"action_id": action.pk})
 
 
+def task_url(name: str) -> Callable[[World, str, str], str]:
+    """own: a task about the own child given to the user; shared: one about the shared child given to a
+    practitioner of the user's agency; unshared: one about the unshared child given to another agency's."""
+
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.tasks.models import Task, TaskKind
+
+        child = world.children[relation]
+        owner = cast(
+            User,
+            {"own": world.users[role], "shared": world.objects["accounts_user"], "unshared": child.created_by}[
+                relation
+            ],
+        )
+        task = Task.objects.create(
+            kind=TaskKind.OTHER,
+            source_id=f"matrix-{role}-{relation}-{Task.objects.count()}",
+            title="Synthetic",
+            link="",
+            child=child,
+            owner=owner,
+            agency=owner.agency,
+            completes_here=True,
+        )
+        return reverse(name, kwargs={"task_id": task.pk})
+
+    return url
+
+
 def adult_url(name: str) -> Callable[[World, str, str], str]:
     """An adult of concern named in a concern about the relation's child."""
 
@@ -705,6 +735,22 @@ MATRIX.update(
             {**RUNS_MEETING, RoleCode.COORDINATOR: same(302)},
             method="post",
         ),
+        # One work list (joinedup.tasks): a task is reassigned or marked done by its owner, or by a manager or
+        # the coordinator of the agency whose work it is; anyone else is told it is not there.
+        **{
+            f"tasks:{name}": Row(
+                task_url(f"tasks:{name}"),
+                by_role(
+                    practitioner=(ok, 404, 404),
+                    manager=(ok, ok, 404),
+                    coordinator=(ok, ok, 404),
+                    leader=same(404),
+                    administrator=same(404),
+                ),
+                method=method,
+            )
+            for name, method, ok in [("reassign", "get", 200), ("done", "post", 302)]
+        },
         "mace:action-done": Row(
             mace_action_url,
             by_role(

@@ -438,6 +438,13 @@ WRITES: dict[str, Write] = {
     ),
     "mace:minutes": Write(body(minutes="Discussed the agenda", handling_code="P"), ("mace.Meeting",)),
     "mace:action-done": Write(body(), ("mace.Action",)),
+    "tasks:done": Write(body(), ("tasks.Task", "tasks.TaskChange")),
+    "tasks:reassign": Write(
+        lambda world, role, relation: {
+            "owner": world.users[RoleCode.MANAGER if role == RoleCode.COORDINATOR else RoleCode.COORDINATOR].pk
+        },
+        ("tasks.Task", "tasks.TaskChange"),
+    ),
     "mace:agenda-proposals-add": Write(body(), ("mace.AgendaItem",), prepare=_repeat_missing),
     "disruption:adult-create": Write(body(name="Synthetic Adult Two"), ("concerns.AdultOfConcern",)),
     "disruption:record": Write(
