@@ -830,6 +830,7 @@ NOT_EXPORTED = {
     "linkage.SearchKey.child": "Derived search keys (name sounds, date parts) for finding the child.",
     "disruption.DisruptionAction_children.child": "The many-to-many table behind the disruption section.",
     "rights.SubjectAccessExport.child": "An earlier export: a copy of the items above, its making in the audit trail.",
+    "tasks.Task.child": "A work list's task: work on an item above (its title is the item's own), and who has it.",
 }
 # Links to a child that the sections read other than through a ``child`` field.
 READ_OTHERWISE = {

@@ -4,13 +4,14 @@ from django import forms
 
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Team
+from joinedup.web.forms import FormulaRefusingForm
 
 
 def _person(user: User) -> str:
     return str(user.get_full_name() or user.username)
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(FormulaRefusingForm):
     """Only the people who can do the work and may see the child, and the teams that may hold it."""
 
     owner = forms.ModelChoiceField(

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 
 from joinedup.accounts.models import RoleCode
 from joinedup.accounts.tests.factories import UserFactory
-from joinedup.agencies.models import Agency
+from joinedup.agencies.models import Agency, Team
 from joinedup.agencies.tests.factories import AgencyFactory, TeamFactory
 from joinedup.children.models import Address, ChronologyEntry, DatePrecision, Relative, RelativeKind
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory
@@ -442,6 +442,7 @@ EVERY_FORM: dict[str, Case] = {
     "missing.InterviewForm": Case(),
     "missing.ActionForm": Case(variants=lambda w: [{}, {"owners": w.staff()}]),
     "missing.PhilomenaForm": Case(rules=_photo_rules),
+    "tasks.ReassignForm": Case(variants=lambda w: [{"people": w.staff(), "teams": Team.objects.all()}]),
     "oversight.GoalForm": Case(variants=lambda w: [{}] if w.agency else []),
     "oversight.RetireForm": Case(),
     "oversight.FiltersForm": Case(
