@@ -219,3 +219,97 @@ def frontdoor_decision_due(received_at: datetime) -> date:
     (a contact received on Friday, or at the weekend, is decided by Monday, or by Tuesday when Monday is a bank
     holiday). It is decided in time if decided before ``london_day_ends`` of that day."""
     return working_days_after(london_date(received_at), FRONTDOOR_DECISION_WORKING_DAYS)
+
+
+# The child's plan (joinedup.plans) ------------------------------------------------------------------------------
+# When a plan's reviews are due, by kind. Child protection: the first review conference within three months of the
+# initial conference, then at most six months apart (Working Together to Safeguard Children 2023). A looked-after
+# child's care plan: the first review within 20 working days of becoming looked after, the second within three
+# months of the first, then at most six months apart (Care Planning, Placement and Case Review (England)
+# Regulations 2010, reg. 33). Child in need and early help plans: every three months, and exploitation safety plans
+# every six weeks, both local practice, not statute. A plan's ``review_every_weeks`` brings a review sooner.
+PLAN_REVIEW_MONTHS = {"child_in_need": 3, "early_help": 3}
+PLAN_SAFETY_REVIEW_WEEKS = 6
+CARE_PLAN_FIRST_REVIEW_WORKING_DAYS = 20
+
+
+def plan_review_due(
+    kind: str, *, started_on: date, last_review_on: date | None, reviews_held: int, every_weeks: int | None = None
+) -> date:
+    """The day a plan's next review is due by: counted from the plan's start for the first review, from the last
+    review after that (see the intervals above); a local ``every_weeks`` applies when it is sooner."""
+    since = started_on if last_review_on is None else last_review_on
+    if kind == "child_protection":
+        due = months_after(since, months=3 if reviews_held == 0 else 6)
+    elif kind == "care_plan":
+        if reviews_held == 0:
+            due = working_days_after(since, CARE_PLAN_FIRST_REVIEW_WORKING_DAYS)
+        else:
+            due = months_after(since, months=3 if reviews_held == 1 else 6)
+    elif kind == "exploitation_safety":
+        due = since + timedelta(weeks=PLAN_SAFETY_REVIEW_WEEKS)
+    else:
+        due = months_after(since, months=PLAN_REVIEW_MONTHS.get(kind, 3))
+    if every_weeks:
+        due = min(due, since + timedelta(weeks=every_weeks))
+    return due
+
+
+# Strategy discussions and section 47 enquiries (joinedup.strategy) -------------------------------------------------
+# The initial child protection conference within 15 working days of the strategy discussion that started the
+# section 47 enquiry (Working Together to Safeguard Children 2023).
+INITIAL_CONFERENCE_WORKING_DAYS = 15
+
+
+def initial_conference_due(discussion_at: datetime) -> date:
+    """The day an initial child protection conference is held by: 15 working days after the day in England of the
+    strategy discussion that started the section 47 enquiry, bank holidays not counting."""
+    return working_days_after(london_date(discussion_at), INITIAL_CONFERENCE_WORKING_DAYS)
+
+
+# A child's message through their speaking-out link (joinedup.voice) ------------------------------------------------
+# A child who asks for help or to be contacted is answered within a day (24 real hours, whatever the clocks do); any
+# other message is read by the end of the second working day after the day in England it arrived. Local practice.
+CHILD_HELP_WITHIN = timedelta(hours=24)
+CHILD_MESSAGE_WORKING_DAYS = 2
+
+
+def child_message_due(received_at: datetime, *, asked_for_help: bool) -> datetime:
+    """When the key worker is to have read (and, for a request for help, acted on) a child's message."""
+    if asked_for_help:
+        return _require_aware(received_at) + CHILD_HELP_WITHIN
+    return london_day_ends(working_days_after(london_date(received_at), CHILD_MESSAGE_WORKING_DAYS))
+
+
+# --- end of the child's messages
+
+
+# Community reporting (joinedup.community) --------------------------------------------------------------------------
+# A report from the community is triaged by the coordinator within one working day of arriving (local practice,
+# as the front door's decisions).
+COMMUNITY_REPORT_TRIAGE_WORKING_DAYS = 1
+
+
+def community_report_triage_due(received_at: datetime) -> date:
+    """The day a community report is triaged by: one working day after the day in England it arrived (a report
+    sent on Friday evening or at the weekend by Monday, by Tuesday when Monday is a bank holiday)."""
+    return working_days_after(london_date(received_at), COMMUNITY_REPORT_TRIAGE_WORKING_DAYS)
+
+
+# --- end of community reporting
+
+
+# Contextual safeguarding (joinedup.contextual) ---------------------------------------------------------------------
+# Work on a place or a peer group is reviewed six weeks after it opens, then at the date each review sets (local
+# practice, as for an exploitation safety plan).
+CONTEXT_FIRST_REVIEW_WEEKS = 6
+
+
+def context_first_review_due(opened_at: datetime) -> date:
+    """The day the first review of work on a place or peer group is due: six weeks after the day in England the
+    work was opened (work opened at 11:30pm on a summer evening belongs to that day in London, not the next UTC
+    one)."""
+    return london_date(opened_at) + timedelta(weeks=CONTEXT_FIRST_REVIEW_WEEKS)
+
+
+# --- end of contextual safeguarding

@@ -59,6 +59,13 @@ INSTALLED_APPS = [
     "joinedup.places",
     "joinedup.throttle",
     "joinedup.tasks",
+    "joinedup.strategy",
+    "joinedup.campaigns",
+    "joinedup.plans",
+    "joinedup.community",
+    "joinedup.voice",
+    "joinedup.education",
+    "joinedup.contextual",
     "joinedup.web",
     "joinedup.demo",
 ]
@@ -249,6 +256,11 @@ JOINEDUP_REPEAT_MISSING_DAYS = int(env("JOINEDUP_REPEAT_MISSING_DAYS", "90"))
 JOINEDUP_MANY_PROFESSIONALS = int(env("JOINEDUP_MANY_PROFESSIONALS", "4"))
 JOINEDUP_MANY_PROFESSIONALS_DAYS = int(env("JOINEDUP_MANY_PROFESSIONALS_DAYS", "14"))
 
-# The hotspot map's tile layer, e.g. "https://tiles.example/{z}/{x}/{y}.png" (add its host to img-src in the CSP).
-# Empty: no tiles, and the map still shows the places on a plain background, offline.
+# The maps' base map (docs/linkage-and-mapping.md): a GeoJSON file of streets, wards and water with their names,
+# drawn in the browser; "static:<path>" names a static file the app serves (the demo's fictional Wealdbridge),
+# anything else a URL (another host must be added to connect-src in the CSP). Empty: no base map.
+JOINEDUP_MAP_BASEMAP_URL = env("JOINEDUP_MAP_BASEMAP_URL", "static:joinedup/mapping/wealdbridge-basemap.geojson")
+# A tile layer for a real area, e.g. "https://tiles.example/{z}/{x}/{y}.png" (add its host to img-src in the CSP),
+# with the attribution its licence asks for. Empty: no tiles; the base map above still draws the streets offline.
 JOINEDUP_MAP_TILES_URL = env("JOINEDUP_MAP_TILES_URL", "")
+JOINEDUP_MAP_TILES_ATTRIBUTION = env("JOINEDUP_MAP_TILES_ATTRIBUTION", "Map tiles")

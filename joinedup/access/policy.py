@@ -160,7 +160,9 @@ def can_record_children(user: User) -> bool:
 
 
 def can_record_about_child(user: User, child: Child) -> bool:
-    return can_record_children(user) and can_view_child(user, child)
+    """Recording about a child the user may see, while the record is open: once every agency's involvement has
+    closed it is kept read-only (``record_is_closed``) until an agency opens an involvement again."""
+    return can_record_children(user) and can_view_child(user, child) and not record_is_closed(child)
 
 
 def is_police(user: User) -> bool:
@@ -194,8 +196,9 @@ def can_change_child_details(user: User, child: Child) -> bool:
 def can_open_involvement(user: User, child: Child, agency_id: int) -> bool:
     """Opening an agency's involvement is a need-to-know decision: a practitioner or manager opens their
     own agency's, on a child they may already see (a share or break-glass grant); the coordinator any
-    agency's. Anyone else reaches a child they cannot see through a connection request."""
-    if not can_record_about_child(user, child):
+    agency's. Anyone else reaches a child they cannot see through a connection request. A closed record opens
+    again this way, so this alone does not ask whether the record is closed."""
+    if not (can_record_children(user) and can_view_child(user, child)):
         return False
     return user.has_role(RoleCode.COORDINATOR) or user.agency_id == agency_id
 
@@ -531,8 +534,9 @@ def is_front_door(user: User) -> bool:
 
 
 def can_record_contact(user: User, child: Child) -> bool:
-    """A contact about a child the user may see and record about (a new child is recorded first)."""
-    return can_record_about_child(user, child)
+    """A contact about a child the user may see and record about (a new child is recorded first); a closed record
+    too, since a new contact is how a closed case comes back to the front door."""
+    return can_record_children(user) and can_view_child(user, child)
 
 
 def can_view_contact(user: User, contact: "Contact") -> bool:
@@ -650,3 +654,214 @@ def can_reassign_task(user: User, task: "Task") -> bool:
 
 def can_complete_task(user: User, task: "Task") -> bool:
     return can_reassign_task(user, task)
+
+
+# --- Places as records (joinedup.places) -----------------------------------------------------------------------
+def can_use_places(user: User) -> bool:
+    """The place list and place pages: those who work with children (as for the mapping)."""
+    return works_with_children(user)
+
+
+def can_record_places(user: User) -> bool:
+    """Writing a place (as part of recording a concern, an episode, an import): anyone who records about children."""
+    return can_record_children(user) or (_signed_in(user) and user.has_role(*CROSS_AGENCY_ROLES))
+
+
+def can_review_places(user: User) -> bool:
+    """The place review queue (merge, keep apart, undo): the coordinator, as for linking people's records."""
+    return sees_all_children(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_see_place(user: User, place: Any) -> bool:
+    """A place's name, address and postcode. A private address only to those who may see at least one child
+    linked to it (a concern, an episode at it); any other place to those who use places."""
+    if not can_use_places(user):
+        return False
+    if not place.is_private:
+        return True
+    if sees_all_children(user):
+        return True
+    from joinedup.places.selectors import children_linked_to
+
+    return _decided(
+        ("place", user.pk, user.agency_id, place.pk),
+        lambda: children_visible_to(user).filter(pk__in=children_linked_to([place.pk])).exists(),
+    )
+
+
+# --- end of places
+
+
+# --- Contextual safeguarding: work on places and peer groups (joinedup.contextual) ---------------------------------
+def can_run_context_work(user: User) -> bool:
+    """The coordinator opens work on a place or a peer group, makes peer groups and writes the work's assessment,
+    partners, actions, reviews and closing."""
+    return works_with_children(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_view_context_works(user: User) -> bool:
+    """The list of work on places and peer groups: those who work with children, each item only where
+    ``can_view_context_work``."""
+    return works_with_children(user)
+
+
+def can_view_context_work(user: User, child_ids: Any, *, owns_an_action: bool = False) -> bool:
+    """A piece of work (its place or group, assessment, plan, actions, reviews), given its children's ids (a group's
+    members, the children linked to a place): the coordinator and leaders read all of it; a practitioner or manager
+    while they may see at least one of its children, or while they own one of its actions (the work's page names
+    no child). Children they may not see are counted, never named."""
+    if not works_with_children(user):
+        return False
+    if sees_all_children(user) or owns_an_action:
+        return True
+    return children_visible_to(user).filter(pk__in=child_ids).exists()
+
+
+# --- end of contextual safeguarding
+
+
+# Children missing education (joinedup.education) --------------------------------------------------------------------
+# Schools (an education agency's practitioners and managers) record; the local authority's children missing
+# education officer (a manager of an education agency, or the coordinator) works the queue. A role, not a team's
+# name or a setting: the officer is whoever holds the education service's manager role.
+
+
+def can_record_education(user: User, child: Child) -> bool:
+    """A child missing education, a part-time timetable, a suspension, an exclusion or an elective home education
+    notification: recorded by an education agency's staff about a child they may record about."""
+    return (
+        can_record_about_child(user, child)
+        and user.agency is not None
+        and user.agency.kind == AgencyKind.EDUCATION
+        and user.has_role(*CASE_ROLES)
+    )
+
+
+def is_cme_officer(user: User) -> bool:
+    """The local authority's children missing education officer: a manager of an education agency, or the
+    coordinator."""
+    if not _signed_in(user):
+        return False
+    if user.has_role(RoleCode.COORDINATOR):
+        return True
+    return user.agency is not None and user.agency.kind == AgencyKind.EDUCATION and user.has_role(RoleCode.MANAGER)
+
+
+def can_work_cme_case(user: User, child: Child) -> bool:
+    """Recording the checks and closing a child missing education case: the officer, about a child they see."""
+    return is_cme_officer(user) and can_view_child(user, child)
+
+
+# --- end of children missing education
+
+
+# The child's say and speaking out (joinedup.voice) -----------------------------------------------------------------
+
+
+def can_view_childs_say(user: User, child: Child) -> bool:
+    """The child's say is shown to everyone who plans work with the child: their need-to-know, as the record."""
+    return can_view_child(user, child)
+
+
+def can_record_childs_say(user: User, child: Child) -> bool:
+    return can_record_about_child(user, child)
+
+
+def can_manage_speak_links(user: User, child: Child) -> bool:
+    """A child's speaking-out link is issued and revoked by those who keep the record: practitioners and managers
+    of an involved agency (the key worker among them), and the coordinator."""
+    return can_change_child_details(user, child) and can_own_work(user)
+
+
+def can_read_child_messages(user: User, child: Child) -> bool:
+    """What a child sent their key worker is read by those who do the work with the child (practitioners,
+    managers, the coordinator) on the child's need-to-know; partnership leaders see only the counts."""
+    return can_record_about_child(user, child)
+
+
+# --- end of the child's say and speaking out
+
+
+# The child's plan, closure and step-down (joinedup.plans) -----------------------------------------------------------
+def record_is_closed(child: Child) -> bool:
+    """Every agency's involvement with the child has closed (and there was at least one): the record leaves the
+    active lists and is kept read-only under the retention period. A child with no involvement recorded at all
+    is not closed."""
+
+    def decide() -> bool:
+        from django.db.models import Count
+
+        from joinedup.children.models import Involvement
+
+        counts = Involvement.objects.filter(child_id=child.pk).aggregate(
+            every=Count("pk"), still_open=Count("pk", filter=Q(ended_at__isnull=True))
+        )
+        return bool(counts["every"]) and not counts["still_open"]
+
+    return _decided(("closed", child.pk), decide)
+
+
+def can_record_plan(user: User, child: Child) -> bool:
+    """Those who may record about the child start, add to, review and end the child's plans."""
+    return can_record_about_child(user, child)
+
+
+def can_own_plan_action(owner: User, child: Child) -> bool:
+    """An action in a child's plan goes only to someone who does the work and may see the child."""
+    return can_own_work(owner) and can_view_child(owner, child)
+
+
+# --- end of plans
+
+
+# Strategy discussions, section 47 enquiries and NRM referrals (joinedup.strategy) ---------------------------------
+# Children's social care leads a strategy discussion with police; their practitioners and managers, and the
+# coordinator, hold and record them about a child they may see. The same record NRM referrals (the local authority
+# and police are first responders). Everyone who may see the child reads them.
+
+
+def _social_care_or_police(user: User) -> bool:
+    return (
+        user.agency is not None
+        and user.agency.kind in (AgencyKind.CHILDRENS_SOCIAL_CARE, AgencyKind.POLICE)
+        and user.has_role(*CASE_ROLES)
+    )
+
+
+def can_hold_strategy_discussion(user: User, child: Child) -> bool:
+    return can_record_about_child(user, child) and (user.has_role(RoleCode.COORDINATOR) or _social_care_or_police(user))
+
+
+def can_record_nrm(user: User, child: Child) -> bool:
+    return can_record_about_child(user, child) and (user.has_role(RoleCode.COORDINATOR) or _social_care_or_police(user))
+
+
+# --- end of strategy discussions
+
+
+# Registered businesses and community reporting (joinedup.community): the coordinator registers businesses, issues
+# and revokes their reporting links and triages the reports; a report names no child until it is turned into a
+# concern (through concerns.services, under the need-to-know rules above).
+
+
+def can_manage_businesses(user: User) -> bool:
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_triage_community_reports(user: User) -> bool:
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+# --- end of community reporting
+
+
+# --- Awareness campaigns (joinedup.campaigns) --------------------------------------------------------------------
+def can_manage_campaigns(user: User) -> bool:
+    """Recording and changing awareness campaigns: the coordinator."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR)
+
+
+def can_view_campaigns(user: User) -> bool:
+    """The campaigns and their reach beside the hotspots: the coordinator and partnership leaders. Nothing in a
+    campaign is about a child."""
+    return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)

@@ -66,6 +66,9 @@ def session_timeouts(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
 
 
 TWO_FACTOR_EXEMPT = ("accounts:two-factor", "accounts:two-factor-setup", "accounts:sign-out")
+# Pages for the public, used without signing in (a business's reporting link, joinedup.community): a session signed
+# in with a password only does not stand in their way.
+PUBLIC_PATH_PREFIXES = ("/report/",)
 
 
 def two_factor_required(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
@@ -81,6 +84,7 @@ def two_factor_required(get_response: Callable[[HttpRequest], HttpResponse]) -> 
                 settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL
             )
             and request.path not in {reverse(name) for name in TWO_FACTOR_EXEMPT}
+            and not request.path.startswith(PUBLIC_PATH_PREFIXES)
         ):
             return redirect("accounts:two-factor")
         return get_response(request)

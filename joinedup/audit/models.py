@@ -130,6 +130,72 @@ class AuditKind(models.TextChoices):
     TASK_CHANGED = "task_changed", "Reassigned or completed a task on the work list"
     TASKS_LISTED = "tasks_listed", "Read a work list of tasks"
     # --- end of the work list
+    # Places as records (joinedup.places) ---
+    PLACE_RECORDED = "place_recorded", "Recorded a new place"
+    PLACE_MERGED = "place_merged", "Merged two records of the same place"
+    PLACE_KEPT_APART = "place_kept_apart", "Decided two places are not the same"
+    PLACE_MERGE_UNDONE = "place_merge_undone", "Undid a merge of two places"
+    PLACE_VIEWED = "place_viewed", "Read a place's page and the children linked to it"
+    # --- end of places
+    # Contextual safeguarding: work on places and peer groups (joinedup.contextual) ---
+    CONTEXT_WORK_OPENED = "context_work_opened", "Opened contextual safeguarding work on a place or peer group"
+    CONTEXT_WORK_VIEWED = "context_work_viewed", "Read contextual safeguarding work on a place or peer group"
+    CONTEXT_WORK_CLOSED = "context_work_closed", "Closed contextual safeguarding work"
+    CONTEXT_GROUP_CREATED = "context_group_created", "Made a peer group for contextual safeguarding"
+    CONTEXT_GROUP_CHANGED = "context_group_changed", "Added a child to or removed a child from a peer group"
+    CONTEXT_ASSESSMENT_RECORDED = "context_assessment_recorded", "Recorded an assessment of a place or peer group"
+    CONTEXT_PARTNER_ADDED = "context_partner_added", "Added a partner to the plan for a place or peer group"
+    CONTEXT_ACTION_RECORDED = "context_action_recorded", "Recorded an action on a place or peer group"
+    CONTEXT_ACTION_DONE = "context_action_done", "Marked an action on a place or peer group done"
+    CONTEXT_REVIEW_RECORDED = "context_review_recorded", "Recorded a review of work on a place or peer group"
+    # --- end of contextual safeguarding
+
+    # The child's plan, closure and step-down (joinedup.plans) ---
+    PLAN_STARTED = "plan_started", "Started a child's plan"
+    PLAN_CHANGED = "plan_changed", "Added to a child's plan (an outcome, an action, the safety section)"
+    PLAN_ACTION_DONE = "plan_action_done", "Marked an action in a child's plan done"
+    PLAN_REVIEWED = "plan_reviewed", "Recorded a review of a child's plan"
+    PLAN_ENDED = "plan_ended", "Ended a child's plan"
+    INVOLVEMENT_CLOSED = "involvement_closed", "Closed an agency's involvement with a reason and an outcome"
+    # --- end of plans
+
+    # Children missing education (joinedup.education)
+    EDUCATION_RECORDED = "education_recorded", "Recorded a school's information about a child's education"
+    CME_CHECK_RECORDED = "cme_check_recorded", "Recorded a check for a child missing education"
+    CME_CASE_CLOSED = "cme_case_closed", "Closed a child missing education case with its outcome"
+    # --- end of children missing education
+    # The child's say and speaking out (joinedup.voice) ---
+    CHILD_SAY_RECORDED = "child_say_recorded", "Recorded the child's say"
+    CHILD_SAY_OVERRIDDEN = "child_say_overridden", "Allocated a key worker the child said they do not want"
+    SPEAK_LINK_ISSUED = "speak_link_issued", "Issued a child's speaking-out link"
+    SPEAK_LINK_REVOKED = "speak_link_revoked", "Revoked a child's speaking-out link"
+    CHILD_MESSAGE_RECEIVED = "child_message_received", "A child sent a message through their speaking-out link"
+    CHILD_MESSAGE_READ = "child_message_read", "Marked a child's message read"
+    # --- end of the child's say and speaking out
+
+    # Strategy discussions, section 47 enquiries and NRM referrals (joinedup.strategy) ---
+    STRATEGY_DISCUSSION_RECORDED = "strategy_discussion_recorded", "Recorded a strategy discussion"
+    STRATEGY_ACTION_ADDED = "strategy_action_added", "Added an action to a strategy discussion"
+    STRATEGY_ACTION_DONE = "strategy_action_done", "Marked a strategy discussion's action done"
+    STRATEGY_MACE_PROPOSED = "strategy_mace_proposed", "Proposed a child for MACE from a strategy discussion"
+    STRATEGY_DISRUPTION_PLANNED = "strategy_disruption_planned", "Recorded a strategy discussion's disruption plan"
+    SECTION47_OUTCOME_RECORDED = "section47_outcome_recorded", "Recorded a section 47 enquiry's outcome"
+    NRM_REFERRAL_RECORDED = "nrm_referral_recorded", "Recorded a National Referral Mechanism referral"
+    NRM_DECISION_RECORDED = "nrm_decision_recorded", "Recorded a National Referral Mechanism decision"
+    # --- end of strategy discussions
+    # Registered businesses and community reporting (joinedup.community) ---
+    BUSINESS_REGISTERED = "business_registered", "Registered a business for community reporting"
+    BUSINESS_CHANGED = "business_changed", "Changed a registered business (visit, staff)"
+    REPORTING_LINK_ISSUED = "reporting_link_issued", "Issued a business's reporting link"
+    REPORTING_LINK_REVOKED = "reporting_link_revoked", "Revoked a business's reporting link"
+    COMMUNITY_REPORT_RECEIVED = "community_report_received", "Received a report from the community"
+    COMMUNITY_REPORT_VIEWED = "community_report_viewed", "Read a community report"
+    COMMUNITY_REPORT_TRIAGED = "community_report_triaged", "Triaged a community report (concern or closed)"
+    # --- end of community reporting
+    # Awareness campaigns (joinedup.campaigns) ---
+    CAMPAIGN_RECORDED = "campaign_recorded", "Recorded an awareness campaign"
+    CAMPAIGN_CHANGED = "campaign_changed", "Changed an awareness campaign"
+    # --- end of awareness campaigns
 
 
 class AuditEvent(models.Model):

@@ -19,6 +19,7 @@ from joinedup.missing import selectors as missing_selectors
 from joinedup.screening.permissions import can_screen
 from joinedup.sharing.selectors import shares_of
 from joinedup.sharing.services import share_decision_record
+from joinedup.voice import services as voice_services
 
 from . import details, selectors, services
 from .forms import (
@@ -65,10 +66,20 @@ def _require(allowed: bool) -> None:
 def child_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(policy.works_with_children(request.user))
     query = request.GET.get("q", "")
-    page = selectors.child_page(user=request.user, query=query, page_number=request.GET.get("page", 1))
+    include_closed = request.GET.get("closed") == "1"
+    page = selectors.child_page(
+        user=request.user, query=query, page_number=request.GET.get("page", 1), include_closed=include_closed
+    )
     template = "children/_results.html" if request.htmx else "children/list.html"
     return render(
-        request, template, {"page": page, "query": query, "can_create": policy.can_record_children(request.user)}
+        request,
+        template,
+        {
+            "page": page,
+            "query": query,
+            "include_closed": include_closed,
+            "can_create": policy.can_record_children(request.user),
+        },
     )
 
 
@@ -195,17 +206,31 @@ def details_change(request: AuthenticatedHttpRequest, child_id: UUID, group: str
     user = request.user
     child = _child_to_change(user, child_id, f"Changing the child's details: {title.lower()}")
     form = form_class(request.POST or None, child=child)
+    # A key worker is checked against the child's say (joinedup.voice): its page shows what the child said.
+    allocation = voice_services.allocation_check(child=child, worker=None) if group == "key-worker" else None
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.child_details_change(
-                user=user, child=child, changes=form.changes(), reason=form.cleaned_data["reason"]
-            )
+            if allocation is not None:
+                allocation = voice_services.allocation_check(child=child, worker=form.cleaned_data["key_worker"])
+                changed = voice_services.key_worker_allocate(
+                    user=user,
+                    child=child,
+                    changes=form.changes(),
+                    reason=form.cleaned_data["reason"],
+                    confirmed=request.POST.get("against_childs_say") == "confirmed",
+                )
+            else:
+                changed = services.child_details_change(
+                    user=user, child=child, changes=form.changes(), reason=form.cleaned_data["reason"]
+                )
         except ValidationError as error:
             errors_onto(form, error, form.service_fields)
         else:
             messages.success(request, f"{title} changed" if changed else f"{title}: nothing changed")
             return redirect("children:detail", child_id=child.pk)
-    return render(request, "children/change.html", {"form": form, "child": child, "title": title})
+    return render(
+        request, "children/change.html", {"form": form, "child": child, "title": title, "allocation": allocation}
+    )
 
 
 @login_required

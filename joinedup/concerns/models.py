@@ -80,6 +80,8 @@ class Concern(models.Model):
     what_happened = models.TextField()
     place_name = models.CharField(max_length=200, blank=True)
     place_postcode = models.CharField(max_length=10, blank=True)
+    # The place record the name and postcode resolve to (joinedup.places); the text is kept as written.
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     adults = models.ManyToManyField(AdultOfConcern, blank=True, related_name="concerns")
     vehicles = models.CharField(max_length=200, blank=True, help_text="Registration marks; separate with ;")
     phones = models.CharField(max_length=200, blank=True)

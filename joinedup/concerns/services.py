@@ -13,6 +13,8 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child, ItemCorrection, ItemKind
 from joinedup.children.services import correction_require, item_correction_apply, item_entered_in_error_apply
+from joinedup.places.models import Place
+from joinedup.places.services import place_resolve
 
 from .models import AdultOfConcern, Concern, ConcernCategory, HandlingCode, IntelligenceAssessment, SourceEvaluation
 
@@ -42,6 +44,7 @@ def concern_record(
     from_community: bool = False,
     place_name: str = "",
     place_postcode: str = "",
+    place: Place | None = None,
     adults: list[AdultOfConcern] | None = None,
     vehicles: str = "",
     phones: str = "",
@@ -53,7 +56,8 @@ def concern_record(
     condition_agencies: list[Agency] | None = None,
     sanitised_summary: str = "",
 ) -> Concern:
-    """Record a concern about a child, with its intelligence grading where it has one."""
+    """Record a concern about a child, with its intelligence grading where it has one. The place is the place record
+    given, or the one its name and postcode resolve to (``places.services.place_resolve``)."""
     if not policy.can_record_about_child(user, child) or user.agency is None:
         raise PermissionDenied
     if category not in ConcernCategory.values:
@@ -71,8 +75,13 @@ def concern_record(
     if handling_code and not sanitised_summary.strip():
         raise ValidationError({"sanitised_summary": "Write a sanitised wording that can be shared more widely."})
     with transaction.atomic():
+        if place is None and (place_name.strip() or place_postcode.strip()):
+            place = place_resolve(actor=user, name=place_name, postcode=place_postcode)
+        elif place is not None and not (place_name.strip() or place_postcode.strip()):
+            place_name, place_postcode = place.name, place.postcode
         concern = Concern.objects.create(
             child=child,
+            place=place,
             category=category,
             owning_agency=user.agency,
             recorded_by=user,

@@ -13,6 +13,7 @@ from django.utils import timezone
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
+from joinedup.voice.selectors import professionals_limit_of
 
 from .models import ContactAttempt, ContactOutcome
 
@@ -44,6 +45,7 @@ class ManyProfessionals:
     days: int
     limit: int
     professionals: tuple[Professional, ...]
+    childs_own: bool = False  # the limit is the number the child said they can manage (joinedup.voice)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,9 @@ def many_professionals(*, child: Child, now: datetime | None = None) -> ManyProf
     """Who contacted, or tried to contact, the child in the window, when they are more than the limit."""
     now = now or timezone.now()
     days = settings.JOINEDUP_MANY_PROFESSIONALS_DAYS
-    limit = settings.JOINEDUP_MANY_PROFESSIONALS
+    # What the child said they can manage, when their say records it; the partnership's limit otherwise.
+    childs_limit = professionals_limit_of(child)
+    limit = childs_limit if childs_limit is not None else settings.JOINEDUP_MANY_PROFESSIONALS
     recent = child.contact_attempts.filter(
         attempted_at__gt=now - timedelta(days=days), attempted_at__lte=now
     ).select_related("practitioner", "agency")
@@ -95,7 +99,13 @@ def many_professionals(*, child: Child, now: datetime | None = None) -> ManyProf
         (Professional(_name(person), agency, count) for person, agency, count in people.values()),
         key=lambda professional: (professional.agency, professional.name),
     )
-    return ManyProfessionals(count=len(people), days=days, limit=limit, professionals=tuple(professionals))
+    return ManyProfessionals(
+        count=len(people),
+        days=days,
+        limit=limit,
+        professionals=tuple(professionals),
+        childs_own=childs_limit is not None,
+    )
 
 
 def contact_summary(*, user: User, child: Child, days: int = 30, now: datetime | None = None) -> ContactSummary:

@@ -352,3 +352,27 @@ def _children(summary: DemoSummary, rng: random.Random, fake: Faker, users: dict
     from joinedup.victims.demo import demo_victims_generate
 
     demo_victims_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.strategy.demo import demo_strategy_generate  # issue 13: strategy discussions, s47, the NRM
+
+    demo_strategy_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.contextual.demo import demo_contextual_generate  # issue 14: work on places and peer groups
+
+    demo_contextual_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.voice.demo import demo_voice_generate  # issue 13: the child's say and speaking out
+
+    demo_voice_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.community.demo import demo_community_generate  # issue 14: registered businesses, reports
+
+    demo_community_generate(users=users)
+    from joinedup.places.demo import demo_places_generate  # issue 14: places as records, one Station Hotel
+
+    demo_places_generate(users=users)
+    from joinedup.campaigns.demo import demo_campaigns_generate  # issue 14: a year of awareness campaigns
+
+    demo_campaigns_generate(users=users)
+    from joinedup.education.demo import demo_education_generate
+
+    demo_education_generate(users=users, children=[c for c, _ in created], rng=rng)
+    from joinedup.plans.demo import demo_plans_generate  # after the others: a closed case's record is read-only
+
+    demo_plans_generate(users=users, children=[c for c, _ in created], rng=rng)

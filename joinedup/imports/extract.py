@@ -41,6 +41,8 @@ from joinedup.jobs.models import Job, JobKind
 from joinedup.linkage import api as linkage
 from joinedup.missing.models import EpisodeKind
 from joinedup.missing.services import NoEpisodeYet, missing_found_import, return_interview_import
+from joinedup.places.models import Place
+from joinedup.places.services import place_resolve
 
 from . import permissions
 from .models import EventRecord, ImportBatch, ImportKind, PersonRecord, PersonType, RejectedRow
@@ -580,6 +582,15 @@ def _place(row: RawRow) -> str:
     )[:300]
 
 
+def _event_place(run: _Run, agency: Agency, row: RawRow, place_type: str) -> Place | None:
+    """The place record an event's place columns name, written as the agency wrote them (joinedup.places)."""
+    name, postcode = _cell(row, "place_name"), _cell(row, "place_postcode")
+    if not (name or postcode):
+        return None
+    address = _cell(row, "place_address")
+    return place_resolve(actor=run.user, agency=agency, name=name, postcode=postcode, address=address, kind=place_type)
+
+
 def _names_of(records: Iterable[PersonRecord]) -> str:
     return "; ".join(record.display_name for record in records)[:300]
 
@@ -660,6 +671,8 @@ def _event_row(ctx: _ExtractContext, row: RawRow) -> str:
     else:
         outcome = _history_update(record, data, run.batch)
         record.event_type = event_type
+    if outcome != UNCHANGED or record.place_id is None:
+        record.place = _event_place(run, agency, row, place_type)
 
     if event_type in EPISODE_EVENTS:
         child = _subject_child(agency, row, event_type)

@@ -143,6 +143,8 @@ class EventRecord(models.Model):
     waiting_column = models.CharField(max_length=100, blank=True)
     waiting_row = models.PositiveIntegerField(null=True, blank=True)
     waiting_file = models.CharField(max_length=500, blank=True)
+    # The place record the row's place_name, place_postcode and place_address resolve to (joinedup.places).
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["agency", "event_id"]

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -20,7 +20,7 @@ from joinedup.children.selectors import children_matching
 from joinedup.concerns.models import HandlingCode
 from joinedup.missing.models import MissingEpisode
 
-from . import permissions
+from . import permissions, proposals
 from .models import Action, AgendaItem, Attendance, Decision, Meeting
 
 PROPOSED_BANDS = (Band.MEDIUM, Band.HIGH)
@@ -154,13 +154,19 @@ def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> QueryS
     candidates |= Q(
         pk__in=RiskAssessment.objects.filter(completed_at__isnull=False, band__in=PROPOSED_BANDS).values("child")
     )
+    # Children proposed by another app (a strategy discussion: ``proposals``).
+    proposed = Q(latest_band__in=PROPOSED_BANDS) | Q(recent_missing__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT)
+    by_source: dict[str, Exists] = {}
+    for source in proposals.sources():
+        candidates |= Q(pk__in=source.rows().values("child"))
+        by_source[f"proposed_{source.key}"] = Exists(source.rows().filter(child=OuterRef("pk")))
+        proposed |= Q(**{f"proposed_{source.key}": True})
     return (
         Child.objects.filter(candidates)
-        .annotate(latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0)))
-        .filter(
-            Q(latest_band__in=PROPOSED_BANDS) | Q(recent_missing__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT),
-            joined_into__isnull=True,
+        .annotate(
+            latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0)), **by_source
         )
+        .filter(proposed, joined_into__isnull=True)
         .exclude(pk__in=on_agenda)
         .order_by("-recent_missing", "family_name", "given_name", "pk")
     )
@@ -175,6 +181,7 @@ def proposal_of(child: Child) -> Proposal:
     times = getattr(child, "recent_missing", 0) or 0
     if times >= settings.JOINEDUP_REPEAT_MISSING_COUNT:
         reasons.append(f"Repeat missing: {times} times in {settings.JOINEDUP_REPEAT_MISSING_DAYS} days")
+    reasons += [source.reason for source in proposals.sources() if getattr(child, f"proposed_{source.key}", False)]
     return Proposal(child=child, reasons=reasons)
 
 

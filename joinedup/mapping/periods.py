@@ -1,5 +1,6 @@
 """The standard periods the hotspots page offers, whose analyses each refresh stores ahead of any request."""
 
+from collections.abc import Mapping
 from datetime import date, timedelta
 
 from .internals.analysis import Period
@@ -31,3 +32,26 @@ def latest_periods(as_of: date) -> list[Period]:
 
 def period_key(period: Period) -> str:
     return f"{period.since.isoformat()}/{period.until.isoformat()}"
+
+
+def _int(query: Mapping[str, str], name: str, default: int) -> int:
+    try:
+        return int(query.get(name, default))
+    except (TypeError, ValueError):
+        return default
+
+
+def period_from_query(query: Mapping[str, str], as_of: date) -> tuple[Period, int, int]:
+    """The period a page's address asks for, with the length and periods back its controls show: ``since`` and
+    ``until`` (both, in order), else ``days`` (one of PERIOD_LENGTHS) and ``back`` periods back from
+    ``as_of`` (the day of the last refresh). The same address shows the same period to whoever opens it."""
+    days, back = _int(query, "days", DEFAULT_LENGTH), _int(query, "back", 0)
+    days = days if days in PERIOD_LENGTHS else DEFAULT_LENGTH
+    back = min(max(back, 0), PERIODS_BACK)
+    try:
+        since, until = date.fromisoformat(query.get("since", "")), date.fromisoformat(query.get("until", ""))
+        if since <= until:
+            return Period(since, until), days, back
+    except ValueError:
+        pass
+    return period_back(as_of, days, back), days, back

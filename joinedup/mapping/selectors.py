@@ -219,7 +219,7 @@ def node_json(data: GraphData, node_id: str) -> dict[str, Any]:
         record_url = reverse("children:detail", kwargs={"child_id": node["child_ids"][0]})
     elif node["kind"] == ADULT and node["adult_ids"]:
         record_url = reverse("disruption:adult-detail", kwargs={"adult_id": node["adult_ids"][0]})
-    return {
+    shown = {
         "id": node_id,
         "kind": node["kind"],
         "label": node["label"],
@@ -227,6 +227,9 @@ def node_json(data: GraphData, node_id: str) -> dict[str, Any]:
         "evidence_url": evidence_url(node_id),
         "members": [f"{agency} {record_id}" for agency, record_id in node["members"]],
     }
+    if node["kind"] == PLACE and node.get("lat") is not None and node.get("lon") is not None:
+        shown |= {"lat": node["lat"], "lon": node["lon"]}  # for the network view's street map
+    return shown
 
 
 def _node_resolve(data: GraphData, node_id: str) -> str:
@@ -472,6 +475,14 @@ def adults_for(*, user: User, period: Period, limit: int = ADULTS_SHOWN) -> list
     return rows
 
 
+def networks_ready(*, user: User, period: Period) -> bool:
+    """Whether the period's networks are read without computing them over the whole map: stored by the refresh
+    (the latest period of each length), or the viewer's own part of the map. For any other period a page links
+    to them (computing them takes about as long as the whole hotspot page; docs/benchmarks.md)."""
+    view = _Map(user)
+    return not view.whole or _stored(view, period, ResultKind.NETWORK)
+
+
 def networks_for(*, user: User, period: Period, limit: int = NETWORKS_SHOWN) -> Listing:
     """The largest networks of the period, at most ``limit``, each as its summary (see summaries.py)."""
     view = _Map(user)
@@ -504,6 +515,8 @@ class EvidenceShown:
 def _record_url(event: dict[str, Any], data: GraphData) -> str:
     if event["source"] in {"missing_episode", "return_interview"}:
         return reverse("missing:episode", kwargs={"episode_id": event["record"]})
+    if event["source"] == "missing_education":
+        return reverse("education:case", kwargs={"record_id": event["record"]})
     if event["source"] == "concern":
         for n in event["nodes"]:
             if data.nodes[n]["kind"] == CHILD and data.nodes[n]["child_ids"]:

@@ -1,12 +1,12 @@
-from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,8 +14,10 @@ from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.children.selectors import child_get
 
 from . import permissions, selectors, services
+from .basemap import map_settings
 from .internals.analysis import Period
-from .periods import DEFAULT_LENGTH, PERIOD_LENGTHS, PERIODS_BACK, period_back
+from .layers import extra_layers
+from .periods import PERIOD_LENGTHS, PERIODS_BACK, period_from_query
 
 
 def _require(allowed: bool) -> None:
@@ -33,25 +35,8 @@ def _int(query: QueryDict, name: str, default: int) -> int:
 def _period(query: QueryDict) -> tuple[Period, int, int]:
     """The period asked for: ``since``/``until``, or a length in days and how many such periods back from the
     day the mapping was last refreshed (whose analyses it stored; today if it never ran)."""
-    days, back = _int(query, "days", DEFAULT_LENGTH), _int(query, "back", 0)
-    days = days if days in PERIOD_LENGTHS else DEFAULT_LENGTH
-    back = min(max(back, 0), PERIODS_BACK)
-    try:
-        since, until = date.fromisoformat(query.get("since", "")), date.fromisoformat(query.get("until", ""))
-        if since <= until:
-            return Period(since, until), days, back
-    except ValueError:
-        pass
     snapshot = selectors.snapshot_latest()
-    return period_back(snapshot.as_of if snapshot else timezone.localdate(), days, back), days, back
-
-
-def _latest(period: Period, days: int, back: int, query: QueryDict) -> Period:
-    """The period the networks list shows: an explicit since/until as asked, else the latest of the length (the
-    one ``back`` periods after the period asked for, which ``_period`` counted back from the same day)."""
-    if query.get("since") and query.get("until"):
-        return period
-    return period_back(period.until + timedelta(days=days * back), days, 0)
+    return period_from_query(query, snapshot.as_of if snapshot else timezone.localdate())
 
 
 def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
@@ -64,16 +49,33 @@ def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
 
 @login_required
 def network(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The network view: starts from a node (``?node=``) or offers a search for one."""
+    """The network view: starts from a node (``?node=``) or offers a search for one; under it, the networks of
+    the period in the address (``days`` and ``back``, or ``since`` and ``until``)."""
     _require(permissions.can_use_mapping(request.user))
     node_id = request.GET.get("node", "")
     start = selectors.node_start(user=request.user, node_id=node_id) if node_id else None
     text = request.GET.get("q", "")
     found = selectors.node_search(user=request.user, text=text) if text and not start else []
+    period, days, back = _period(request.GET)
     return render(
         request,
         "mapping/network.html",
-        {**_common(request), "start": start, "q": text, "found": found, "cap": selectors.NEIGHBOUR_CAP},
+        {
+            **_common(request),
+            "start": start,
+            "q": text,
+            "node": node_id,
+            "found": found,
+            "cap": selectors.NEIGHBOUR_CAP,
+            # The networks of the period in the address, as a table, whatever node the view starts from.
+            "period": period,
+            "days": days,
+            "back": back,
+            "lengths": PERIOD_LENGTHS,
+            "periods_back": PERIODS_BACK,
+            "networks": selectors.networks_for(user=request.user, period=period),
+            **map_settings(),
+        },
     )
 
 
@@ -115,6 +117,8 @@ def _without_page(request: AuthenticatedHttpRequest) -> str:
 
 @login_required
 def hotspots(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The hotspot map and its tables. The period is in the address (``days`` and ``back``, or ``since`` and
+    ``until``), so the view can be shared; the list of networks follows it."""
     _require(permissions.can_use_mapping(request.user))
     period, days, back = _period(request.GET)
     return render(
@@ -127,11 +131,7 @@ def hotspots(request: AuthenticatedHttpRequest) -> HttpResponse:
             "back": back,
             "lengths": PERIOD_LENGTHS,
             "periods_back": PERIODS_BACK,
-            "tiles_url": getattr(settings, "JOINEDUP_MAP_TILES_URL", ""),
-            # Networks are for acting now: those of the latest period of the chosen length, whatever the slider.
-            "networks_period": (latest := _latest(period, days, back, request.GET)),
-            "networks": selectors.networks_for(user=request.user, period=latest),
-            "query": _without_page(request),
+            **map_settings(),
         },
     )
 
@@ -143,22 +143,37 @@ def _hotspot_context(request: AuthenticatedHttpRequest, period: Period) -> dict[
         {
             "lat": r["lat"],
             "lon": r["lon"],
-            "name": r["place_name"] or r["place_postcode"],
-            "children": r["children"],
-            "change": r["change"],
+            "label": f"{r['place_name'] or r['place_postcode']}: {r['children']} children ({r['change']})",
             "url": r["evidence_url"],
+            "size": r["children"],
+            "tone": r["change"],
         }
         for r in rows
         if r["lat"] is not None and r["lon"] is not None
     ]
+    layers = extra_layers(request.user, period)
     return {
         "period": period,
         "previous": period.previous(),
         "rows": rows,
         "listing": listing,
-        "points": points,
+        "hotspot_layer": {"name": "Hotspots", "points": points},
+        "extra_layers": layers,
+        "layer_ids": ",".join(["hotspot-points", *(layer["id"] for layer in layers)]),
         "adults": selectors.adults_for(user=request.user, period=period),
+        # The networks of the period when stored (or the viewer's part of the map); otherwise a link to them.
+        "networks": (
+            selectors.networks_for(user=request.user, period=period)
+            if selectors.networks_ready(user=request.user, period=period)
+            else None
+        ),
+        "networks_url": f"{reverse('mapping:network')}?{urlencode(_period_query(period))}",
+        "query": _without_page(request),
     }
+
+
+def _period_query(period: Period) -> dict[str, str]:
+    return {"since": period.since.isoformat(), "until": period.until.isoformat()}
 
 
 @login_required

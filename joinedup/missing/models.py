@@ -43,6 +43,13 @@ class MissingEpisode(models.Model):
     found_at = models.DateTimeField(null=True, blank=True)
     found_place = models.CharField(max_length=300, blank=True)
     found_with = models.CharField(max_length=300, blank=True)
+    # The place records the last-seen and found text resolve to (joinedup.places); the text is kept as written.
+    last_seen_place_ref = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    found_place_ref = models.ForeignKey(
+        "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     returned_at = models.DateTimeField(null=True, blank=True)
     # Where an episode came from an import: the agency's own id, so the same file twice changes nothing.
     source_key = models.CharField(max_length=200, blank=True)

@@ -25,6 +25,7 @@ from joinedup.audit.services import audit_record
 from joinedup.children.models import Child, ItemCorrection, ItemKind
 from joinedup.children.services import correction_require, item_correction_apply
 from joinedup.deadlines import is_historical_return, london_day_ends, return_interview_due
+from joinedup.places.services import place_resolve_text
 from joinedup.sharing.models import ShareDecision
 from joinedup.sharing.services import share_under_agreement
 from joinedup.tasks.models import Task, TaskKind
@@ -155,6 +156,19 @@ def _push_alerts(child: Child, episode: MissingEpisode, message: str) -> int:
     return len(recipients)
 
 
+def _episode_places_resolve(actor: User | None, episode: MissingEpisode) -> None:
+    """Point the episode's last-seen and found places at place records (joinedup.places); the text stays."""
+    refs = {
+        "last_seen_place_ref": place_resolve_text(actor=actor, text=episode.last_seen_place),
+        "found_place_ref": place_resolve_text(actor=actor, text=episode.found_place),
+    }
+    changed = [name for name, place in refs.items() if getattr(episode, f"{name}_id") != (place and place.pk)]
+    for name in changed:
+        setattr(episode, name, refs[name])
+    if changed:
+        episode.save(update_fields=changed)
+
+
 def missing_episode_report(
     *,
     user: User,
@@ -219,6 +233,7 @@ def missing_episode_report(
             found_at=returned_at,
             returned_at=returned_at,
         )
+        _episode_places_resolve(user, episode)
         RiskGrading.objects.create(
             episode=episode,
             grade=grade,
@@ -337,6 +352,7 @@ def missing_episode_found(
         episode.found_place = found_place.strip()
         episode.found_with = found_with.strip()
         episode.save(update_fields=["found_at", "found_place", "found_with"])
+        _episode_places_resolve(user, episode)
         _audit(user, episode, AuditKind.MISSING_FOUND)
         _push_alerts(episode.child, episode, f"{episode.child.full_name} has been found ({_london(found_at)})")
     return episode
@@ -687,6 +703,7 @@ def missing_episode_import(
         if existing.returned_at is not None and existing.found_at is None:
             existing.found_at = existing.returned_at
         existing.save()
+        _episode_places_resolve(actor, existing)
         if "returned_at" in changed and hasattr(existing, "interview") and existing.interview.completed_at is None:
             existing.interview.due_at = return_interview_due(returned_at)  # type: ignore[arg-type]
             existing.interview.save(update_fields=["due_at"])
@@ -715,6 +732,7 @@ def missing_episode_import(
         source_key=source_key,
         **extra,
     )
+    _episode_places_resolve(actor, episode)
     _audit(actor, episode, AuditKind.MISSING_REPORTED, imported_from=source_key)
     if returned_at is None:
         RiskGrading.objects.create(
@@ -761,6 +779,7 @@ def missing_found_import(
     for name, value in found.items():
         setattr(episode, name, value)
     episode.save(update_fields=list(found))
+    _episode_places_resolve(actor, episode)
     _audit(actor, episode, AuditKind.MISSING_FOUND, imported_from=source_key)
     return "updated"
 
@@ -823,6 +842,11 @@ def missing_episode_correct(
     reason = correction_require(
         user=user, child=episode.child, owning_agency_id=episode.owning_agency_id, item=episode, reason=reason
     )
+
+    def save(fields: list[str]) -> None:
+        episode.save(update_fields=fields)
+        _episode_places_resolve(user, episode)
+
     return item_correction_apply(
         user=user,
         child=episode.child,
@@ -832,7 +856,7 @@ def missing_episode_correct(
         changes={k: str(v).strip() for k, v in changes.items()},
         editable=EPISODE_EDITABLE,
         reason=reason,
-        save=lambda fields: episode.save(update_fields=fields),
+        save=save,
     )
 
 

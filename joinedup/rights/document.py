@@ -41,8 +41,10 @@ from joinedup.children.models import (
 )
 from joinedup.concerns.models import Concern, HandlingCode
 from joinedup.contacts.models import ContactAttempt
+from joinedup.contextual.models import PeerGroupMember
 from joinedup.disruption.models import DisruptionAction
 from joinedup.documents.models import Document
+from joinedup.education.models import CmeCheck, EducationRecord
 from joinedup.frontdoor.models import Contact as FrontDoorContact
 from joinedup.frontdoor.models import InformationRequest
 from joinedup.imports.models import PersonRecord
@@ -56,10 +58,13 @@ from joinedup.missing.models import (
     ReturnInterview,
     RiskGrading,
 )
+from joinedup.plans.models import Closure, Plan, PlanAction, PlanOutcome, PlanReview, SafetySection
 from joinedup.screening.models import ScreeningResponse
 from joinedup.sharing.models import ShareDecision
+from joinedup.strategy.models import NRMReferral, Section47Enquiry, StrategyDiscussion
 from joinedup.supervision.models import Challenge, OversightNote
 from joinedup.victims.models import Investigation, NeedsAssessment, SupportOffer, VictimContact
+from joinedup.voice.models import ChildMessage, ChildSay
 
 from .redaction import MARK_LABELS, field_mark
 
@@ -786,6 +791,229 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "contacted_by.agency",
         ("contacted_at",),
     ),
+    # The child's say and speaking out (joinedup.voice).
+    SectionSpec(
+        "childs_say",
+        "The child's say: what matters to them, who they want to work with, how to contact them (each version)",
+        ChildSay,
+        _by_child(ChildSay),
+        (
+            "version",
+            "what_matters",
+            "who_with",
+            "who_not",
+            Computed(
+                "not_with_staff",
+                "Staff I don't want to work with",
+                lambda say: "; ".join(_person(person) for person in say.not_with_staff.all()),
+            ),
+            "contact_how",
+            "trusted_adult",
+            "wants",
+            "professionals_limit",
+            "spoken_how",
+            "recorded_by",
+        ),
+        "owning_agency",
+        ("spoken_on", "recorded_at"),
+        prefetched=("not_with_staff",),
+    ),
+    SectionSpec(
+        "child_messages",
+        "Messages the child sent through their speaking-out link",
+        ChildMessage,
+        _by_child(ChildMessage),
+        ("kind", "text", "feeling", "wants_contact", "contact_when", "read_by"),
+        "token.issued_by.agency",
+        ("received_at", "read_at"),
+        joined=("token__issued_by__agency",),
+    ),
+    # Children missing education (joinedup.education).
+    SectionSpec(
+        "education_records",
+        "What schools recorded about the child's education: missing education, part-time timetables, suspensions, "
+        "exclusions and elective home education",
+        EducationRecord,
+        _by_child(EducationRecord),
+        (
+            "kind",
+            "school",
+            "ends_on",
+            "hours_per_week",
+            "days",
+            "reason",
+            "last_known_address",
+            "last_known_postcode",
+            "destination",
+            "note",
+            "recorded_by",
+            "outcome",
+            "outcome_detail",
+            "closed_on",
+            "closed_by",
+        ),
+        "owning_agency",
+        ("starts_on", "recorded_at"),
+    ),
+    SectionSpec(
+        "cme_checks",
+        "The local authority's checks while the child was missing education",
+        CmeCheck,
+        _by_child(CmeCheck, "record__child_id"),
+        (
+            Computed("record", "Case", lambda row: str(row.record_id)),
+            "kind",
+            "result",
+            "note",
+            "checked_by",
+        ),
+        "checked_by.agency",
+        ("checked_on", "recorded_at"),
+    ),
+    # The child's plans and closures (joinedup.plans).
+    SectionSpec(
+        "plans",
+        "The child's plans",
+        Plan,
+        _by_child(Plan),
+        ("kind", "lead_professional", "review_every_weeks", "next_review_on", "status", "end_reason", "created_by"),
+        "lead_agency",
+        ("started_on", "ended_on", "created_at"),
+    ),
+    SectionSpec(
+        "plan_outcomes",
+        "The outcomes wanted in the child's plans, in the child's words",
+        PlanOutcome,
+        _by_child(PlanOutcome, "plan__child_id"),
+        (Computed("plan", "Plan", lambda row: str(row.plan_id)), "wording", "written_by", "recorded_by"),
+        "plan.lead_agency",
+        ("recorded_at",),
+    ),
+    SectionSpec(
+        "plan_actions",
+        "The actions in the child's plans",
+        PlanAction,
+        _by_child(PlanAction, "plan__child_id"),
+        (Computed("plan", "Plan", lambda row: str(row.plan_id)), "description", "owner", "done_by", "recorded_by"),
+        "plan.lead_agency",
+        ("due_on", "done_at", "recorded_at"),
+    ),
+    SectionSpec(
+        "plan_safety",
+        "Keeping safe: the safety sections of the child's exploitation safety plans",
+        SafetySection,
+        _by_child(SafetySection, "plan__child_id"),
+        (
+            Computed("plan", "Plan", lambda row: str(row.plan_id)),
+            Computed("places", "Places to avoid", lambda row: "; ".join(p.name for p in row.places.all())),
+            "places_text",
+            Computed("adults", "Adults of concern to avoid", lambda row: "; ".join(a.name for a in row.adults.all())),
+            "people_text",
+            "safe_adults",
+            "how_to_get_help",
+            "updated_by",
+        ),
+        "plan.lead_agency",
+        ("updated_at",),
+        prefetched=("places", "adults"),
+    ),
+    SectionSpec(
+        "plan_reviews",
+        "Reviews of the child's plans, with the child's views",
+        PlanReview,
+        _by_child(PlanReview, "plan__child_id"),
+        (
+            Computed("plan", "Plan", lambda row: str(row.plan_id)),
+            "childs_views",
+            "what_changed",
+            "next_review_on",
+            "recorded_by",
+        ),
+        "plan.lead_agency",
+        ("held_on", "recorded_at"),
+    ),
+    SectionSpec(
+        "closures",
+        "Agencies' involvements closed, with the reason and the outcome (step-down or ending)",
+        Closure,
+        _by_child(Closure),
+        (
+            Computed("involvement", "Involvement", lambda row: str(row.involvement_id)),
+            "reason",
+            "outcome",
+            "step_down_level",
+            "step_down_agency",
+            "step_down_service",
+            "note",
+            "record_closed",
+            "recorded_by",
+        ),
+        "involvement.agency",
+        ("closed_on", "recorded_at"),
+    ),
+    # Strategy discussions, section 47 enquiries and NRM referrals (joinedup.strategy).
+    SectionSpec(
+        "strategy_discussions",
+        "Strategy discussions about the child",
+        StrategyDiscussion,
+        _by_child(StrategyDiscussion),
+        (
+            "chaired_by",
+            "recorded_by",
+            "why",
+            "decision",
+            "reasons",
+            Computed(
+                "participants",
+                "Who took part and what each agency shared",
+                lambda d: "; ".join(
+                    f"{p.name}, {p.role} ({p.agency.name}){f': {p.information_shared}' if p.information_shared else ''}"
+                    for p in d.participants.all()
+                ),
+            ),
+            Computed(
+                "actions",
+                "Actions",
+                lambda d: "; ".join(
+                    f"{a.description} ({_person(a.owner)}, by {_when(a.due_on)}{', done' if a.done_at else ''})"
+                    for a in d.actions.all()
+                ),
+            ),
+            "mace_reason",
+            "mace_proposed_by",
+            "disruption_plan",
+            "disruption_adult",
+            "disruption_recorded_by",
+        ),
+        "agency",
+        ("held_at", "recorded_at", "mace_proposed_at", "disruption_recorded_at"),
+        prefetched=("participants__agency", "participants__user", "actions__owner"),
+    ),
+    SectionSpec(
+        "section47_enquiries",
+        "Section 47 enquiries",
+        Section47Enquiry,
+        _by_child(Section47Enquiry),
+        ("joint_with_police", "outcome", "outcome_recorded_by"),
+        "discussion.agency",
+        ("started_on", "conference_due", "outcome_on", "conference_on"),
+        joined=("discussion__agency",),
+    ),
+    SectionSpec(
+        "nrm_referrals",
+        "Referrals to the National Referral Mechanism",
+        NRMReferral,
+        _by_child(NRMReferral),
+        (
+            "first_responder_kind",
+            "exploitation_type",
+            "recorded_by",
+            "reasonable_grounds",
+            "conclusive_grounds",
+        ),
+        "first_responder",
+        ("referred_on", "reasonable_grounds_on", "conclusive_grounds_on", "recorded_at"),
+    ),
     SectionSpec(
         "joins",
         "Records found to be the child's and joined",
@@ -802,6 +1030,17 @@ SECTIONS: tuple[SectionSpec, ...] = (
         ),
         "joined_by.agency",
         ("joined_at", "undone_at"),
+    ),
+    # Contextual safeguarding (joinedup.contextual): the peer groups the child was in.
+    SectionSpec(
+        "peer_groups",
+        "The peer groups the child was seen in, for work on the places and groups where children are exposed to risk",
+        PeerGroupMember,
+        _by_child(PeerGroupMember),
+        (Computed("group", "Group", lambda row: str(row.group.name)), "added_by", "removed_by"),
+        "added_by.agency",
+        ("added_at", "removed_at"),
+        joined=("group", "added_by__agency"),
     ),
     SectionSpec(
         "audit",
@@ -824,6 +1063,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
 
 # Links to a child ("app.Model.field") that no section reads, and why (a test keeps this list whole).
 NOT_EXPORTED = {
+    "voice.SpeakToken.child": "A speaking-out link holds nothing the child said (only a hash); its messages are above.",
     "children.ItemCorrection.child": "Each item's corrections are shown with the item, oldest first.",
     "children.Relative.sibling": "Another child's record of their family, naming this child: that child's information.",
     "mapping.MappingNodeChild.child": "Derived from the items above (the mapping) and rebuilt from them.",
@@ -837,6 +1077,7 @@ READ_OTHERWISE = {
     "children.Child.joined_into": "child",
     "children.ChildJoin.joined": "joins",
     "disruption.DisruptionAction.children": "disruption",
+    "contextual.PeerGroup.children": "peer_groups",
 }
 
 

@@ -62,6 +62,34 @@ THIRD_PARTY_FIELDS: dict[str, frozenset[str]] = {
     "victim_needs_assessments": frozenset({"assessed_by"}),
     "victim_support_offers": frozenset({"offered_by"}),
     "victim_contacts": frozenset({"contacted_by"}),
+    # The child's say and speaking out (joinedup.voice): the trusted adult and the staff named are third parties.
+    "childs_say": frozenset({"not_with_staff", "trusted_adult", "recorded_by"}),
+    "child_messages": frozenset({"read_by"}),
+    # Children missing education (joinedup.education).
+    "education_records": frozenset({"recorded_by", "closed_by"}),
+    "cme_checks": frozenset({"checked_by"}),
+    # The child's plans and closures (joinedup.plans).
+    "plans": frozenset({"lead_professional", "created_by"}),
+    "plan_outcomes": frozenset({"recorded_by"}),
+    "plan_actions": frozenset({"owner", "done_by", "recorded_by"}),
+    "peer_groups": frozenset({"added_by", "removed_by"}),
+    "plan_safety": frozenset({"adults", "people_text", "safe_adults", "updated_by"}),
+    "plan_reviews": frozenset({"recorded_by"}),
+    "closures": frozenset({"recorded_by"}),
+    # Strategy discussions and NRM referrals (joinedup.strategy): the professionals and adults named.
+    "strategy_discussions": frozenset(
+        {
+            "chaired_by",
+            "recorded_by",
+            "participants",
+            "actions",
+            "mace_proposed_by",
+            "disruption_adult",
+            "disruption_recorded_by",
+        }
+    ),
+    "section47_enquiries": frozenset({"outcome_recorded_by"}),
+    "nrm_referrals": frozenset({"recorded_by"}),
     "joins": frozenset({"joined_by", "undone_by"}),
     "audit": frozenset({"actor_username"}),
 }

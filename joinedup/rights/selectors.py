@@ -23,6 +23,7 @@ from joinedup.concerns.models import Concern
 from joinedup.contacts.models import ContactAttempt
 from joinedup.deadlines import london_date, years_after
 from joinedup.missing.models import MissingEpisode
+from joinedup.plans.models import Closure, Plan
 
 from .models import CountedFrom, RecordType, RetentionRule, SubjectAccessExport
 
@@ -85,8 +86,8 @@ def _latest(pairs: Iterable[tuple[Any, datetime | None]], into: dict[Any, date])
 
 
 def _children_last_activity(child_ids: list[UUID]) -> dict[UUID, date]:
-    """The day of the newest thing recorded under each child: the record itself, entries, changes, involvements,
-    episodes, concerns, contact attempts, assessments."""
+    """The day of the newest thing recorded under each child: the record itself, entries, changes, involvements
+    (a closure's day among them), episodes, concerns, contact attempts, assessments, plans."""
     latest: dict[UUID, date] = {}
     sources: list[tuple[type[Model], str]] = [
         (ChronologyEntry, "recorded_at"),
@@ -99,6 +100,8 @@ def _children_last_activity(child_ids: list[UUID]) -> dict[UUID, date]:
         (ContactAttempt, "recorded_at"),
         (RiskAssessment, "started_at"),
         (RiskAssessment, "completed_at"),
+        (Plan, "created_at"),
+        (Closure, "recorded_at"),
     ]
     wanted = set(child_ids)
     _latest(Child.objects.filter(joined_into__isnull=True).values_list("pk", "created_at"), latest)

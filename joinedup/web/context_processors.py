@@ -28,12 +28,17 @@ def platform(request: HttpRequest) -> dict[str, Any]:
             "mace": signed_in and mace_permissions.can_view_meetings(user),
             "adults": signed_in and disruption_permissions.can_list_adults(user),
             "mapping": signed_in and mapping_permissions.can_use_mapping(user),
+            "places": signed_in and policy.can_use_places(user),
+            "campaigns": signed_in and policy.can_view_campaigns(user),
+            "contextual": signed_in and policy.can_view_context_works(user),
             "linkage": signed_in and linkage_permissions.can_link_records(user),
             "returns": signed_in and imports_permissions.can_export_missing(user),
             "retention": signed_in and policy.can_answer_subject_access(user),
             "oversight": signed_in and policy.can_view_oversight(user),
             "problem_profiles": signed_in and policy.can_read_problem_profiles(user),
             "frontdoor": signed_in and policy.is_front_door(user),
+            "missing_education": signed_in and policy.is_cme_officer(user),
+            "community": signed_in and policy.can_triage_community_reports(user),
             "information_requests": signed_in
             and policy.answers_information_requests(user)
             and not policy.is_front_door(user),

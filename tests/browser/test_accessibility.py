@@ -53,6 +53,9 @@ NOT_LINKED: dict[str, str] = {
     "linkage:connect": "asked for from the candidates fragment's button (a form), not a page of its own",
     "training:coverage-list": "the list behind a count of the coverage table, linked from each count above 0",
     "missing:alerts": "reached from the menu's alerts badge; administrators have no alerts (no need to know)",
+    "community:report-public": "the public reporting page, given to the community (posters, the council's site)",
+    "community:report-thanks": "shown after a report is sent, and only then",
+    "voice:speak-sent": "the page a child sees after sending through their link (checked in test_voice_browser.py)",
 }
 MAX_PAGES = 400
 

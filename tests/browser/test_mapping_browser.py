@@ -29,5 +29,5 @@ def test_the_network_view_expands_a_node_one_step_at_a_time(page: Page, stack: L
     expect(page.get_by_role("button", name="Expanded")).to_be_visible()
     count = int(diagram.get_attribute("data-node-count") or 0)
     assert count >= 4
-    expect(page.locator("#network-nodes li")).to_have_count(count)
+    expect(page.locator("#network-nodes tr")).to_have_count(count)
     expect(page.locator("#network-nodes")).to_contain_text("Station Hotel")

@@ -39,6 +39,13 @@ CHILD_ROUTES = {
     "supervision:challenges": AuditKind.CHILD_VIEWED,
     "frontdoor:contact-create": AuditKind.CHILD_VIEWED,
     "victims:child": AuditKind.CHILD_VIEWED,
+    "education:child": AuditKind.CHILD_VIEWED,
+    "plans:child": AuditKind.CHILD_VIEWED,
+    "plans:create": AuditKind.CHILD_VIEWED,
+    "voice:say": AuditKind.CHILD_VIEWED,
+    "voice:links": AuditKind.CHILD_VIEWED,
+    "strategy:create": AuditKind.CHILD_VIEWED,
+    "strategy:nrm-create": AuditKind.CHILD_VIEWED,
     **{
         f"children:{name}": AuditKind.CHILD_VIEWED
         for name in (
@@ -77,6 +84,12 @@ def _entry_id(child: Child) -> str:
     return str(entry.pk)
 
 
+def _child_message_id(child: Child) -> object:
+    from joinedup.voice.tests.factories import child_message_make
+
+    return child_message_make(child=child).pk
+
+
 # Routes about one thing of a child's record (an address, a relative...): the further URL arguments for a child.
 CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
     "children:settle": lambda child: {"field": "date_of_birth"},
@@ -88,14 +101,16 @@ CHILD_ITEM_ROUTES: dict[str, Callable[[Child], dict[str, object]]] = {
     "children:relative-change": _relative_id,
     "children:relative-end": _relative_id,
     "children:involvement-end": lambda child: {"involvement_id": child.involvements.get(ended_at__isnull=True).pk},
+    "plans:involvement-close": lambda child: {"involvement_id": child.involvements.get(ended_at__isnull=True).pk},
     "children:item-history": lambda child: {"item_kind": "chronology_entry", "item_id": _entry_id(child)},
     "children:item-correct": lambda child: {"item_kind": "chronology_entry", "item_id": _entry_id(child)},
+    "voice:message": lambda child: {"message_id": _child_message_id(child)},
 }
 # Routes about one missing episode: each read is audited against the episode's child.
 EPISODE_ROUTES = [
     "missing:" + name for name in ("episode", "regrade", "attended", "found", "return", "offer", "interview", "action")
 ]
-POST_ONLY_ROUTES = {"missing:philomena-share", "assessments:start"}
+POST_ONLY_ROUTES = {"voice:link-revoke", "missing:philomena-share", "assessments:start"}
 # The API's (joinedup.api): called with a system's key, not a session; each read's row is checked in
 # joinedup/api/tests/test_operations.py (test_each_api_call_about_a_child_leaves_one_child_viewed_row).
 API_ROUTES = {"api:child", "api:missing-report", "api:concern-submit", "api:missing-found", "api:missing-return"}

@@ -1,11 +1,12 @@
 """Collecting the graph of people, places and things from every module.
 
-Nodes: persons (one per linked person, whichever agency recorded them), places (a normalised name and
-postcode), vehicles, phones and online handles. Events: each thing that happened (an extract event, a
-missing episode's last-seen and found places, what a return interview names, a concern) with the nodes
-it connects and its evidence: source, record id, date (and the hour, where the record has a time) and
-owning agency. The result is plain JSON so it
-can be kept as a snapshot and read back by the web views.
+Nodes: persons (one per linked person, whichever agency recorded them), places (the place record the text
+resolved to, joinedup.places, so "Station Hotel, WB1 1AA" and "the Station Hotel" are one node; a normalised
+name and postcode for text never resolved), vehicles, phones and online handles. Events: each thing that
+happened (an extract event, a missing episode's last-seen and found places, what a return interview names, a
+concern) with the nodes it connects and its evidence: source, record id, date (and the hour, where the record
+has a time) and owning agency. The result is plain JSON so it can be kept as a snapshot and read back by the
+web views.
 """
 
 from collections.abc import Iterable
@@ -92,8 +93,18 @@ class _Collector:
                 node[name] = value
         return node
 
-    def place(self, name: str, postcode: str, place_type: str = "", lat: Any = None, lon: Any = None) -> str | None:
-        key = place_key(name, postcode)
+    def place(
+        self, name: str, postcode: str, place_type: str = "", lat: Any = None, lon: Any = None, record: Any = None
+    ) -> str | None:
+        if record is not None:
+            # The place record (joinedup.places): its id is the key, its name and postcode the label.
+            name, postcode = record.name, record.postcode
+            place_type = record.kind if record.kind != "other" else place_type
+            lat = record.latitude if record.latitude is not None else lat
+            lon = record.longitude if record.longitude is not None else lon
+            key = f"id:{record.pk}"
+        else:
+            key = place_key(name, postcode)
         if not key:
             return None
         label = ", ".join(part for part in (name.strip(), postcode_normalise(postcode)) if part)
@@ -106,6 +117,7 @@ class _Collector:
             place_type=place_type,
             lat=_float(lat),
             lon=_float(lon),
+            place_id=str(record.pk) if record is not None else None,
         )
         return f"place:{key}"
 
@@ -254,7 +266,8 @@ def graph_data_build() -> GraphData:
         adult_aliases.setdefault(node_id, set()).update({adult.name, *split_multi(adult.other_names)})
         return node_id
 
-    for event in EventRecord.objects.select_related("agency").order_by("agency__code", "event_id").iterator():
+    events = EventRecord.objects.select_related("agency", "place").order_by("agency__code", "event_id")
+    for event in events.iterator():
         row, code = event.data, event.agency.code
         people = [
             record_nodes.get((code, rid))
@@ -266,6 +279,7 @@ def graph_data_build() -> GraphData:
             row.get("place_type", ""),
             row.get("latitude"),
             row.get("longitude"),
+            record=event.place,
         )
         things = c.things(
             vehicles=row.get("vehicles", ""), phones=row.get("phones", ""), handles=row.get("online_handles", "")
@@ -279,16 +293,18 @@ def graph_data_build() -> GraphData:
             nodes=[*people, place, *things],
         )
 
-    episodes = MissingEpisode.objects.select_related("child", "owning_agency").order_by("started_at", "pk")
+    episodes = MissingEpisode.objects.select_related(
+        "child", "owning_agency", "last_seen_place_ref", "found_place_ref"
+    ).order_by("started_at", "pk")
     for episode in episodes.iterator():
-        for text, when, kind in (
-            (episode.last_seen_place, episode.started_at, "missing_episode"),
-            (episode.found_place, episode.found_at, "found"),
+        for text, place_ref, when, kind in (
+            (episode.last_seen_place, episode.last_seen_place_ref, episode.started_at, "missing_episode"),
+            (episode.found_place, episode.found_place_ref, episode.found_at, "found"),
         ):
-            if not text:
+            if not text and place_ref is None:
                 continue
             name, postcode = place_from_text(text)
-            place = c.place(name, postcode)
+            place = c.place(name, postcode, record=place_ref)
             if place is None:
                 continue
             c.event(
@@ -301,7 +317,7 @@ def graph_data_build() -> GraphData:
             )
 
     for concern in (
-        Concern.objects.select_related("child", "owning_agency")
+        Concern.objects.select_related("child", "owning_agency", "place")
         .prefetch_related("adults")
         .order_by("occurred_at", "pk")
     ):
@@ -313,9 +329,25 @@ def graph_data_build() -> GraphData:
             when=concern.occurred_at,
             nodes=[
                 child_node(concern.child),
-                c.place(concern.place_name, concern.place_postcode),
+                c.place(concern.place_name, concern.place_postcode, record=concern.place),
                 *(adult_node(adult) for adult in concern.adults.all()),
                 *c.things(vehicles=concern.vehicles, phones=concern.phones, handles=concern.online_handles),
+            ],
+        )
+
+    # A child missing education's last known address (joinedup.education), as a missing episode's last-seen place.
+    from joinedup.education.selectors import cme_notices_for_map
+
+    for notice in cme_notices_for_map().iterator():
+        c.event(
+            source="missing_education",
+            agency=notice.owning_agency.code,
+            record=str(notice.pk),
+            type="missing_education",
+            when=notice.starts_on,
+            nodes=[
+                child_node(notice.child),
+                c.place(notice.last_known_address, notice.last_known_postcode, "private_address"),
             ],
         )
 

@@ -218,8 +218,18 @@ def test_the_hotspots_page_offers_the_periods_the_refresh_stored_and_pages_long_
     assert listing.count > 3 and len(first.context["rows"]) == 3 and listing.pages == -(-listing.count // 3)
     names = [r["node"] for r in first.context["rows"]] + [r["node"] for r in second.context["rows"]]
     assert len(set(names)) == 6
-    # The networks listed are the latest period's of the length, whatever the slider (stored for that one).
-    assert second.context["networks_period"] == period_back(snapshot.as_of, 28, 0)
+    # The networks follow the period on the slider: an earlier period's are not stored, so the page and the
+    # fragment the slider reloads link to them (the network view works them out), under the period's heading.
+    for response in (first, second):
+        assert response.context["networks"] is None
+        html = response.content.decode()
+        assert f"Networks from {period.since.day} {period.since:%B %Y}" in html
+        assert f"since={period.since.isoformat()}&amp;until={period.until.isoformat()}" in html
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        latest = client.get(f"{reverse('mapping:hotspot-list')}?days=28&back=0")
+    stored = selectors.networks_for(user=coordinator, period=period_back(snapshot.as_of, 28, 0))
+    assert [r["members"] for r in latest.context["networks"].rows] == [r["members"] for r in stored.rows]
+    assert stored.rows
     assert 'rel="next"' in first.content.decode()
 
 
@@ -232,7 +242,10 @@ def test_a_period_no_refresh_stored_is_computed_from_the_indexed_rows(sign_in, c
     period = analysis.Period(date(2026, 10, 1), date(2026, 10, 31))
     expected = [r["node"] for r in analysis.hotspots(graph_data_build(), period)]
     assert [r["node"] for r in page.context["rows"]] == expected[: selectors.HOTSPOTS_PER_PAGE]
-    assert page.context["networks"].rows
+    # Its networks are worked out by the network view, for the same period, when asked.
+    assert page.context["networks"] is None
+    networks = client.get(f"{reverse('mapping:network')}?since=2026-10-01&until=2026-10-31")
+    assert networks.context["networks"].rows
 
 
 def _queries(client, url: str) -> tuple[int, list[str]]:

@@ -232,6 +232,43 @@ def rich_child() -> RichChild:
         ).pk,
     )
 
+    # Children missing education (joinedup.education).
+    from joinedup.education.tests.factories import cme_check_make, education_record_make
+
+    cme = education_record_make(child=child)
+    rich.add("education_records", cme.pk)
+    rich.add("cme_checks", cme_check_make(record=cme).pk)
+
+    # The child's plans and closures (joinedup.plans).
+    from joinedup.plans.tests.factories import closure_make, plan_make
+
+    plan = plan_make(child=child, lead=worker, safety=True, reviewed=True)
+    rich.add("plans", plan.pk)
+    rich.add("plan_outcomes", plan.outcomes.get().pk)
+    rich.add("plan_actions", plan.actions.get().pk)
+    rich.add("plan_safety", plan.safety.pk)
+    rich.add("plan_reviews", plan.reviews.get().pk)
+    rich.add("closures", closure_make(child=child, agency=police, by=officer).pk)
+
+    from joinedup.voice.tests.factories import child_message_make, child_say_make
+
+    rich.add("childs_say", child_say_make(child=child, recorded_by=worker).pk)
+    rich.add("child_messages", child_message_make(child=child, issued_by=worker).pk)
+
+    # Strategy discussions, section 47 enquiries and NRM referrals (joinedup.strategy).
+    from joinedup.strategy.tests.factories import discussion_make, nrm_make
+
+    discussion = discussion_make(child=child, recorded_by=worker)
+    rich.add("strategy_discussions", discussion.pk)
+    rich.add("section47_enquiries", discussion.section47.pk)
+    rich.add("nrm_referrals", nrm_make(child=child, agency=agency).pk)
+
+    # The peer groups the child was seen in (joinedup.contextual).
+    from joinedup.contextual.tests.factories import group_make
+
+    group = group_make(children=[child], by=coordinator)
+    rich.add("peer_groups", group.memberships.get().pk)
+
     # A second record of the same child: its entry moves with the join; an attempt recorded under the joined
     # record afterwards (an old link) stays there, and is the child's all the same.
     joined = ChildFactory.create(owning_agency=police, given_name="Robyn", family_name="Synthchild")

@@ -92,6 +92,28 @@ def _frontdoor_levels():  # type: ignore[no-untyped-def]
     return ThresholdLevel.objects.filter(document=threshold_seed())
 
 
+def _context_places() -> Any:
+    from joinedup.places.models import Place
+
+    if not Place.objects.exists():
+        Place.objects.create(name="Station Hotel", postcode="WB1 1AA", kind="hotel")
+    return Place.objects.all()
+
+
+def _context_children(world: "World") -> Any:
+    from joinedup.children.models import Child
+
+    return Child.objects.filter(pk__in=[world.child.pk, world.bare_child.pk])
+
+
+def _context_partners() -> Any:
+    from joinedup.contextual.models import Partner
+
+    if not Partner.objects.exists():
+        Partner.objects.create(name="Wealdbridge Council licensing team", kind="licensing")
+    return Partner.objects.all()
+
+
 class World:
     """Records made with the project's factories, each only when a form first asks for it."""
 
@@ -196,6 +218,10 @@ class Case:
         if data is None:
             return form_class(**kwargs)
         return form_class(data, files, **kwargs)
+
+
+def _named_someone(data: dict[str, Any]) -> None:
+    assert data["person_name"].strip() or data["user"] is not None, "a participant with no name and no account"
 
 
 def _child_variants(world: World) -> list[dict[str, Any]]:
@@ -350,6 +376,47 @@ def _concerns_of(world: World) -> Any:
     return Concern.objects.filter(child=world.child)
 
 
+def _voice_say_rules(form: forms.BaseForm) -> None:
+    limit = form.cleaned_data["professionals_limit"]
+    assert limit is None or 1 <= limit <= 20, "a number of professionals outside 1 to 20"
+
+
+def _voice_speak_rules(form: forms.BaseForm) -> None:
+    from joinedup.voice.models import CONTACT_WHEN_MAX, MESSAGE_MAX
+
+    assert len(form.cleaned_data["text"]) <= MESSAGE_MAX and len(form.cleaned_data["contact_when"]) <= CONTACT_WHEN_MAX
+    assert form.cleaned_data["feeling"] in (None, 1, 2, 3, 4, 5)
+
+
+def _plan_rules(form: forms.BaseForm) -> None:
+    weeks = form.cleaned_data["review_every_weeks"]
+    assert weeks is None or 1 <= weeks <= 52, "a review interval outside 1 to 52 weeks"
+
+
+def _community_report_variants(world: World) -> list[dict[str, Any]]:
+    from joinedup.community.models import WarningSign
+
+    return [
+        {},
+        {"signs": WarningSign.objects.filter(applies_to="hotel")},
+        {"signs": WarningSign.objects.filter(applies_to="general"), "public": True},
+    ]
+
+
+def _community_report_rules(form: forms.BaseForm) -> None:
+    data = form.cleaned_data
+    assert 0 < len(data["what_happened"]) <= 2000, "a report's text is required and at most 2,000 characters"
+    assert data["happened_at"] <= timezone.now(), "a report of something that has not happened yet"
+
+
+def _community_places() -> Any:
+    from joinedup.places.models import Place
+
+    if not Place.objects.exists():
+        Place.objects.create(name="Station Hotel", kind="hotel", postcode="WB1 1AA")
+    return Place.objects.all()
+
+
 EVERY_FORM: dict[str, Case] = {
     "access.BreakGlassForm": Case(),
     "access.ReviewForm": Case(),
@@ -419,6 +486,7 @@ EVERY_FORM: dict[str, Case] = {
     # The inspection data pack (joinedup.datapack): a date from 1 January 2000 to today; blank is today.
     "datapack.DataPackForm": Case(rules=_data_pack_rules),
     "linkage.DecisionForm": Case(),
+    "places.DecisionForm": Case(),
     "linkage.UndoForm": Case(),
     "linkage.ConnectForm": Case(),
     "linkage.ConnectionDecisionForm": Case(
@@ -475,6 +543,7 @@ EVERY_FORM: dict[str, Case] = {
     "training.RequirementForm": Case(),
     "training.TraineeForm": Case(),
     "training.AttendanceForm": Case(variants=_training_attendance),
+    "campaigns.CampaignForm": Case(),
     "caseaudits.RoundForm": Case(),
     "caseaudits.AuditorsForm": Case(variants=lambda w: [{}, {"people": w.staff()} if w.agency else {}]),
     "caseaudits.CaseAuditForm": Case(
@@ -492,8 +561,63 @@ EVERY_FORM: dict[str, Case] = {
     "victims.VictimContactForm": Case(),
     "victims.ProsecutionSupportForm": Case(),
     "victims.OutcomeForm": Case(),
+    # Children missing education (joinedup.education).
+    "education.MissingEducationForm": Case(),
+    "education.PartTimeForm": Case(),
+    "education.SuspensionForm": Case(),
+    "education.ExclusionForm": Case(),
+    "education.HomeEducationForm": Case(),
+    "education.CheckForm": Case(),
+    "education.CloseForm": Case(),
+    # The child's plan, closure and step-down (joinedup.plans).
+    "plans.PlanForm": Case(variants=_child_variants, rules=_plan_rules),
+    "plans.OutcomeForm": Case(),
+    "plans.ActionForm": Case(variants=_child_variants),
+    "plans.SafetyForm": Case(variants=_child_variants),
+    "plans.ReviewForm": Case(),
+    "plans.EndForm": Case(),
+    "plans.CloseForm": Case(),
+    # The child's say and speaking out (joinedup.voice). The child's own page takes the child's words as they are:
+    # never refused for looking like a formula (the exports write no spreadsheet of them).
+    "voice.ChildSayForm": Case(variants=_child_variants, rules=_voice_say_rules),
+    "voice.SpeakForm": Case(
+        rules=_voice_speak_rules,
+        formula_exempt={
+            "text": "a child's own words, taken as they are",
+            "contact_when": "a child's own words, taken as they are",
+        },
+    ),
+    # Contextual safeguarding (joinedup.contextual): the forms offer the places, children and partners given.
+    "contextual.PlaceWorkForm": Case(variants=lambda w: [{"places": _context_places()}]),
+    "contextual.GroupWorkForm": Case(variants=lambda w: [{"children": _context_children(w)}]),
+    "contextual.MemberForm": Case(variants=lambda w: [{"children": _context_children(w)}]),
+    "contextual.AssessmentForm": Case(),
+    "contextual.PartnerForm": Case(),
+    "contextual.ActionForm": Case(variants=lambda w: [{}, {"partners": _context_partners()}]),
+    "contextual.ReviewForm": Case(),
+    "contextual.CloseForm": Case(),
+    # Strategy discussions and NRM referrals (joinedup.strategy): the forms offer staff, agencies and adults.
+    "strategy.DiscussionForm": Case(variants=lambda w: [{}] if w.practitioner else []),
+    "strategy.ParticipantForm": Case(
+        variants=lambda w: [{}] if w.practitioner else [],
+        rules=lambda form: _named_someone(form.cleaned_data),
+    ),
+    "strategy.ActionForm": Case(variants=lambda w: [{}] if w.practitioner else []),
+    "strategy.MaceProposalForm": Case(),
+    "strategy.DisruptionPlanForm": Case(variants=lambda w: [{}] if w.adult else []),
+    "strategy.OutcomeForm": Case(),
+    "strategy.NRMReferralForm": Case(variants=lambda w: [{}] if w.agency else []),
+    "strategy.NRMDecisionForm": Case(),
     # The base of every form above: no fields of its own.
     "web.FormulaRefusingForm": Case(),
+    # Registered businesses and community reporting (joinedup.community): the reporting page as a business's link
+    # builds it (its kind's signs) and as the public page does (the general signs, and where it happened).
+    "community.ReportForm": Case(variants=_community_report_variants, rules=_community_report_rules),
+    "community.BusinessForm": Case(variants=lambda w: [{}, {"places": _community_places()}]),
+    "community.VisitForm": Case(),
+    "community.StaffForm": Case(),
+    "community.ConcernFromReportForm": Case(),
+    "community.CloseReportForm": Case(),
 }
 
 

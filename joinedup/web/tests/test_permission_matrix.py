@@ -796,6 +796,88 @@ MATRIX.update(
 )
 
 
+# Places as records (joinedup.places): the list and a place's page for everyone who works with children (a private
+# address named only within need-to-know, tested in joinedup/places/tests); the review queue, merges and undo for
+# the coordinator alone, 404 for everyone else.
+def places_world(world: World) -> dict[str, object]:
+    """A hotel, a near miss waiting for review, and a merge of a second pair that can be undone."""
+    if "places" not in world.objects:
+        from joinedup.places.models import PlaceMatchCandidate
+        from joinedup.places.services import place_merge, place_resolve
+
+        hotel = place_resolve(actor=None, name="Station Hotel", postcode="WB1 1AA")
+        place_resolve(actor=None, name="Station Court Hotel", postcode="WB1 1AA")
+        park = place_resolve(actor=None, name="Victoria Park", postcode="WB2 2BB")
+        place_resolve(actor=None, name="Victoria Skate Park", postcode="WB2 2BB")
+        candidate, merged = PlaceMatchCandidate.objects.filter(place_a=hotel).get(), None
+        other = PlaceMatchCandidate.objects.filter(place_a=park).get()
+        merged = place_merge(user=world.users[RoleCode.COORDINATOR], candidate=other)
+        world.objects["places"] = {"place": hotel.pk, "candidate": candidate.pk, "merge": merged.pk}
+    return world.objects["places"]  # type: ignore[return-value]
+
+
+def places_url(name: str, key: str, kwarg: str) -> Callable[[World, str, str], str]:
+    return lambda world, role, relation: reverse(name, kwargs={kwarg: places_world(world)[key]})
+
+
+REVIEWS_PLACES = {**{r: same(404) for r in ROLES}, RoleCode.COORDINATOR: same(200)}
+REVIEWS_PLACES_POST = {**{r: same(404) for r in ROLES}, RoleCode.COORDINATOR: same(302)}
+MATRIX.update(
+    {
+        "places:list": Row(fixed("places:list"), {**WORKS_WITH_CHILDREN, RoleCode.ADMINISTRATOR: same(404)}),
+        "places:detail": Row(
+            places_url("places:detail", "place", "place_id"), {**WORKS_WITH_CHILDREN, RoleCode.ADMINISTRATOR: same(404)}
+        ),
+        "places:review-list": Row(fixed("places:review-list"), REVIEWS_PLACES),
+        "places:review-pair": Row(places_url("places:review-pair", "candidate", "candidate_id"), REVIEWS_PLACES),
+        "places:review-merge": Row(
+            places_url("places:review-merge", "candidate", "candidate_id"), REVIEWS_PLACES_POST, method="post"
+        ),
+        "places:review-keep-apart": Row(
+            places_url("places:review-keep-apart", "candidate", "candidate_id"), REVIEWS_PLACES_POST, method="post"
+        ),
+        "places:merge-undo": Row(
+            places_url("places:merge-undo", "merge", "merge_id"), REVIEWS_PLACES_POST, method="post"
+        ),
+    }
+)
+
+
+# Awareness campaigns (joinedup.campaigns): the coordinator records and changes them; partnership leaders read
+# them and their reach beside the hotspots. Nothing in a campaign is about a child.
+def _campaign_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.campaigns.models import Campaign
+
+        if "campaign" not in world.objects:
+            world.objects["campaign"] = Campaign.objects.create(
+                kind="school_drama",
+                title="Drama for Year 9",
+                held_on=dt.date(2026, 3, 1),
+                postcode_sector="WB1 1",
+                audience="Year 9 pupils",
+                reached=30,
+                delivered_by="Theatre company",
+                status="delivered",
+                created_by=world.users[RoleCode.COORDINATOR],
+            )
+        return reverse(name, kwargs={"campaign_id": world.objects["campaign"].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+READS_CAMPAIGNS = {**COORDINATOR_ONLY, RoleCode.LEADER: same(200)}
+MATRIX.update(
+    {
+        "campaigns:list": Row(fixed("campaigns:list"), READS_CAMPAIGNS),
+        "campaigns:create": Row(fixed("campaigns:create"), COORDINATOR_ONLY),
+        "campaigns:detail": Row(_campaign_url("campaigns:detail"), READS_CAMPAIGNS),
+        "campaigns:edit": Row(_campaign_url("campaigns:edit"), COORDINATOR_ONLY),
+        "campaigns:reach": Row(fixed("campaigns:reach"), READS_CAMPAIGNS),
+    }
+)
+
+
 # Record linkage (joinedup.linkage): the coordinator reviews possible matches, linked people and undoes links.
 def _linkage(world: World) -> dict[str, int | str]:
     """Two records linked as one person, and a pair waiting in the review queue."""
@@ -918,7 +1000,13 @@ def admin_object(model: str, action: str) -> Callable[[World, str, str], str]:
     return lambda world, role, relation: reverse(f"admin:{model}_{action}", args=[world.objects[model].pk])  # type: ignore[attr-defined]
 
 
-ADMIN_MODELS = ["agencies_agency", "agencies_team", "accounts_user", "language_phraseguidance"]
+ADMIN_MODELS = [
+    "agencies_agency",
+    "agencies_team",
+    "accounts_user",
+    "language_phraseguidance",
+    "rights_retentionrule",  # the retention periods (joinedup.rights; issue 13)
+]
 # Sign-in lockouts and authenticator apps are looked at and deleted (to unlock, or to reset a lost app), never added.
 ADMIN_VIEW_DELETE_MODELS = ["axes_accessattempt", "otp_totp_totpdevice"]
 for _model in ADMIN_MODELS + ADMIN_VIEW_DELETE_MODELS:
@@ -965,6 +1053,15 @@ def world(db) -> World:
     return build_world()
 
 
+def _retention_rule() -> object:
+    from joinedup.rights.models import RetentionRule
+
+    rule, _ = RetentionRule.objects.get_or_create(
+        record_type="concern", defaults={"years": 6, "counted_from": "last_activity", "basis": "Synthetic basis"}
+    )
+    return rule
+
+
 def build_world() -> World:
     """Two agencies, a user of each role in the first, and a child for each relation (also used by the write
     and relation rows in test_permission_matrix_writes.py)."""
@@ -1007,6 +1104,7 @@ def build_world() -> World:
         ),
         "otp_totp_totpdevice": TOTPDevice.objects.create(user=own_practitioner, name="Phone", confirmed=True),
         "language_phraseguidance": PhraseGuidance.objects.create(phrase="a synthetic phrase", why="x", suggestion="y"),
+        "rights_retentionrule": _retention_rule(),
     }
     return world
 
@@ -1693,6 +1791,339 @@ MATRIX.update(
         },
     }
 )
+
+
+# Strategy discussions, section 47 enquiries and NRM referrals (joinedup.strategy): read on the child's need-to-know;
+# held and recorded by children's social care and police practitioners and managers (the matrix's agencies are
+# social care) and the coordinator. An empty form re-shows the page (200).
+def strategy_url(name: str, kwarg: str, make: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.strategy.tests.factories import discussion_make, nrm_make
+
+        key = f"strategy-{make}-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            if make == "discussion":
+                world.objects[key] = discussion_make(child=child)
+            else:
+                referral = nrm_make(child=child, agency=child.owning_agency)
+                if make == "nrm-positive":
+                    referral.reasonable_grounds, referral.reasonable_grounds_on = "positive", referral.referred_on
+                    referral.save()
+                world.objects[key] = referral
+        return reverse(name, kwargs={kwarg: world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+MATRIX.update(
+    {
+        "strategy:create": Row(child_url("strategy:create"), RECORDS_ABOUT_CHILD),
+        "strategy:discussion": Row(strategy_url("strategy:discussion", "discussion_id", "discussion"), NEED_TO_KNOW),
+        **{
+            f"strategy:{step}": Row(
+                strategy_url(f"strategy:{step}", "discussion_id", "discussion"), RECORDS_ABOUT_CHILD, method="post"
+            )
+            for step in ("action", "mace", "disruption", "outcome")
+        },
+        "strategy:nrm-create": Row(child_url("strategy:nrm-create"), RECORDS_ABOUT_CHILD),
+        "strategy:nrm": Row(strategy_url("strategy:nrm", "referral_id", "nrm"), NEED_TO_KNOW),
+        "strategy:nrm-reasonable": Row(
+            strategy_url("strategy:nrm-reasonable", "referral_id", "nrm"), RECORDS_ABOUT_CHILD, method="post"
+        ),
+        "strategy:nrm-conclusive": Row(
+            strategy_url("strategy:nrm-conclusive", "referral_id", "nrm-positive"), RECORDS_ABOUT_CHILD, method="post"
+        ),
+    }
+)
+
+
+# Contextual safeguarding (joinedup.contextual): work on a peer group holding the relation's child is read on that
+# child's need-to-know (the coordinator and leaders read all); the place (a hotel, not a private address) by all who
+# work with children. Only the coordinator writes; an empty form re-shows the work (200) or, for a group's members,
+# goes back to the group (302). Pages that read the work before the role check answer 403 to those who may read it.
+def contextual_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.contextual.models import ContextAction, ContextWork
+        from joinedup.contextual.tests.factories import group_make, place_make, work_make
+
+        coordinator = world.users[RoleCode.COORDINATOR]
+        if "context-place" not in world.objects:
+            world.objects["context-place"] = place_make()
+        key = f"context-work-{relation}"
+        if key not in world.objects:
+            group = group_make(children=[world.children[relation]], by=coordinator, name=f"Group {relation}")
+            world.objects[key] = work_make(group=group, by=coordinator)
+        work = world.objects[key]
+        if name == "contextual:place":
+            return reverse(name, kwargs={"place_id": world.objects["context-place"].pk})  # type: ignore[attr-defined]
+        if name in ("contextual:group", "contextual:group-members"):
+            return reverse(name, kwargs={"group_id": work.group_id})  # type: ignore[attr-defined]
+        if name == "contextual:action-done":
+            assert isinstance(work, ContextWork)
+            action = ContextAction.objects.create(
+                work=work,
+                description="Visit the park",
+                owner=coordinator,
+                due=timezone.localdate(),
+                recorded_by=coordinator,
+            )
+            return reverse(name, kwargs={"action_id": action.pk})
+        return reverse(name, kwargs={"work_id": work.pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+CONTEXT_COORDINATOR = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(403), administrator=same(403)
+)
+CONTEXT_WRITES = by_role(
+    practitioner=(403, 403, 404),
+    manager=(403, 403, 404),
+    coordinator=same(200),
+    leader=same(403),
+    administrator=same(404),
+)
+CONTEXT_WRITES_BACK = {**CONTEXT_WRITES, RoleCode.COORDINATOR: same(302)}
+MATRIX.update(
+    {
+        "contextual:index": Row(fixed("contextual:index"), WORKS_WITH_CHILDREN),
+        "contextual:place-open": Row(fixed("contextual:place-open"), CONTEXT_COORDINATOR),
+        "contextual:group-open": Row(fixed("contextual:group-open"), CONTEXT_COORDINATOR),
+        "contextual:place": Row(
+            contextual_url("contextual:place"), {**WORKS_WITH_CHILDREN, RoleCode.ADMINISTRATOR: same(404)}
+        ),
+        "contextual:group": Row(contextual_url("contextual:group"), NEED_TO_KNOW),
+        "contextual:group-members": Row(contextual_url("contextual:group-members"), CONTEXT_WRITES_BACK, method="post"),
+        "contextual:work": Row(contextual_url("contextual:work"), NEED_TO_KNOW),
+        "contextual:assessment": Row(contextual_url("contextual:assessment"), CONTEXT_WRITES),
+        **{
+            f"contextual:{step}": Row(contextual_url(f"contextual:{step}"), CONTEXT_WRITES, method="post")
+            for step in ("partner", "action", "review", "close")
+        },
+        "contextual:action-done": Row(contextual_url("contextual:action-done"), CONTEXT_WRITES_BACK, method="post"),
+    }
+)
+
+
+# The child's say and speaking out (joinedup.voice): the say is read on need-to-know and recorded by those who record
+# about the child; the messages are read by those who work with the child (not partnership leaders, who see counts);
+# links are issued and stopped by those who keep the record. The child's own page needs no account: a live link
+# answers every role and anyone signed out alike.
+def voice_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.voice.tests.factories import child_message_make
+
+        child = world.children[relation]
+        key = f"voice-message-{relation}"
+        if key not in world.objects:
+            world.objects[key] = child_message_make(child=child)
+        message = world.objects[key]
+        if name == "voice:message":
+            return reverse(name, kwargs={"child_id": child.pk, "message_id": message.pk})  # type: ignore[attr-defined]
+        return reverse(name, kwargs={"child_id": child.pk, "token_id": message.token_id})  # type: ignore[attr-defined]
+
+    return url
+
+
+def speak_url(world: World, role: str, relation: str) -> str:
+    from joinedup.voice.tests.factories import speak_token_make
+
+    if "voice-speak" not in world.objects:
+        world.objects["voice-speak"] = speak_token_make(child=world.children["own"])[1]
+    return reverse("voice:speak", kwargs={"token": world.objects["voice-speak"]})
+
+
+MATRIX.update(
+    {
+        "voice:say": Row(child_url("voice:say"), NEED_TO_KNOW),
+        "voice:links": Row(child_url("voice:links"), RECORDS_ABOUT_CHILD),
+        "voice:link-revoke": Row(
+            voice_url("voice:link-revoke"),
+            by_role(
+                practitioner=(302, 403, 404),
+                manager=(302, 403, 404),
+                coordinator=same(302),
+                leader=same(403),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        "voice:message": Row(voice_url("voice:message"), RECORDS_ABOUT_CHILD),
+        "voice:speak": Row(speak_url, EVERY_ROLE_200, anonymous=200),
+        "voice:speak-sent": Row(fixed("voice:speak-sent"), EVERY_ROLE_200, anonymous=200),
+    }
+)
+
+
+# The child's plan, closure and step-down (joinedup.plans): plans are read on the child's need-to-know and written
+# by those who record about the child (a leader reads, an administrator sees no child); an involvement is closed
+# as it is ended (children:involvement-end). Each relation's child has an exploitation safety plan with an action.
+def plan_url(name: str, *, action: bool = False) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.plans.tests.factories import plan_make
+
+        key = f"plan-{relation}"
+        if key not in world.objects:
+            child = world.children[relation]
+            world.objects[key] = plan_make(child=child, lead=child.created_by, safety=True)
+        plan = world.objects[key]
+        kwargs = {"plan_id": plan.pk}  # type: ignore[attr-defined]
+        if action:
+            kwargs["action_id"] = plan.actions.get().pk  # type: ignore[attr-defined]
+        return reverse(name, kwargs=kwargs)
+
+    return url
+
+
+MATRIX.update(
+    {
+        "plans:child": Row(child_url("plans:child"), NEED_TO_KNOW),
+        "plans:create": Row(child_url("plans:create"), RECORDS_ABOUT_CHILD),
+        "plans:detail": Row(plan_url("plans:detail"), NEED_TO_KNOW),
+        **{
+            f"plans:{step}": Row(plan_url(f"plans:{step}"), RECORDS_ABOUT_CHILD)
+            for step in ("outcome", "action", "safety", "review", "end")
+        },
+        "plans:action-done": Row(
+            plan_url("plans:action-done", action=True),
+            by_role(
+                practitioner=(302, 302, 404),
+                manager=(302, 302, 404),
+                coordinator=same(302),
+                leader=same(403),
+                administrator=same(404),
+            ),
+            method="post",
+        ),
+        "plans:involvement-close": Row(
+            child_object_url("plans:involvement-close", "involvement_id", _owning_involvement),
+            by_role(
+                practitioner=(200, 403, 404),
+                manager=(200, 403, 404),
+                coordinator=SEES_ALL,
+                leader=same(403),
+                administrator=same(404),
+            ),
+        ),
+    }
+)
+
+
+# Children missing education (joinedup.education): read on the child's need-to-know; schools record (the matrix's
+# agencies are not education: everyone who sees the child is refused the form); the queue and a case's checks and
+# closing are the CME officer's (an education agency's manager, or the coordinator).
+def cme_case_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.education.tests.factories import education_record_make
+
+        key = f"cme-{relation}"
+        if key not in world.objects:
+            world.objects[key] = education_record_make(child=world.children[relation])
+        return reverse(name, kwargs={"record_id": world.objects[key].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+CME_OFFICER = by_role(
+    practitioner=(403, 403, 404),
+    manager=(403, 403, 404),
+    coordinator=SEES_ALL,
+    leader=same(403),
+    administrator=same(404),
+)
+MATRIX.update(
+    {
+        "education:child": Row(child_url("education:child"), NEED_TO_KNOW),
+        "education:queue": Row(
+            fixed("education:queue"),
+            by_role(
+                practitioner=same(403),
+                manager=same(403),
+                coordinator=same(200),
+                leader=same(403),
+                administrator=same(403),
+            ),
+        ),
+        "education:case": Row(cme_case_url("education:case"), NEED_TO_KNOW),
+        "education:check": Row(cme_case_url("education:check"), CME_OFFICER),
+        "education:close": Row(cme_case_url("education:close"), CME_OFFICER),
+    }
+)
+
+
+# Registered businesses and community reporting (joinedup.community): the reporting pages answer everyone, signed in
+# or not; the businesses and the triage queue are the coordinator's. A report names no child until it is triaged.
+def _community(world: World) -> dict[str, object]:
+    if "community" not in world.objects:
+        from joinedup.community.services import reporting_token_issue
+        from joinedup.community.tests.factories import business_make, report_make
+
+        coordinator = world.users[RoleCode.COORDINATOR]
+        business = business_make(user=coordinator)
+        token = reporting_token_issue(user=coordinator, business=business)
+        world.objects["community"] = {"business": business, "token": token, "report": report_make(business=business)}
+    return world.objects["community"]  # type: ignore[return-value]
+
+
+def community_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        made = _community(world)
+        if name == "community:report":
+            return reverse(name, kwargs={"token": made["token"]})
+        if name.startswith("community:report-"):
+            return reverse(name, kwargs={"report_id": made["report"].pk})  # type: ignore[attr-defined]
+        return reverse(name, kwargs={"business_id": made["business"].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+COORDINATOR_POST_FORM = {**COORDINATOR_ONLY, RoleCode.COORDINATOR: same(200)}  # an empty form is shown again
+MATRIX.update(
+    {
+        "community:report-public": Row(fixed("community:report-public"), EVERY_ROLE_200, anonymous=200),
+        "community:report-thanks": Row(fixed("community:report-thanks"), EVERY_ROLE_200, anonymous=200),
+        "community:report": Row(community_url("community:report"), EVERY_ROLE_200, anonymous=200),
+        "community:queue": Row(fixed("community:queue"), COORDINATOR_ONLY),
+        "community:report-detail": Row(community_url("community:report-detail"), COORDINATOR_ONLY),
+        "community:report-concern": Row(
+            community_url("community:report-concern"), COORDINATOR_POST_FORM, method="post"
+        ),
+        "community:report-close": Row(community_url("community:report-close"), COORDINATOR_POST_FORM, method="post"),
+        "community:businesses": Row(fixed("community:businesses"), COORDINATOR_ONLY),
+        "community:business-create": Row(fixed("community:business-create"), COORDINATOR_ONLY),
+        "community:business": Row(community_url("community:business"), COORDINATOR_ONLY),
+        "community:business-visit": Row(
+            community_url("community:business-visit"), COORDINATOR_POST_FORM, method="post"
+        ),
+        "community:business-staff": Row(
+            community_url("community:business-staff"), COORDINATOR_POST_FORM, method="post"
+        ),
+        # Issuing a link answers the business's page with the new link, shown once.
+        "community:business-link": Row(community_url("community:business-link"), COORDINATOR_POST_FORM, method="post"),
+        "community:business-revoke": Row(
+            community_url("community:business-revoke"),
+            {**COORDINATOR_ONLY, RoleCode.COORDINATOR: same(302)},
+            method="post",
+        ),
+    }
+)
+
+
+def _warning_sign_url(action: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.community.models import WarningSign
+
+        sign = WarningSign.objects.order_by("pk").first()  # seeded by the community app's data migration
+        return reverse(f"admin:community_warningsign_{action}", args=[sign.pk])  # type: ignore[union-attr]
+
+    return url
+
+
+MATRIX["admin:community_warningsign_changelist"] = admin_row(fixed("admin:community_warningsign_changelist"))
+MATRIX["admin:community_warningsign_add"] = admin_row(fixed("admin:community_warningsign_add"))
+for _action in ["change", "delete", "history"]:
+    MATRIX[f"admin:community_warningsign_{_action}"] = admin_row(_warning_sign_url(_action))
 
 CELLS = [(name, role, relation) for name in MATRIX for role in ROLES for relation in RELATIONS]
 

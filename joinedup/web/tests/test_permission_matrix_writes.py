@@ -451,6 +451,18 @@ WRITES: dict[str, Write] = {
         body(tactic="cawn", taken_on=_today(), outcome="Notice served"), ("disruption.DisruptionAction",)
     ),
     "mapping:refresh": Write(body(), ("jobs.Job",)),
+    # Places (joinedup.places): the coordinator merges, keeps apart and undoes; everyone else is answered 404.
+    "places:review-merge": Write(
+        body(reason="One hotel"),
+        ("places.Place", "places.PlaceMatchCandidate", "places.PlaceMerge", "places.PlaceName"),
+        row_allowed=302,
+    ),
+    "places:review-keep-apart": Write(body(reason="Two hotels"), ("places.PlaceMatchCandidate",), row_allowed=302),
+    "places:merge-undo": Write(
+        body(reason="Two parks"),
+        ("places.Place", "places.PlaceMatchCandidate", "places.PlaceMerge", "places.PlaceName"),
+        row_allowed=302,
+    ),
     "linkage:review-item": Write(
         body(decision="not_a_match", reason="Different dates of birth"), ("linkage.ReviewItem",)
     ),
@@ -535,6 +547,89 @@ WRITES: dict[str, Write] = {
     ),
     "victims:outcome": Write(
         body(outcome="16", outcome_on=_today()), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
+    ),
+    # The child's plan, closure and step-down (joinedup.plans): those who record about the child write; a leader
+    # reads the plan's page (audited) and is refused. The lead professional and an action's owner are the child's
+    # creator, a practitioner of the agency involved. A closure ends the owning agency's involvement.
+    "plans:create": Write(
+        lambda world, role, relation: {
+            "kind": "child_in_need",
+            "lead_professional": world.children[relation].created_by_id,
+            "started_on": _today(),
+        },
+        ("plans.Plan", "tasks.Task"),
+    ),
+    "plans:outcome": Write(
+        body(wording="I want to stay at my school", written_by="The child"),
+        ("plans.PlanOutcome",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "plans:action": Write(
+        lambda world, role, relation: {
+            "description": "Ask the school about a mentor",
+            "owner": world.children[relation].created_by_id,
+            "due_on": _today(),
+        },
+        ("plans.PlanAction", "tasks.Task"),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "plans:safety": Write(
+        body(safe_adults="My nan", how_to_get_help="Ring my key worker"),
+        ("plans.SafetySection",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "plans:review": Write(
+        body(held_on=_today(), childs_views="It is going better"), ("plans.PlanReview",), refusal_audit=AUDITS_THE_READ
+    ),
+    "plans:end": Write(body(ended_on=_today(), reason="Outcomes met"), ("plans.Plan",), refusal_audit=AUDITS_THE_READ),
+    "plans:action-done": Write(body(), ("plans.PlanAction",), row_allowed=302, refusal_audit=AUDITS_THE_READ),
+    "plans:involvement-close": Write(
+        body(reason="outcomes_met", outcome="ended", closed_on=_today()), ("children.Involvement", "plans.Closure")
+    ),
+    # The child's say and speaking out (joinedup.voice): a partnership leader reads the say (audited) and may not
+    # record it; a link is issued and stopped by those who keep the record (not on a record only shared with them);
+    # a message is marked read by those who work with the child; the child's own page takes a message from anyone
+    # holding the live link, signed in or not.
+    "voice:say": Write(
+        body(spoken_on=_today(), spoken_how="in_person", what_matters="To be listened to"),
+        ("voice.ChildSay",),
+        overrides={(RoleCode.LEADER, relation): 403 for relation in RELATIONS},
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "voice:links": Write(
+        body(),
+        ("voice.SpeakToken",),
+        success=200,
+        overrides={(role, "shared"): 403 for role in (RoleCode.PRACTITIONER, RoleCode.MANAGER)},
+    ),
+    "voice:link-revoke": Write(body(), ("voice.SpeakToken",), row_allowed=302),
+    "voice:message": Write(body(), ("voice.ChildMessage",)),
+    "voice:speak": Write(body(kind="contact", text="Please call me"), ("voice.ChildMessage", "tasks.Task")),
+    # Children missing education (joinedup.education): schools record (no education agency in the matrix's world:
+    # everyone who sees the child is refused); the CME officer (here the coordinator) records checks and closes.
+    "education:child": Write(
+        body(school="Synthetic Academy", starts_on=_today(), reason="off_roll", last_known_postcode="WB1 2AB"),
+        ("education.EducationRecord", "tasks.Task"),
+        url=lambda world, role, relation: (
+            reverse("education:child", kwargs={"child_id": world.children[relation].pk}) + "?kind=missing_education"
+        ),
+        overrides={
+            **{
+                (role, relation): 403
+                for role in (RoleCode.PRACTITIONER, RoleCode.MANAGER)
+                for relation in ("own", "shared")
+            },
+            **{(role, relation): 403 for role in (RoleCode.COORDINATOR, RoleCode.LEADER) for relation in RELATIONS},
+        },
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "education:check": Write(
+        body(kind="family", checked_on=_today(), result="no_trace"),
+        ("education.CmeCheck",),
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "education:close": Write(
+        body(outcome="home_educated", closed_on=_today()), ("education.EducationRecord",), refusal_audit=AUDITS_THE_READ
     ),
     # Management oversight and challenges between agencies (joinedup.supervision). Oversight is recorded by a
     # manager of an involved agency; a challenge raised by a practitioner or manager of an involved agency (here
@@ -672,6 +767,33 @@ WRITES: dict[str, Write] = {
         },
         ("training.Attendance",),
     ),
+    # Awareness campaigns (joinedup.campaigns): recorded and changed by the coordinator only.
+    "campaigns:create": Write(
+        body(
+            title="Chelsea's Choice",
+            kind="school_drama",
+            status="delivered",
+            held_on="2026-03-12",
+            postcode_sector="WB1 1",
+            audience="Year 9 pupils",
+            reached="120",
+            delivered_by="Theatre company",
+        ),
+        ("campaigns.Campaign",),
+    ),
+    "campaigns:edit": Write(
+        body(
+            title="Drama for Year 9",
+            kind="school_drama",
+            status="delivered",
+            held_on="2026-03-01",
+            postcode_sector="WB1 1",
+            audience="Year 9 pupils",
+            reached="45",
+            delivered_by="Theatre company",
+        ),
+        ("campaigns.Campaign",),
+    ),
     # Case audits (joinedup.caseaudits): rounds are opened by the coordinator and leaders (the sample drawn from
     # the children they may see); each relation's audit names the own manager and the coordinator as auditors.
     "caseaudits:round-create": Write(
@@ -716,8 +838,208 @@ WRITES: dict[str, Write] = {
     ),
     "caseaudits:action-done": Write(
         body(), ("caseaudits.AuditAction",), row_allowed=302, refusal_audit=AUDITS_THE_READ
+    ),  # Strategy discussions and NRM referrals (joinedup.strategy): held and recorded by social care (the matrix's
+    # agencies) and police practitioners and managers, and the coordinator; refused to leaders (after the read on the
+    # discussion's and the referral's pages) and administrators.
+    "strategy:create": Write(
+        lambda world, role, relation: {
+            "held_at": _when(2),
+            "chaired_by": world.users[RoleCode.COORDINATOR].pk,
+            "why": "Found in a flat used to sell drugs",
+            "decision": "other_support",
+            "reasons": "Child in need assessment with a safety plan",
+            "participants-TOTAL_FORMS": "1",
+            "participants-INITIAL_FORMS": "0",
+            "participants-0-agency": world.own_agency.pk,
+            "participants-0-person_name": "Alex Socialworker",
+            "participants-0-role": "Social worker",
+        },
+        ("strategy.StrategyDiscussion", "strategy.Participant"),
+    ),
+    "strategy:action": Write(
+        body(
+            description="Visit the child at school",
+            owner=lambda world: world.users[RoleCode.COORDINATOR].pk,
+            due_on="2030-01-01",
+        ),
+        ("strategy.StrategyAction", "tasks.Task"),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "strategy:mace": Write(
+        body(reason="Linked to adults of concern at the flat"),
+        ("strategy.StrategyDiscussion",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "strategy:disruption": Write(
+        body(plan="Child abduction warning notices for the two adults"),
+        ("strategy.StrategyDiscussion",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "strategy:outcome": Write(
+        body(outcome="nfa", outcome_on=_today()),
+        ("strategy.Section47Enquiry",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "strategy:nrm-create": Write(
+        body(first_responder=lambda world: world.own_agency.pk, referred_on=_today(), exploitation_type="criminal"),
+        ("strategy.NRMReferral",),
+    ),
+    "strategy:nrm-reasonable": Write(
+        body(decision="positive", decided_on=_today()),
+        ("strategy.NRMReferral",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
+    ),
+    "strategy:nrm-conclusive": Write(
+        body(decision="positive", decided_on=_today()),
+        ("strategy.NRMReferral",),
+        row_allowed=200,
+        refusal_audit=AUDITS_THE_READ,
     ),
 }
+
+
+# Contextual safeguarding (joinedup.contextual): only the coordinator writes; pages that read the work first audit
+# that read (context_work_viewed) before refusing the role.
+CONTEXT_READ_FIRST = {403: ["context_work_viewed"]}
+
+
+def _context_place(world: World) -> str:
+    from joinedup.contextual.tests.factories import place_make
+
+    if "context-place" not in world.objects:
+        world.objects["context-place"] = place_make()
+    return str(world.objects["context-place"].pk)  # type: ignore[attr-defined]
+
+
+WRITES.update(
+    {
+        "contextual:place-open": Write(
+            body(place=_context_place, why="Children seen in the bar late at night"),
+            ("contextual.ContextWork", "tasks.Task"),
+        ),
+        "contextual:group-open": Write(
+            lambda world, role, relation: {
+                "name": "Mill Lane group",
+                "children": [child.pk for child in world.children.values()],
+                "why": "Seen together at the park after school",
+            },
+            ("contextual.PeerGroup", "contextual.PeerGroupMember", "contextual.ContextWork", "tasks.Task"),
+        ),
+        "contextual:group-members": Write(
+            lambda world, role, relation: {
+                "child": world.children["shared" if relation == "own" else "own"].pk,
+                "change": "add",
+            },
+            ("contextual.PeerGroupMember",),
+            row_allowed=302,
+        ),
+        "contextual:assessment": Write(
+            body(
+                who_is_there="Older young people and two adults",
+                when="After school",
+                what_makes_it_unsafe="Adults offering lifts",
+                what_makes_it_safe="The youth club opposite",
+            ),
+            ("contextual.ContextAssessment",),
+            refusal_audit=CONTEXT_READ_FIRST,
+        ),
+        "contextual:partner": Write(
+            body(name="Wealdbridge Council licensing team", kind="licensing", contact=""),
+            ("contextual.Partner", "contextual.ContextWork_partners"),
+            row_allowed=200,
+            refusal_audit=CONTEXT_READ_FIRST,
+        ),
+        "contextual:action": Write(
+            body(description="Visit the park", owner=lambda world: world.users[RoleCode.COORDINATOR].pk, due=_today()),
+            ("contextual.ContextAction", "tasks.Task"),
+            row_allowed=200,
+            refusal_audit=CONTEXT_READ_FIRST,
+        ),
+        "contextual:review": Write(
+            body(
+                reviewed_on=_today(),
+                what_changed="Seen there less often",
+                decision="continue",
+                next_review="2030-01-01",
+            ),
+            ("contextual.ContextReview", "tasks.Task"),
+            row_allowed=200,
+            refusal_audit=CONTEXT_READ_FIRST,
+        ),
+        "contextual:close": Write(
+            body(reason="The group is no longer seen together"),
+            ("contextual.ContextWork",),
+            row_allowed=200,
+            refusal_audit=CONTEXT_READ_FIRST,
+        ),
+        "contextual:action-done": Write(
+            body(), ("contextual.ContextAction",), row_allowed=302, refusal_audit=CONTEXT_READ_FIRST
+        ),
+    }
+)
+
+
+# Registered businesses and community reporting (joinedup.community): a report is sent by anyone (signed in or not)
+# through a business's link or the public page; businesses and triage are the coordinator's.
+def _community_signs(kind: str) -> Callable[[World], list[int]]:
+    def signs(world: World) -> list[int]:
+        from joinedup.community.models import WarningSign
+
+        return list(WarningSign.objects.filter(applies_to=kind).values_list("pk", flat=True)[:2])
+
+    return signs
+
+
+def _community_place(world: World) -> str:
+    from joinedup.places.models import Place
+
+    if "community-place" not in world.objects:
+        world.objects["community-place"] = Place.objects.create(name="Mill Lane Kebab House", kind="takeaway")
+    return str(world.objects["community-place"].pk)  # type: ignore[attr-defined]
+
+
+_REPORT = {"what_happened": "Two girls went up to room 12 with a man", "happened_at": lambda world: _when(3)}
+WRITES.update(
+    {
+        "community:report": Write(
+            body(signs=_community_signs("hotel"), **_REPORT),
+            ("community.CommunityReport", "community.CommunityReport_signs", "tasks.Task", "throttle.Attempt"),
+        ),
+        "community:report-public": Write(
+            body(signs=_community_signs("general"), where="The bus station", **_REPORT),
+            ("community.CommunityReport", "tasks.Task", "throttle.Attempt"),
+        ),
+        "community:report-concern": Write(
+            lambda world, role, relation: {
+                "child": str(world.children[relation].pk),
+                "category": "11A",
+                "what_happened": "Seen going into room 12 with an adult",
+            },
+            ("community.CommunityReport", "concerns.Concern", "tasks.Task"),
+            row_allowed=200,
+        ),
+        "community:report-close": Write(
+            body(reason="not_enough", note=""), ("community.CommunityReport", "tasks.Task"), row_allowed=200
+        ),
+        "community:business-create": Write(
+            body(name="Mill Lane Kebab House", kind="takeaway", place=_community_place), ("community.Business",)
+        ),
+        "community:business-visit": Write(body(visited_on=_today()), ("community.Business",), row_allowed=200),
+        "community:business-staff": Write(
+            body(full_name="Casey Reception", job_title="Night receptionist"),
+            ("community.BusinessStaff", "training.Trainee"),
+            row_allowed=200,
+        ),
+        # The new link is shown on the business's page (200), once.
+        "community:business-link": Write(body(), ("community.Business",), success=200, row_allowed=200),
+        "community:business-revoke": Write(body(), ("community.Business",), row_allowed=302),
+    }
+)
 
 
 def _case_audit_grades() -> dict[str, object]:
@@ -866,9 +1188,16 @@ def build_relations(world: World) -> None:
 
 # Rows whose URL is built from the relation's child (a job, a grant, an import, an export or an alert row means
 # something else by its relations).
-# children:involvement-end ends the owning agency's open involvement, which the "ended" child no longer has.
+# children:involvement-end (and plans:involvement-close) end the owning agency's open involvement, which the "ended"
+# child no longer has.
 # documents:download's document is attached by the child's creator, whose agency's involvement has ended.
-NOT_ABOUT_THE_CHILD = {"missing:alert-open", "mace:action-done", "children:involvement-end", "documents:download"}
+NOT_ABOUT_THE_CHILD = {
+    "missing:alert-open",
+    "mace:action-done",
+    "children:involvement-end",
+    "plans:involvement-close",
+    "documents:download",
+}
 
 
 def _relation_rows() -> list[str]:

@@ -1,0 +1,172 @@
+"""Whether a place as written is one already recorded: blocking, then scoring with rapidfuzz.
+
+Blocking reads only the places that could be the one: the same postcode, the same postcode sector, the same name
+key, or a name sharing a distinctive word. Each is scored on its name (every spelling it has been seen with),
+postcode, address and kind, and the best is judged:
+
+- ``certain``: the same postcode (or none given on one side) and names that agree after normalising;
+- ``likely``: worth a person's look (a close name in the same sector, a typo, a name without a postcode that
+  two places share);
+- otherwise a new place.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from rapidfuzz import fuzz
+
+from .models import Place, PlaceKind, PlaceName
+from .normalise import address_key, name_key, postcode_normalise, postcode_sector
+
+# Scores are rapidfuzz's 0-100. Measured on the generated variants in tests/test_matching_quality.py.
+CERTAIN_NAME = 88.0  # with the same postcode
+CERTAIN_NAME_NO_POSTCODE = 97.0  # one side has no postcode: a name that is the same after normalising
+# One side has no postcode and this place is the only one whose name comes near: a typing slip in its name.
+CERTAIN_NAME_NO_POSTCODE_ALONE = 90.0
+LIKELY_NAME = 75.0
+# Words too common to block on: every hotel shares "hotel".
+COMMON_WORDS = {
+    "hotel",
+    "road",
+    "street",
+    "park",
+    "school",
+    "station",
+    "centre",
+    "house",
+    "lane",
+    "avenue",
+    "and",
+    "of",
+    "bar",
+    "close",
+    "shopping",
+    "primary",
+    "academy",
+    "takeaway",
+    "taxi",
+    "rank",
+    "bus",
+    "pizza",
+    "kebab",
+    "chicken",
+}
+BLOCK_WORDS = 3
+BLOCK_LIMIT = 500
+
+
+@dataclass
+class Judgement:
+    place: Place | None
+    verdict: str  # "certain", "likely" or "none"
+    score: float = 0.0
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def name_similarity(a: str, b: str) -> float:
+    """How alike two name keys are, 0-100: the better of the whole-string ratio and the token-sort ratio (word
+    order: "hotel station" and "station hotel"), so one typo in a short name still scores high."""
+    if not a or not b:
+        return 0.0
+    return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+def _numbers(key: str) -> tuple[str, ...]:
+    return tuple(word for word in key.split() if any(ch.isdigit() for ch in word))
+
+
+def _block(key: str, postcode: str) -> list[Place]:
+    live = Place.objects.filter(merged_into__isnull=True)
+    query = Q()
+    if postcode:
+        # The sector holds the postcode itself: "WB1 1AA" starts with "WB1 1".
+        query |= Q(postcode__startswith=postcode_sector(postcode))
+    if key:
+        query |= Q(name_key=key) | Q(pk__in=PlaceName.objects.filter(name_key=key).values("place_id"))
+        words = sorted({w for w in key.split() if len(w) >= 3 and w not in COMMON_WORDS}, key=len, reverse=True)
+        for word in words[:BLOCK_WORDS]:
+            query |= Q(name_key__contains=word)
+    if not query:
+        return []
+    return list(live.filter(query).order_by("created_at", "pk")[:BLOCK_LIMIT])
+
+
+def _spellings(places: list[Place]) -> dict[Any, set[str]]:
+    keys: dict[Any, set[str]] = {place.pk: {place.name_key} for place in places}
+    for place_id, key in PlaceName.objects.filter(place__in=places).values_list("place_id", "name_key"):
+        keys[place_id].add(key)
+    return keys
+
+
+def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str = "") -> Judgement:
+    """The best existing place for this writing, and how sure the match is."""
+    key, postcode = name_key(name), postcode_normalise(postcode)
+    address_k = address_key(address)
+    candidates = _block(key, postcode)
+    if not candidates:
+        return Judgement(None, "none")
+    spellings = _spellings(candidates)
+    scored: list[tuple[float, str, Place, dict[str, Any]]] = []
+    for place in candidates:
+        score = max((name_similarity(key, known) for known in spellings[place.pk] if known), default=0.0)
+        if not key:
+            # Only a postcode was written: the postcode is all there is to go on.
+            score = 0.0
+        if postcode and place.postcode:
+            postcode_relation = (
+                "same"
+                if place.postcode == postcode
+                else ("same sector" if postcode_sector(place.postcode) == postcode_sector(postcode) else "different")
+            )
+        else:
+            postcode_relation = "not given"
+        address_score = name_similarity(address_k, address_key(place.address)) if address_k and place.address else None
+        # "12 Elm Road" and "14 Elm Road" share a postcode and most letters; a house number that differs is never
+        # the same place without a person saying so.
+        numbers_differ = bool(key) and all(_numbers(k) != _numbers(key) for k in spellings[place.pk] if k)
+        kinds_differ = bool(kind and place.kind != PlaceKind.OTHER and kind != PlaceKind.OTHER and kind != place.kind)
+        verdict = "none"
+        if postcode_relation == "same":
+            if score >= CERTAIN_NAME and not kinds_differ and not numbers_differ:
+                verdict = "certain"
+            elif score >= LIKELY_NAME or (address_score is not None and address_score >= CERTAIN_NAME):
+                verdict = "likely"
+        elif postcode_relation == "not given":
+            if score >= CERTAIN_NAME_NO_POSTCODE and not kinds_differ and not numbers_differ:
+                verdict = "certain"
+            elif score >= LIKELY_NAME:
+                verdict = "likely"
+        elif postcode_relation == "same sector" and score >= CERTAIN_NAME:
+            verdict = "likely"
+        evidence = {
+            "name_score": round(score, 1),
+            "postcode": postcode_relation,
+            "address_score": None if address_score is None else round(address_score, 1),
+            "kinds_differ": kinds_differ,
+            "numbers_differ": numbers_differ,
+            "names": sorted(spellings[place.pk] | {key}),
+        }
+        if verdict != "none":
+            scored.append((score, verdict, place, evidence))
+    if not scored:
+        return Judgement(None, "none")
+    certain = [row for row in scored if row[1] == "certain"]
+    same_postcode = [row for row in certain if row[3]["postcode"] == "same"]
+    if len(same_postcode) == 1:
+        # The place at this postcode, not another of the same name whose postcode nobody wrote down.
+        certain = same_postcode
+    if not certain and len(scored) == 1:
+        score, _, place, evidence = scored[0]
+        unambiguous = not evidence["kinds_differ"] and not evidence["numbers_differ"]
+        if evidence["postcode"] == "not given" and score >= CERTAIN_NAME_NO_POSTCODE_ALONE and unambiguous:
+            certain = scored
+    if len(certain) == 1:
+        score, _, place, evidence = certain[0]
+        return Judgement(place, "certain", score, evidence)
+    # Two or more places it could certainly be (a name without a postcode that places in two postcodes share),
+    # or only likely ones: a person decides.
+    score, _, place, evidence = max(scored, key=lambda row: (row[1] == "certain", row[0]))
+    if len(certain) > 1:
+        evidence = {**evidence, "ambiguous": len(certain)}
+    return Judgement(place, "likely", score, evidence)
