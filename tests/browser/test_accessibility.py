@@ -75,6 +75,9 @@ def _crawl(page: Page, stack: LiveStack, axe: Axe, checked: set[str]) -> tuple[s
     violations: dict[str, list[str]] = {}
     queue = deque(["/"])
     visited_paths: set[str] = set()
+    # One address of each route waits in the queue at a time (another is queued only if that one does not open),
+    # so the crawl reaches every route within MAX_PAGES however many records link to the same kind of page.
+    queued_routes: set[str] = set()
     while queue and len(visited_paths) < MAX_PAGES:
         path = queue.popleft()
         if path in visited_paths:
@@ -82,6 +85,7 @@ def _crawl(page: Page, stack: LiveStack, axe: Axe, checked: set[str]) -> tuple[s
         visited_paths.add(path)
         response = page.goto(base + path)
         if response is None or response.status != 200:
+            queued_routes.discard(_route(urlsplit(path).path) or "")
             continue
         landed = urlsplit(page.url).path
         route = _route(landed)
@@ -108,11 +112,12 @@ def _crawl(page: Page, stack: LiveStack, axe: Axe, checked: set[str]) -> tuple[s
             if link_path is None or link_path.startswith(NOT_FOLLOWED) or link_path.endswith(DOWNLOADS):
                 continue
             link_route = _route(link_path)
-            if link_route is None or link_route in seen_routes:
+            if link_route is None or link_route in seen_routes or link_route in queued_routes:
                 continue
             full = link_path + (f"?{parts.query}" if parts.query else "")
             if full not in visited_paths:
                 queue.append(full)
+                queued_routes.add(link_route)
     return seen_routes, violations
 
 

@@ -632,9 +632,10 @@ def test_every_form_in_the_project_is_fuzzed():
 
 
 def test_every_form_except_sign_in_refuses_formulas():
-    """The forms that take answers derive from FormulaRefusingForm; only the sign-in forms do not."""
+    """The forms that take answers derive from FormulaRefusingForm; only the sign-in forms do not, and the child's
+    own speaking-out page, whose words are kept as the child wrote them (never refused for how they begin)."""
     plain = sorted(name for name, form_class in FORMS.items() if not issubclass(form_class, FormulaRefusingForm))
-    assert plain == ["accounts.SignInForm", "accounts.TokenForm", "imports.Ssda903UploadForm"]
+    assert plain == ["accounts.SignInForm", "accounts.TokenForm", "imports.Ssda903UploadForm", "voice.SpeakForm"]
 
 
 # --- What is typed into the forms ---------------------------------------------------------------------------
