@@ -1,7 +1,7 @@
 """Codes in plain words where a page shows them: ``{{ row.place_type|plain }}`` reads "Private address", not
 "private_address"."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django import template
 from django.utils import timezone
@@ -56,3 +56,14 @@ def day(value: object) -> str:
     if isinstance(value, date):
         return f"{value.day} {value:%B %Y}"
     return "" if value is None else str(value)
+
+
+@register.filter
+def due(value: object) -> str:
+    """A deadline in the GOV.UK style: one that ends with a day (midnight in UK time) reads "by the end of
+    11 August 2026", not "12 August 2026 at midnight"; any other reads as ``when`` does."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        moment = timezone.localtime(value)
+        if (moment.hour, moment.minute, moment.second) == (0, 0, 0):
+            return f"by the end of {day(moment.date() - timedelta(days=1))}"
+    return when(value)

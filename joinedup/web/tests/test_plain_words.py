@@ -9,7 +9,7 @@ from django.template import Context, Template
 
 from joinedup.linkage.views import COMPARISON_NAMES
 from joinedup.linkage.views import _weights as linkage_weights
-from joinedup.web.templatetags.plain import day, plain, when
+from joinedup.web.templatetags.plain import day, due, plain, when
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,12 @@ def test_a_date_reads_in_the_govuk_style() -> None:
     assert day(dt.date(2026, 12, 5)) == "5 December 2026"
     assert day(dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)) == "1 July 2026"  # already the 1st in London
     assert day(None) == "" and when(None) == ""
+
+
+def test_a_deadline_that_ends_with_a_day_reads_as_the_end_of_that_day() -> None:
+    from joinedup.deadlines import london_day_ends
+
+    # The day the clocks go back is 25 hours long; its end is still midnight in London.
+    assert due(london_day_ends(dt.date(2026, 10, 25))) == "by the end of 25 October 2026"
+    assert due(london_day_ends(dt.date(2026, 8, 11))) == "by the end of 11 August 2026"
+    assert due(dt.datetime(2026, 8, 11, 9, 30, tzinfo=dt.UTC)) == "11 August 2026 at 10:30am"
