@@ -828,6 +828,8 @@ def _good(form_field: Any, pks: list[str]) -> st.SearchStrategy[list[str]]:
         one = st.from_regex(form_field.regex, fullmatch=True).filter(lambda s: "\x00" not in s)
     elif isinstance(form_field, forms.EmailField):
         one = st.sampled_from(["sam.carer@example.org", "a@example.com"])
+    elif isinstance(form_field, forms.UUIDField):
+        one = st.uuids().map(str)  # an id as a page's hidden field or choice sends it
     elif isinstance(form_field, forms.CharField):
         one = _plain_text(min(form_field.max_length or 60, 60), required)
     else:
