@@ -17,10 +17,10 @@ from joinedup.audit.services import audit_record, audit_record_children
 from joinedup.children.models import Child
 from joinedup.children.selectors import children_matching
 from joinedup.places.models import Place, PlaceKind
+from joinedup.throttle.tokens import token_hash
 from joinedup.training.models import Attendance
 
 from .models import GENERAL, Business, BusinessStaff, CommunityReport, ReportStatus, WarningSign
-from .services import token_hash
 
 # What secrets.token_urlsafe(32) gives: 43 characters of the URL-safe alphabet (a little slack either way).
 TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{32,64}")

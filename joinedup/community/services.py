@@ -6,8 +6,6 @@ the business whose link was used and the time it arrived, and its audit row keep
 (the audit origin is replaced for that row, so the token in the page's address is not written down).
 """
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -29,6 +27,7 @@ from joinedup.deadlines import community_report_triage_due, london_day_ends
 from joinedup.places.models import Place, PlaceKind
 from joinedup.tasks.models import TaskKind
 from joinedup.tasks.services import task_close_for, task_open
+from joinedup.throttle.tokens import token_hash, token_new
 from joinedup.training.models import TraineeKind
 from joinedup.training.services import trainee_create
 
@@ -44,16 +43,11 @@ from .models import (
 )
 
 WHAT_HAPPENED_MAX = 2000
-TOKEN_BYTES = 32
 
 
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 # --- Businesses -------------------------------------------------------------------------------------------------
@@ -144,7 +138,7 @@ def reporting_token_issue(*, user: User, business: Business) -> str:
     """A new reporting link for the business: the token is returned once (to be shown to the coordinator and
     passed to the business) and only its hash is kept. Any earlier link stops working."""
     _require(policy.can_manage_businesses(user))
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    token = token_new()
     with transaction.atomic():
         reissued = bool(business.token_hash)
         business.token_hash = token_hash(token)

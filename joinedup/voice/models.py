@@ -5,7 +5,6 @@ nothing is overwritten. ``SpeakToken`` holds only the SHA-256 of the link's toke
 when the key worker issues it). ``ChildMessage`` is what the child sent: their own words, kept on their record.
 """
 
-import hashlib
 import uuid
 
 from django.conf import settings
@@ -18,11 +17,6 @@ from joinedup.children.models import Child
 # The longest answers the child's page accepts (checked on the server too).
 MESSAGE_MAX = 1000
 CONTACT_WHEN_MAX = 200
-
-
-def token_hash(token: str) -> str:
-    """What is kept of a speaking-out link's token: its SHA-256."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class SpokenHow(models.TextChoices):

@@ -15,8 +15,9 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 from joinedup.children.models import Child
+from joinedup.throttle.tokens import token_hash
 
-from .models import ChildMessage, ChildSay, SpeakToken, token_hash
+from .models import ChildMessage, ChildSay, SpeakToken
 
 # The token issued is 43 characters of URL-safe base64; anything else is no token at all.
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")

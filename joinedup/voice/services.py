@@ -6,7 +6,6 @@ to be contacted) and audits it with the child as the source (no staff actor).
 """
 
 import re
-import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -29,6 +28,7 @@ from joinedup.children.selectors import child_id_current
 from joinedup.deadlines import child_message_due
 from joinedup.tasks.models import Task, TaskKind
 from joinedup.tasks.services import task_close_for, task_open
+from joinedup.throttle.tokens import token_hash, token_new
 
 from .models import (
     CONTACT_WHEN_MAX,
@@ -39,7 +39,6 @@ from .models import (
     MessageKind,
     SpeakToken,
     SpokenHow,
-    token_hash,
 )
 
 # A child names at most this many professionals they can manage (more is no limit worth keeping).
@@ -194,7 +193,7 @@ def speak_token_issue(*, user: User, child: Child) -> tuple[SpeakToken, str]:
     kept nowhere: the database holds only its SHA-256."""
     if not policy.can_manage_speak_links(user, child):
         raise PermissionDenied
-    raw = secrets.token_urlsafe(32)
+    raw = token_new()
     with transaction.atomic():
         token = SpeakToken.objects.create(child=child, token_hash=token_hash(raw), issued_by=user)
         audit_record(

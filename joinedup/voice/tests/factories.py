@@ -7,7 +7,8 @@ from django.utils import timezone
 from joinedup.accounts.models import User
 from joinedup.accounts.tests.factories import UserFactory
 from joinedup.children.models import Child
-from joinedup.voice.models import ChildMessage, ChildSay, MessageKind, SpeakToken, SpokenHow, token_hash
+from joinedup.throttle.tokens import token_hash
+from joinedup.voice.models import ChildMessage, ChildSay, MessageKind, SpeakToken, SpokenHow
 
 
 def child_say_make(*, child: Child, recorded_by: User | None = None, **fields: object) -> ChildSay:
