@@ -786,19 +786,12 @@ def can_read_child_messages(user: User, child: Child) -> bool:
 def record_is_closed(child: Child) -> bool:
     """Every agency's involvement with the child has closed (and there was at least one): the record leaves the
     active lists and is kept read-only under the retention period. A child with no involvement recorded at all
-    is not closed."""
-
-    def decide() -> bool:
-        from django.db.models import Count
-
-        from joinedup.children.models import Involvement
-
-        counts = Involvement.objects.filter(child_id=child.pk).aggregate(
-            every=Count("pk"), still_open=Count("pk", filter=Q(ended_at__isnull=True))
-        )
-        return bool(counts["every"]) and not counts["still_open"]
-
-    return _decided(("closed", child.pk), decide)
+    is not closed. Read from the database (``Child.record_closed``, kept by the children app's services), not from
+    the instance, which may predate the closure."""
+    return _decided(
+        ("closed", child.pk),
+        lambda: Child.objects.filter(pk=child.pk, record_closed=True).exists(),
+    )
 
 
 def can_record_plan(user: User, child: Child) -> bool:

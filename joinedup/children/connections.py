@@ -20,6 +20,7 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 
+from .closure import record_closed_refresh
 from .models import Child, ConnectionRequest, ConnectionStatus, Involvement
 
 # What a request keeps of the new-child form: the details child_create takes.
@@ -91,6 +92,7 @@ def connection_decide(
             ).first() or Involvement.objects.create(
                 child=attach_to, agency=request.agency, reason=involvement_reason[:300]
             )
+            record_closed_refresh([attach_to.pk])
             audit_record(
                 actor=user,
                 kind=AuditKind.INVOLVEMENT_OPENED,

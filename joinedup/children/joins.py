@@ -24,6 +24,7 @@ from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
 
+from .closure import record_closed_refresh
 from .identifiers import known_as_with, police_ids_with
 from .models import Child, ChildJoin, Involvement, JoinSource
 
@@ -191,6 +192,7 @@ def children_join(
             earlier_join.save(update_fields=["child"])
         joined.joined_into = keep
         joined.save(update_fields=["joined_into"])
+        record_closed_refresh([keep.pk, joined.pk])
         join = ChildJoin.objects.create(
             child=keep, joined=joined, source=source, reason=reason, moved=moved, changed=changed, joined_by=actor
         )
@@ -243,6 +245,7 @@ def child_join_undo(*, actor: User | None, join: ChildJoin, reason: str) -> Chil
             setattr(instance, field.attname, _value(model, change["field"], change["old"]))
             instance.save(update_fields=[change["field"]])
         Child.objects.filter(pk=joined_id, joined_into_id=keep_id).update(joined_into=None)
+        record_closed_refresh([keep_id, joined_id])
         join.undone_at, join.undone_by, join.undo_reason = timezone.now(), actor, reason
         join.save(update_fields=["undone_at", "undone_by", "undo_reason"])
         for child_id in (keep_id, joined_id):

@@ -161,6 +161,12 @@ class Child(models.Model):
     # Read from the child, never searched by (users are deactivated, not deleted): no index to keep up.
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False)
     created_at = models.DateTimeField(default=timezone.now)
+    record_closed = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Every agency's involvement has closed (and there was one): the record has left the active lists "
+        "and is read-only. Kept by the children app's services whenever an involvement opens, ends or moves.",
+    )
 
     class Meta:
         ordering = ["family_name", "given_name"]

@@ -17,7 +17,9 @@ from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_many
 from joinedup.bulk import rows_insert, rows_update
 from joinedup.linkage import api as linkage
+from joinedup.tasks.services import tasks_close_for_child
 
+from .closure import record_closed_refresh
 from .identifiers import (
     known_as_with,
     nhs_number_normalise,
@@ -171,6 +173,7 @@ def involvement_open(
             defaults={"reason": reason.strip()[:300], "team": team, "service": service.strip(), "opened_by": user},
         )
         if created:
+            record_closed_refresh([child.pk])
             audit_record(
                 actor=user,
                 kind=AuditKind.INVOLVEMENT_OPENED,
@@ -208,8 +211,12 @@ def involvement_end(*, user: User, involvement: Involvement, reason: str, ended_
         involvement.end_reason = reason.strip()
         involvement.ended_by = user
         involvement.save(update_fields=["ended_at", "end_reason", "ended_by"])
+        record_closed_refresh([child.pk])
         key_worker = child.key_worker
         still_involved = child.involvements.filter(ended_at__isnull=True)
+        record_closed = not still_involved.exists()
+        # A closed record is read-only, so work about the child left open would stay overdue on every list.
+        tasks_closed = tasks_close_for_child(actor=user, child=child, why=reason.strip()) if record_closed else 0
         key_worker_left = key_worker is not None and (
             key_worker.agency_id is None or not still_involved.filter(agency_id=key_worker.agency_id).exists()
         )
@@ -224,6 +231,8 @@ def involvement_end(*, user: User, involvement: Involvement, reason: str, ended_
                 "agency": involvement.agency.code,
                 "ended_on": ended_on.isoformat(),
                 "key_worker_cleared": key_worker_left,
+                "record_closed": record_closed,
+                "tasks_closed": tasks_closed,
             },
         )
         if key_worker_left:
@@ -846,6 +855,7 @@ def children_attach_agency_records(*, actor: User, attached: list[tuple[Child, A
         if filled:
             rows_update(Child, list(filled.values()), ["nhs_number", "upn", "la_child_id", "police_ids", "other_names"])
         rows_insert(Involvement, involvements)
+        record_closed_refresh({row["child_id"] for row in involvements})
         audit_record_many(
             actor=actor,
             kind=AuditKind.CHILD_UPDATED,

@@ -146,3 +146,25 @@ def task_complete(*, user: User, task: Task) -> Task:
             reason=f"Completed: {task.title}",
         )
     return task
+
+
+def tasks_close_for_child(*, actor: User | None, child: Child, why: str) -> int:
+    """The child's record has closed (every agency's involvement ended): the open tasks about the child leave
+    the work lists, each with a change saying why, in one statement each. Called by the children app's service
+    in the transaction that closes the record; the work's own record stays as it was. Returns how many closed."""
+    now = timezone.now()
+    with transaction.atomic():
+        open_tasks = list(
+            Task.objects.select_for_update().filter(child=child, completed_at__isnull=True).values_list("pk", flat=True)
+        )
+        if not open_tasks:
+            return 0
+        Task.objects.filter(pk__in=open_tasks).update(completed_at=now, completed_by=actor)
+        detail = f"The child's record closed: {why}"[:300]
+        TaskChange.objects.bulk_create(
+            [
+                TaskChange(task_id=pk, what=TaskChange.What.COMPLETED, at=now, by=actor, detail=detail)
+                for pk in open_tasks
+            ]
+        )
+    return len(open_tasks)

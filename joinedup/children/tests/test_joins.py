@@ -14,6 +14,7 @@ from joinedup.accounts.tests.factories import UserFactory
 from joinedup.agencies.tests.factories import AgencyFactory
 from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children import selectors
+from joinedup.children.closure import record_closed_refresh
 from joinedup.children.joins import JoinConflict, child_join_undo, children_join
 from joinedup.children.models import Child, ChildJoin, Involvement, JoinSource
 from joinedup.children.tests.factories import ChildFactory, ChronologyEntryFactory, InvolvementFactory
@@ -207,3 +208,29 @@ def test_a_long_chronology_is_shown_a_page_at_a_time_newest_first(sign_in) -> No
     assert "?chronology=2" in first
     assert "Entry 100" in third and "Entry 119" in third and "Entry 099" not in third
     assert "?chronology=4" not in third
+
+
+def test_a_closed_record_joined_with_an_open_one_is_open_and_closed_again_when_the_join_is_undone() -> None:
+    """The active lists filter on the stored closed flag, so a join and its undoing keep it true to the
+    involvements they move."""
+    police, social_care = AgencyFactory.create(code="POL"), AgencyFactory.create(code="CSC")
+    closed = ChildFactory.create(owning_agency=police, given_name="Tegan", family_name="Ashdown")
+    Involvement.objects.filter(child=closed).delete()
+    InvolvementFactory.create(child=closed, agency=police, ended_at=timezone.now() - dt.timedelta(days=3))
+    record_closed_refresh([closed.pk])
+    still_open = ChildFactory.create(owning_agency=social_care, given_name="Teagan", family_name="Ashdown")
+    coordinator = _coordinator()
+    assert Child.objects.get(pk=closed.pk).record_closed
+    assert closed not in selectors.child_page(user=coordinator).object_list
+
+    join = children_join(actor=coordinator, keep=closed, joined=still_open, reason="One child")
+
+    assert not Child.objects.get(pk=closed.pk).record_closed
+    assert not policy.record_is_closed(closed)
+    assert closed in selectors.child_page(user=coordinator).object_list
+
+    child_join_undo(actor=coordinator, join=join, reason="Two children after all")
+
+    assert Child.objects.get(pk=closed.pk).record_closed
+    assert not Child.objects.get(pk=still_open.pk).record_closed
+    assert closed not in selectors.child_page(user=coordinator).object_list

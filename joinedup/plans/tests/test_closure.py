@@ -14,13 +14,15 @@ from joinedup.audit.models import AuditEvent, AuditKind
 from joinedup.children.models import Child, Involvement
 from joinedup.children.selectors import child_page
 from joinedup.children.services import involvement_open
+from joinedup.children.tests.factories import ChildFactory
 from joinedup.frontdoor.models import ThresholdLevel
 from joinedup.plans import services
 from joinedup.plans.models import Closure, ClosureOutcome, ClosureReason, Plan, PlanKind, PlanStatus
 from joinedup.rights.models import CountedFrom, RecordType, RetentionRule
 from joinedup.rights.selectors import retention_review_rows
-from joinedup.tasks.models import Task
+from joinedup.tasks.models import Task, TaskChange, TaskKind
 from joinedup.tasks.selectors import tasks_for
+from joinedup.tasks.services import task_open
 
 from .conftest import Area
 
@@ -85,6 +87,45 @@ def test_closure_removes_the_child_from_active_lists_and_keeps_the_record(area: 
     record = client.get(reverse("children:detail", args=[area.child.pk])).content.decode()
     assert "This record is closed." in record
     assert AuditEvent.objects.filter(kind=AuditKind.INVOLVEMENT_CLOSED, child_id=area.child.pk).exists()
+
+
+def test_closing_the_record_closes_every_open_task_about_the_child_whichever_app_opened_it(area: Area):
+    """A closed record is read-only, so work about the child left open would sit overdue on the lists for good:
+    the return interview, the MACE action and the request for information close with the record, each saying
+    why; another child's work stays."""
+    other = ChildFactory.create(owning_agency=area.csc)
+    due = timezone.now() - dt.timedelta(days=2)
+    for kind, child in (
+        (TaskKind.RETURN_INTERVIEW, area.child),
+        (TaskKind.MACE_ACTION, area.child),
+        (TaskKind.INFORMATION_REQUEST, area.child),
+        (TaskKind.RETURN_INTERVIEW, other),
+    ):
+        task_open(
+            actor=area.coordinator,
+            kind=kind,
+            source_id=f"{kind}-{child.pk}",
+            title="Work",
+            link="/",
+            due_at=due,
+            child=child,
+            owner=area.colleague,
+        )
+    assert tasks_for(user=area.colleague).count() == 4
+
+    _close_last(area)
+
+    assert [task.child for task in tasks_for(user=area.colleague)] == [other]
+    closed = Task.objects.filter(child=area.child)
+    assert closed.count() == 3 and not closed.filter(completed_at__isnull=True).exists()
+    assert set(closed.values_list("completed_by", flat=True)) == {area.worker.pk}
+    changes = TaskChange.objects.filter(task__child=area.child, what=TaskChange.What.COMPLETED)
+    assert changes.count() == 3
+    assert all(c.detail.startswith("The child's record closed: The plan's outcomes were met") for c in changes), [
+        c.detail for c in changes
+    ]
+    ended = AuditEvent.objects.get(kind=AuditKind.INVOLVEMENT_ENDED, child_id=area.child.pk)
+    assert (ended.payload["record_closed"], ended.payload["tasks_closed"]) == (True, 3)
 
 
 def test_a_closed_record_is_read_only_and_refused_writes_write_nothing(area: Area, sign_in, client: Client):
