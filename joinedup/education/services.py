@@ -153,7 +153,7 @@ def education_record_create(
                 actor=user,
                 kind=TaskKind.MISSING_EDUCATION,
                 source_id=str(record.pk),
-                title=f"Child missing education: checks for {child.full_name}",
+                title=str(TaskKind.MISSING_EDUCATION.label),
                 link=reverse("education:case", kwargs={"record_id": record.pk}),
                 due_at=None,
                 child=child,

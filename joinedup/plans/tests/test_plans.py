@@ -50,6 +50,7 @@ def test_the_plan_journey_through_its_pages(area: Area, sign_in, client: Client)
     )
     review_task = Task.objects.get(kind=TaskKind.PLAN_REVIEW, source_id=str(plan.pk), completed_at__isnull=True)
     assert review_task.owner == area.worker
+    assert review_task.title == "Review the child protection plan" and review_task.child == area.child
     assert review_task.due_at == london_day_ends(plan.next_review_on)
 
     steps = {
@@ -92,6 +93,8 @@ def test_an_action_goes_on_its_owners_work_list_and_leaves_it_when_done_on_the_p
     task = Task.objects.get(kind=TaskKind.PLAN_ACTION, source_id=str(action.pk))
     assert (task.owner, task.completed_at, task.completes_here) == (area.colleague, None, True)
     assert task.due_at == london_day_ends(TODAY())
+    # The work list names the child in its own column, read from the record: the title carries no name to go stale.
+    assert (task.title, task.child) == ("Visit at home", area.child)
     services.plan_action_complete(user=area.colleague, action=action)
     task.refresh_from_db()
     action.refresh_from_db()
