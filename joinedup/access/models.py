@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from joinedup import dates
 from joinedup.children.models import Child
 
 
@@ -43,4 +44,4 @@ class BreakGlassGrant(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Break-glass by {self.user} at {self.granted_at:%Y-%m-%d %H:%M}"
+        return f"Break-glass by {self.user} at {dates.when(self.granted_at)}"

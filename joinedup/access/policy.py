@@ -858,3 +858,33 @@ def can_view_campaigns(user: User) -> bool:
     """The campaigns and their reach beside the hotspots: the coordinator and partnership leaders. Nothing in a
     campaign is about a child."""
     return _signed_in(user) and user.has_role(RoleCode.COORDINATOR, RoleCode.LEADER)
+
+
+# --- Issue 12 leftovers (problem profile purpose, profile schedules, audit tool versions) ---------------------------
+
+
+def must_give_purpose_for_profile(user: User, version: str) -> bool:
+    """The restricted problem profile names children and adults of concern: a partnership leader who does not work
+    the cases says why they read or download it, as for a named child's record (``must_give_purpose``). The
+    sanitised version names no one."""
+    return version == "restricted" and must_give_purpose(user)
+
+
+def can_manage_profile_schedules(user: User) -> bool:
+    """The problem profile's schedules (list, add, change, stop): whoever generates profiles, the coordinator, as a
+    schedule builds them as its owner."""
+    return can_generate_problem_profile(user)
+
+
+def can_view_audit_tools(user: User) -> bool:
+    """The versions of the case audit tool and their questions: whoever sees case audits."""
+    return can_view_case_audits(user)
+
+
+def can_publish_audit_tool(user: User) -> bool:
+    """Drafting and publishing a new version of the case audit tool: those who run case audits (the coordinator
+    and partnership leaders)."""
+    return can_run_case_audits(user)
+
+
+# --- end of issue 12 leftovers

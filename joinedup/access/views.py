@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.types import AuthenticatedHttpRequest
 from joinedup.deadlines import LONDON
 
@@ -27,8 +28,7 @@ def break_glass(request: AuthenticatedHttpRequest) -> HttpResponse:
             until = timezone.localtime(grant.expires_at, LONDON)
             messages.warning(
                 request,
-                f"Emergency access granted until {until:%H:%M} on {until.day} {until:%B %Y} (UK time). "
-                "Your manager will review it.",
+                f"Emergency access granted until {dates.when(until)} (UK time). Your manager will review it.",
             )
             return redirect("children:detail", child_id=grant.child_id)
     return render(request, "access/break_glass.html", {"form": form})

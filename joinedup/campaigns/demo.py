@@ -16,8 +16,8 @@ from joinedup.accounts.models import User
 from joinedup.places.models import Place, PlaceKind
 from joinedup.places.services import place_resolve
 
-from .models import CampaignKind, CampaignStatus
-from .services import campaign_record
+from .models import CampaignKind, CampaignStatus, MaterialKind
+from .services import campaign_material_add, campaign_record
 
 # Venue: name, kind, postcode, latitude, longitude (on the demo's base map of Wealdbridge).
 VENUES: dict[str, tuple[str, str, str, float, float]] = {
@@ -44,6 +44,21 @@ class _Planned:
     materials: str = ""
     co_produced: bool = False
     status: str = CampaignStatus.DELIVERED
+
+
+def _material_kind(text: str) -> str:
+    """What kind of material the demo's words describe."""
+    words = text.lower()
+    for clue, kind in (
+        ("lesson plan", MaterialKind.LESSON_PLAN),
+        ("film", MaterialKind.VIDEO),
+        ("leaflet", MaterialKind.LEAFLET),
+        ("poster", MaterialKind.POSTER),
+        ("sticker", MaterialKind.POSTER),
+    ):
+        if clue in words:
+            return kind
+    return MaterialKind.OTHER
 
 
 CAMPAIGNS = [
@@ -179,7 +194,7 @@ def demo_campaigns_generate(*, users: dict[str, User]) -> int:
     today = timezone.localdate()
     venues = {key: _venue(coordinator, key) for key in sorted({c.venue for c in CAMPAIGNS})}
     for planned in CAMPAIGNS:
-        campaign_record(
+        campaign = campaign_record(
             user=coordinator,
             kind=planned.kind,
             title=planned.title,
@@ -191,7 +206,15 @@ def demo_campaigns_generate(*, users: dict[str, User]) -> int:
             reached=planned.reached,
             delivered_by=planned.delivered_by,
             partners=planned.partners,
-            materials=planned.materials,
             co_produced=planned.co_produced,
         )
+        if planned.materials:
+            campaign_material_add(
+                user=coordinator,
+                campaign=campaign,
+                title=planned.materials.split(";")[0].split(",")[0][:200],
+                kind=_material_kind(planned.materials),
+                co_produced=planned.co_produced,
+                description=planned.materials,
+            )
     return len(CAMPAIGNS)

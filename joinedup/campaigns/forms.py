@@ -1,10 +1,11 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.db.models import QuerySet
 
 from joinedup.places.models import Place, PlaceKind
 from joinedup.web.forms import FormulaRefusingForm
 
-from .models import CampaignKind, CampaignStatus
+from .models import CampaignKind, CampaignStatus, MaterialKind
 
 DAY = {"class": "govuk-input govuk-input--width-10", "type": "date"}
 TEXT = {"class": "govuk-input"}
@@ -64,15 +65,37 @@ class CampaignForm(FormulaRefusingForm):
         widget=forms.TextInput(attrs=TEXT),
     )
     partners = forms.CharField(label="Partners", required=False, widget=forms.Textarea(attrs=AREA))
-    materials = forms.CharField(
-        label="Materials",
-        required=False,
-        help_text="What was used or handed out, and where to find it.",
-        widget=forms.Textarea(attrs=AREA),
-    )
     co_produced = forms.BooleanField(label="Made with young people", required=False)
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs=AREA))
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["place"].queryset = places_for_campaigns()  # type: ignore[attr-defined]
+
+
+class MaterialForm(FormulaRefusingForm):
+    """One material of a campaign's list."""
+
+    title = forms.CharField(label="Title", max_length=200, widget=forms.TextInput(attrs=TEXT))
+    kind = forms.ChoiceField(label="Kind of material", choices=MaterialKind.choices, widget=forms.Select(attrs=SELECT))
+    # "yes" or "no" (the view turns it into a yes/no for the service): a radio answer that must be given.
+    co_produced = forms.ChoiceField(
+        label="Co-produced with young people",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+    )
+    # A web address as typed (no scheme is added: "=cmd@example.org" stays what it is, and is refused).
+    link = forms.CharField(
+        label="Link",
+        required=False,
+        max_length=500,
+        validators=[URLValidator(schemes=["http", "https"], message="Enter a web address starting with https://.")],
+        help_text="A web address starting with https://, for example on the partnership's website.",
+        widget=forms.URLInput(attrs=TEXT),
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        help_text="What it is and how it was used. Give a link, a description or both.",
+        widget=forms.Textarea(attrs=AREA),
+    )

@@ -3,7 +3,8 @@
 A school drama performance for Year 9 at Wealdbridge Academy, leaflets written with young people, training
 for hotel and taxi staff, a session with a community group: each is a ``Campaign`` with where (a place, a
 ward and a postcode sector), when, for whom, how many people it reached, who delivered it and with which
-partners, and the materials used. Its reach is read beside the hotspots (``selectors.reach_beside_risk``).
+partners, and its materials (``CampaignMaterial``: a leaflet, a poster, a film, a lesson plan). Its reach is
+read beside the hotspots (``selectors.reach_beside_risk``).
 Nothing in a campaign is about a child.
 """
 
@@ -42,7 +43,6 @@ class Campaign(models.Model):
     reached = models.PositiveIntegerField(default=0, help_text="How many people took part or were reached.")
     delivered_by = models.CharField(max_length=200)
     partners = models.TextField(blank=True)
-    materials = models.TextField(blank=True)
     co_produced = models.BooleanField(default=False, help_text="Made with young people.")
     notes = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -55,6 +55,39 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="planned") | Q(reached=0), name="campaign_planned_reaches_nobody_yet"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MaterialKind(models.TextChoices):
+    LEAFLET = "leaflet", "Leaflet"
+    POSTER = "poster", "Poster"
+    VIDEO = "video", "Video or film"
+    LESSON_PLAN = "lesson_plan", "Lesson plan"
+    OTHER = "other", "Other"
+
+
+class CampaignMaterial(models.Model):
+    """One material of a campaign: what it is, whether young people made it with the partnership, and a link to it
+    or a description of it (at least one)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="material_items")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=16, choices=MaterialKind.choices)
+    co_produced = models.BooleanField("co-produced with young people", default=False)
+    link = models.URLField(max_length=500, blank=True)
+    description = models.TextField(blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(link="") | ~Q(description=""), name="campaign_material_has_a_link_or_description"
             ),
         ]
 

@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.mapping.api import Period, hotspots_visible
@@ -166,7 +167,7 @@ def campaign_points(campaigns: list[Campaign]) -> dict[str, Any]:
         place = campaign.place
         if place is None or place.latitude is None or place.longitude is None:
             continue
-        day = f"{campaign.held_on.day} {campaign.held_on:%B %Y}"
+        day = dates.day(campaign.held_on)
         points.append(
             {
                 "lat": place.latitude,

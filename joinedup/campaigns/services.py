@@ -14,7 +14,7 @@ from joinedup.audit.services import audit_record
 from joinedup.places.models import Place
 
 from .areas import postcode_sector
-from .models import Campaign, CampaignKind, CampaignStatus
+from .models import Campaign, CampaignKind, CampaignMaterial, CampaignStatus, MaterialKind
 
 MAX_REACHED = 100_000
 
@@ -80,7 +80,6 @@ def campaign_record(
     postcode_sector: str = "",
     reached: int = 0,
     partners: str = "",
-    materials: str = "",
     co_produced: bool = False,
     notes: str = "",
 ) -> Campaign:
@@ -109,7 +108,6 @@ def campaign_record(
             audience=audience.strip(),
             delivered_by=delivered_by.strip(),
             partners=partners.strip(),
-            materials=materials.strip(),
             co_produced=co_produced,
             notes=notes.strip(),
             created_by=user,
@@ -140,7 +138,6 @@ def campaign_change(*, user: User, campaign: Campaign, **fields: Any) -> Campaig
         "audience",
         "delivered_by",
         "partners",
-        "materials",
         "co_produced",
         "notes",
     ]
@@ -178,3 +175,63 @@ def campaign_change(*, user: User, campaign: Campaign, **fields: Any) -> Campaig
             },
         )
     return locked
+
+
+def campaign_material_add(
+    *,
+    user: User,
+    campaign: Campaign,
+    title: str,
+    kind: str,
+    co_produced: bool = False,
+    link: str = "",
+    description: str = "",
+) -> CampaignMaterial:
+    """Add a material to the campaign's list: a leaflet, a poster, a film, a lesson plan; whether young people made
+    it with the partnership; a link to it or a description of it (at least one)."""
+    _require(policy.can_manage_campaigns(user))
+    errors: dict[str, str] = {}
+    title, link, description = title.strip(), link.strip(), description.strip()
+    if not title:
+        errors["title"] = "Enter the material's title."
+    if kind not in MaterialKind.values:
+        errors["kind"] = "Choose what kind of material it is."
+    if link and not link.lower().startswith(("https://", "http://")):
+        errors["link"] = "Enter a web address starting with https://, or leave it empty and describe the material."
+    if not link and not description:
+        errors["description"] = "Enter a link to the material or describe it."
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        material = CampaignMaterial.objects.create(
+            campaign=campaign,
+            title=title[:200],
+            kind=kind,
+            co_produced=co_produced,
+            link=link[:500],
+            description=description,
+            added_by=user,
+        )
+        audit_record(
+            actor=user,
+            kind=AuditKind.CAMPAIGN_CHANGED,
+            object_type="campaign",
+            object_id=str(campaign.pk),
+            payload={"material_added": material.pk, "kind": kind, "co_produced": co_produced},
+        )
+    return material
+
+
+def campaign_material_remove(*, user: User, material: CampaignMaterial) -> None:
+    """Take a material off the campaign's list (added in error, or no longer used)."""
+    _require(policy.can_manage_campaigns(user))
+    with transaction.atomic():
+        campaign_id, material_id = material.campaign_id, material.pk
+        material.delete()
+        audit_record(
+            actor=user,
+            kind=AuditKind.CAMPAIGN_CHANGED,
+            object_type="campaign",
+            object_id=str(campaign_id),
+            payload={"material_removed": material_id},
+        )

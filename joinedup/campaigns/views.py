@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 
 from joinedup.access import policy
@@ -9,7 +9,7 @@ from joinedup.mapping.api import PERIOD_LENGTHS, PERIODS_BACK, map_settings, per
 from joinedup.web.forms import form_save
 
 from . import forms, selectors, services
-from .models import Campaign
+from .models import Campaign, CampaignMaterial
 
 LIST_SHOWN = 200
 # The hotspot period the reach page opens on: a quarter, as awareness work is planned a term ahead.
@@ -78,6 +78,37 @@ def campaign_edit(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpRe
             return redirect("campaigns:detail", campaign_id=campaign.pk)
     return render(
         request, "campaigns/form.html", {"form": form, "title": f"Change {campaign.title}", "campaign": campaign}
+    )
+
+
+@login_required
+def campaign_materials(request: AuthenticatedHttpRequest, campaign_id: int) -> HttpResponse:
+    """The campaign's list of materials: add one (a leaflet, a poster, a film, a lesson plan), or take one off
+    (``remove``: its id)."""
+    _require(policy.can_manage_campaigns(request.user))
+    campaign = selectors.campaign_get(user=request.user, campaign_id=campaign_id)
+    if request.method == "POST" and "remove" in request.POST:
+        try:
+            material = campaign.material_items.get(pk=int(request.POST["remove"]))
+        except (CampaignMaterial.DoesNotExist, ValueError) as error:
+            raise Http404("No such material") from error
+        services.campaign_material_remove(user=request.user, material=material)
+        return redirect("campaigns:materials", campaign_id=campaign.pk)
+    form = forms.MaterialForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+
+        def add() -> None:
+            data = form.cleaned_data
+            services.campaign_material_add(
+                user=request.user, campaign=campaign, **{**data, "co_produced": data["co_produced"] == "yes"}
+            )
+
+        if form_save(form, add):
+            return redirect("campaigns:detail", campaign_id=campaign.pk)
+    return render(
+        request,
+        "campaigns/materials.html",
+        {"form": form, "campaign": campaign, "materials": list(campaign.material_items.all()), "submit": "Add"},
     )
 
 

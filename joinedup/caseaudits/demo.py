@@ -1,6 +1,6 @@
-"""The demo area's case audits: four rounds, a few audits in each, graded by auditors from social care, the
-police and the coordinator, with the child's and family's experience, learning points tagged with
-themes, and actions (most done, a few overdue, so the dashboard has something to show).
+"""The demo area's case audits: a round about every quarter over the last year, a few audits in each, graded by
+auditors from social care, the police and the coordinator, with the child's and family's experience, learning
+points tagged with themes, and actions (most done, a few overdue, so the dashboard has something to show).
 
 Recorded through the same services as the pages, dated in the past.
 """
@@ -25,7 +25,12 @@ ROUND_THEMES = [
     "Information sharing between agencies",
     "The voice of the child in risk assessments",
     "Children at high risk of criminal exploitation",
+    "Return home interviews and what children told us",
 ]
+# Each round: days ago it opened. It looks back over the six months before it opened (the demo's missing
+# histories reach back about fifteen months); the latest round's audits are still to do.
+ROUND_OPENED_DAYS = (330, 240, 150, 60, 3)
+LOOK_BACK_DAYS = 182
 EXPERIENCES = [
     "{name} told the auditors that the youth worker was the one person they trusted; their mother felt she was "
     "told about meetings too late.",
@@ -65,9 +70,8 @@ def _ago(days: float) -> datetime:
 
 
 def demo_caseaudits_generate(*, users: dict[str, User], rng: random.Random) -> CaseAuditSummary:
-    """Four rounds, each looking back over the year before it opened, opened over the last six weeks (the demo's
-    missing episodes and assessments all fall in the last three months, so a round opened a year ago would find no
-    case); three or four audits each, the latest round's still to do."""
+    """A round about every quarter over the last year (``ROUND_OPENED_DAYS``), each looking back over the six
+    months before it opened; three or four audits each, the latest round's still to do."""
     standard_seed()
     summary = CaseAuditSummary()
     coordinator = users["coordinator"]
@@ -75,12 +79,12 @@ def demo_caseaudits_generate(*, users: dict[str, User], rng: random.Random) -> C
     themes = {t.code: t for t in Theme.objects.all()}
     agencies = {a.code: a for a in Agency.objects.filter(code__in=["CSC", "POL"])}
     grades = [Grade.OUTSTANDING, Grade.GOOD, Grade.GOOD, Grade.REQUIRES_IMPROVEMENT, Grade.INADEQUATE]
-    for number, opened_days in enumerate((40, 27, 14, 2)):
+    for number, opened_days in enumerate(ROUND_OPENED_DAYS):
         opened = _ago(opened_days)
         audit_round = services.audit_round_open(
             user=coordinator,
-            theme=ROUND_THEMES[number],
-            period_start=london_date(opened - timedelta(days=365)),
+            theme=ROUND_THEMES[number % len(ROUND_THEMES)],
+            period_start=london_date(opened - timedelta(days=LOOK_BACK_DAYS)),
             period_end=london_date(opened),
             sample_size=rng.choice([3, 4]),
             seed=rng.randrange(1, 2**31),

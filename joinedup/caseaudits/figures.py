@@ -7,9 +7,10 @@ the query's ``count()`` and its list the query's rows.
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
-from joinedup.deadlines import LONDON, london_date
+from joinedup.deadlines import london_date
 from joinedup.oversight.figures import Column, Figure, Filters, children_in_scope
 
 from .models import AuditAction, CaseAudit
@@ -59,7 +60,7 @@ FIGURES: tuple[Figure, ...] = (
         (
             Column("Child", lambda a: a.child.full_name),
             Column("Round", lambda a: a.round.theme),
-            Column("Completed", lambda a: timezone.localtime(a.completed_at, LONDON).strftime("%d %b %Y")),
+            Column("Completed", lambda a: dates.day(a.completed_at)),
             Column("Overall grade", lambda a: a.get_overall_grade_display()),
         ),
         _audit_child,
@@ -75,7 +76,7 @@ FIGURES: tuple[Figure, ...] = (
             Column("Child", lambda a: a.audit.child.full_name),
             Column("Action", lambda a: a.what),
             Column("Owner", lambda a: a.owner_agency.name),
-            Column("Due", lambda a: a.due.strftime("%d %b %Y")),
+            Column("Due", lambda a: dates.day(a.due)),
         ),
         _action_child,
         hint="Not done and past their date now, whenever the audit was.",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
 
@@ -109,7 +110,7 @@ class AuditRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.theme} ({self.period_start:%d %b %Y} to {self.period_end:%d %b %Y})"
+        return f"{self.theme} ({dates.day(self.period_start)} to {dates.day(self.period_end)})"
 
 
 class CaseAudit(models.Model):
@@ -201,4 +202,4 @@ class AuditAction(models.Model):
         indexes = [models.Index(fields=["done_at", "due"], name="audit_action_open_due")]
 
     def __str__(self) -> str:
-        return f"Action for {self.owner_agency.code} by {self.due:%d %b %Y}"
+        return f"Action for {self.owner_agency.code} by {dates.day(self.due)}"

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
@@ -22,7 +23,17 @@ from joinedup.concerns.models import Concern, ConcernCategory
 from joinedup.deadlines import LONDON
 from joinedup.missing.models import MissingEpisode
 
-from .models import AuditAction, AuditRound, CaseAudit, Grade, LearningPoint, QuestionGrade, Theme, ThemeKind
+from .models import (
+    AuditAction,
+    AuditRound,
+    AuditTool,
+    CaseAudit,
+    Grade,
+    LearningPoint,
+    QuestionGrade,
+    Theme,
+    ThemeKind,
+)
 
 NO_CONCERN = "No concern recorded"
 
@@ -253,3 +264,24 @@ def themes_report(*, user: User, start: date, end: date) -> ThemesReport:
         risk_columns=[*ConcernCategory.labels, NO_CONCERN],
         risk_links=links,
     )
+
+
+# --- The audit tool's versions (not about any child: no need-to-know) ----------------------------------------
+
+
+def tools_for(*, user: User) -> QuerySet[AuditTool]:
+    """Every version of every audit tool, newest first, with how many questions it asks and how many rounds and
+    audits used it (counts over all rounds: a version names no child)."""
+    if not policy.can_view_audit_tools(user):
+        raise PermissionDenied
+    return AuditTool.objects.annotate(
+        question_count=Count("questions", distinct=True),
+        round_count=Count("rounds", distinct=True),
+    ).order_by("name", "-version")
+
+
+def tool_get(*, user: User, tool_id: int) -> AuditTool:
+    try:
+        return tools_for(user=user).get(pk=tool_id)
+    except AuditTool.DoesNotExist:
+        raise Http404("No audit tool version found") from None

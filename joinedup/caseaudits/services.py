@@ -54,10 +54,13 @@ class QuestionSpec:
     scale: tuple[str, ...] = tuple(Grade.values)
 
 
-def audit_tool_publish(*, user: User, name: str, questions: Sequence[QuestionSpec]) -> AuditTool:
+def audit_tool_publish(
+    *, user: User, name: str, questions: Sequence[QuestionSpec], based_on: AuditTool | None = None
+) -> AuditTool:
     """Publish a new version of a tool: a new row with its questions, in force from now; the version before stays
-    as it was (audits made with it keep it) and is no longer in force."""
-    if not policy.can_run_case_audits(user):
+    as it was (audits made with it keep it) and is no longer in force. ``based_on``: the version the draft was
+    made from (the page's), refused if another version has been published since."""
+    if not policy.can_publish_audit_tool(user):
         raise PermissionDenied
     name = required_text("name", name, "Give the tool a name.")
     if not questions:
@@ -69,6 +72,12 @@ def audit_tool_publish(*, user: User, name: str, questions: Sequence[QuestionSpe
         if not q.scale or not set(q.scale) <= set(Grade.values):
             raise ValidationError({"questions": f"The grades of {q.code} must be Ofsted's grades."})
     with transaction.atomic():
+        if based_on is not None:
+            current = AuditTool.objects.select_for_update().filter(name=name, in_force=True).first()
+            if current is None or current.pk != based_on.pk:
+                raise ValidationError(
+                    "Another version was published while you drafted this one: draft again from the version in force."
+                )
         latest = AuditTool.objects.filter(name=name).aggregate(v=Max("version"))["v"] or 0
         AuditTool.objects.filter(name=name, in_force=True).update(in_force=False)
         tool = AuditTool.objects.create(name=name, version=latest + 1, in_force=True)

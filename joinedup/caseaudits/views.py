@@ -20,8 +20,8 @@ from joinedup.web.downloads import csv_download
 from joinedup.web.forms import form_save
 
 from . import selectors, services
-from .forms import ActionForm, AuditorsForm, CaseAuditForm, LearningPointForm, PeriodForm, RoundForm
-from .models import CaseAudit
+from .forms import ActionForm, AuditorsForm, CaseAuditForm, LearningPointForm, PeriodForm, RoundForm, ToolDraftForm
+from .models import AuditTool, CaseAudit
 
 
 def _require(allowed: bool) -> None:
@@ -42,6 +42,7 @@ def index(request: AuthenticatedHttpRequest) -> HttpResponse:
             "mine": selectors.audits_of_auditor(user=user),
             "can_run": policy.can_run_case_audits(user),
             "can_view": policy.can_view_case_audits(user),
+            "can_view_tools": policy.can_view_audit_tools(user),
         },
     )
 
@@ -268,3 +269,59 @@ def themes_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
         ["Table", "Row", "Column", "Count"],
         report.csv_rows(),
     )
+
+
+# --- The audit tool's versions -------------------------------------------------------------------------------
+
+
+@login_required
+def tools(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Every version of the audit tool: the one in force, and the earlier ones audits made with them keep."""
+    _require(policy.can_view_audit_tools(request.user))
+    return render(
+        request,
+        "caseaudits/tools.html",
+        {"tools": selectors.tools_for(user=request.user), "can_publish": policy.can_publish_audit_tool(request.user)},
+    )
+
+
+@login_required
+def tool_detail(request: AuthenticatedHttpRequest, tool_id: int) -> HttpResponse:
+    _require(policy.can_view_audit_tools(request.user))
+    tool = selectors.tool_get(user=request.user, tool_id=tool_id)
+    return render(
+        request,
+        "caseaudits/tool.html",
+        {
+            "tool": tool,
+            "questions": list(tool.questions.all()),
+            "can_publish": policy.can_publish_audit_tool(request.user) and tool.in_force,
+        },
+    )
+
+
+@login_required
+def tool_draft(request: AuthenticatedHttpRequest, tool_id: int) -> HttpResponse:
+    """A new version drafted from the version in force (its questions, to change, leave out or add to), published
+    when sent: in force from then for new rounds; audits made with an earlier version keep it."""
+    user = request.user
+    _require(policy.can_publish_audit_tool(user))
+    tool = selectors.tool_get(user=user, tool_id=tool_id)
+    if not tool.in_force:
+        messages.info(request, "A new version is drafted from the version in force.")
+        return redirect("caseaudits:tools")
+    form = ToolDraftForm(request.POST or None, questions=list(tool.questions.all()))
+    published: list[AuditTool] = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form_save(
+            form,
+            lambda: published.append(
+                services.audit_tool_publish(user=user, name=tool.name, questions=form.question_specs(), based_on=tool)
+            ),
+        )
+    ):
+        messages.success(request, f"Version {published[0].version} is published and in force for new rounds.")
+        return redirect("caseaudits:tool", tool_id=published[0].pk)
+    return render(request, "caseaudits/tool_draft.html", {"tool": tool, "form": form})

@@ -23,11 +23,11 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record, audit_record_many
-from joinedup.deadlines import LONDON
 from joinedup.imports.models import ReturnKind
 from joinedup.imports.returns import return_plan
 from joinedup.jobs.models import Job, JobKind, JobStatus
@@ -94,10 +94,10 @@ def _readme(pack: DataPack, user: User, built_at: datetime, counts: dict[str, in
         f"  {factor.code} {factor.label}: {counts[factor.code]} children with {factor.derived}."
         for factor in CIN_FACTORS
     )
-    return f"""Inspection data pack, as at {pack.as_at:%d %B %Y}
+    return f"""Inspection data pack, as at {dates.day(pack.as_at)}
 
-The 12 months from {pack.period_start:%d %B %Y} to {pack.as_at:%d %B %Y} inclusive, in UK (Europe/London) dates.
-Built {timezone.localtime(built_at, LONDON):%d %B %Y %H:%M} UK time for {user.get_username()}, holding only the
+The 12 months from {dates.day(pack.period_start)} to {dates.day(pack.as_at)} inclusive, in UK (Europe/London) dates.
+Built {dates.when(built_at)} UK time for {user.get_username()}, holding only the
 children that account may see. Downloading it records each child in its returns in the audit trail.
 
 {ANNEX_A_NAME}

@@ -1,7 +1,8 @@
 """The demo area's missing children: episodes, re-gradings, returns and return home interviews.
 
 Recorded through the same services as the pages, with times set in the recent
-past, so the work lists show interviews on time, late, declined and overdue.
+past, so the work lists show interviews on time, late, declined and overdue, and a
+year (and a little more) of earlier episodes, each closed, behind them.
 """
 
 import random
@@ -48,6 +49,23 @@ EPISODE_PLANS: dict[int, list[tuple[int, int, str | None, int]]] = {
     6: [(-15, 14, "completed", 60)],  # away from placement
     7: [(-5, 10, None, 0)],  # overdue, not offered
 }
+
+# Per child, the year before (issue 12: a year of history for the dashboard's trends, the goals' months and case
+# audit rounds across the year): episodes 2 to 15 months ago, as above, each returned and its interview done or
+# declined; over the last year no more than 25 days apart (with the recent ones), so every calendar month has
+# episodes and interviews due whatever the day the demo is made. Made before the recent ones, oldest first, with
+# their own random generator.
+HISTORY_PLANS: dict[int, list[tuple[int, int, str, int]]] = {
+    0: [(-460, 20, "completed", 40), (-255, 16, "completed", 90)],
+    1: [(-420, 30, "declined", 12), (-330, 22, "completed", 50)],
+    2: [(-390, 12, "completed", 30), (-205, 26, "completed", 60)],
+    3: [(-355, 18, "completed", 110), (-130, 10, "declined", 8)],
+    4: [(-305, 14, "completed", 45), (-60, 20, "completed", 70)],
+    5: [(-440, 24, "completed", 36), (-280, 8, "completed", 30)],
+    6: [(-380, 16, "declined", 10), (-180, 12, "completed", 55)],
+    7: [(-230, 20, "completed", 80), (-155, 14, "completed", 40), (-105, 12, "completed", 30)],
+}
+HISTORY_SEED = 1216
 
 
 @dataclass
@@ -165,6 +183,7 @@ def demo_missing_generate(
     """Give the first social care children missing histories that cover every state of the work."""
     summary = MissingSummary()
     now = timezone.now()
+    history = random.Random(HISTORY_SEED)  # noqa: S311 - synthetic data, not security
     csc = Agency.objects.get(code="CSC")
     for index, child in enumerate(children):
         child.nhs_number = nhs_number_for(rng)
@@ -200,6 +219,22 @@ def demo_missing_generate(
                     phone_and_social_media="Mobile 07700 900" + f"{rng.randint(100, 999)}; a gaming handle",
                     medical_needs="Asthma: carries an inhaler.",
                 )
+        for days_ago, hours_missing, closed_as, hours_after in HISTORY_PLANS[index]:
+            started = now + timedelta(days=days_ago, hours=history.randint(-6, 6))
+            kind = EpisodeKind.AWAY if index == 6 else EpisodeKind.MISSING
+            episode = _report(
+                users,
+                child,
+                started=started,
+                kind=kind,
+                grade=history.choice([RiskGrade.LOW, RiskGrade.MEDIUM, RiskGrade.HIGH]),
+                rng=history,
+            )
+            _return(users, episode, after=timedelta(hours=hours_missing), rng=history)
+            episode.refresh_from_db()
+            _interview(users, episode, outcome=closed_as, hours_after=hours_after, rng=history)
+            summary.episodes += 1
+            summary.interviews += 1
         for days_ago, hours_missing, outcome, hours_after in EPISODE_PLANS[index]:
             started = now + timedelta(days=days_ago, hours=rng.randint(-6, 6))
             kind = EpisodeKind.AWAY if index == 6 else EpisodeKind.MISSING

@@ -8,8 +8,8 @@ from uuid import UUID
 from django.core.files import File
 from django.db.models import Model, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.assessments.models import RiskAssessment
@@ -47,7 +47,7 @@ def _label(item_type: ItemType, obj: Model) -> str:
         return ItemType.PHILOMENA_PROFILE.label
     if isinstance(obj, RiskAssessment):
         state = obj.get_band_display() or "in progress"
-        return f"{item_type.label}: started {timezone.localtime(obj.started_at):%d %b %Y} ({state})"
+        return f"{item_type.label}: started {dates.day(obj.started_at)} ({state})"
     return f"{item_type.label}: {obj}"
 
 

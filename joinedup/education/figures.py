@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
 from joinedup.deadlines import london_date
@@ -71,7 +72,7 @@ def _notices(user: User, filters: Filters) -> QuerySet[EducationRecord]:
 
 
 def _day(value: date | None) -> str:
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return dates.day(value) if value else ""
 
 
 def _days_open(r: EducationRecord) -> int:

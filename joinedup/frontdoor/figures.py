@@ -10,9 +10,9 @@ from datetime import datetime
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
-from joinedup.deadlines import LONDON
 from joinedup.oversight.figures import Column, Figure, Filters, Narrowed, children_in_scope
 
 from .models import Contact, InformationRequest
@@ -59,7 +59,7 @@ _answered_late = Narrowed(_requests, lambda: Q(answered_at__gte=F("respond_by_at
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment, LONDON).strftime("%d %b %Y %H:%M") if moment else ""
+    return dates.when(moment) if moment else ""
 
 
 def elapsed(start: datetime, end: datetime | None) -> str:
@@ -81,7 +81,7 @@ CONTACT_COLUMNS = (
     Column("Child", lambda c: c.child.full_name),
     Column("Received (UK time)", lambda c: _when(c.received_at)),
     Column("From", _from),
-    Column("Decision due by the end of", lambda c: c.decision_due.strftime("%d %b %Y")),
+    Column("Decision due by the end of", lambda c: dates.day(c.decision_due)),
     Column("Decided (UK time)", lambda c: _when(c.decided_at) or "Waiting"),
     Column("Time to decision", lambda c: elapsed(c.received_at, c.decided_at)),
     Column("Level of need", lambda c: c.level.name if c.level else ""),
@@ -93,7 +93,7 @@ REQUEST_COLUMNS = (
     Column("Child", lambda r: r.child.full_name),
     Column("Asked of", lambda r: r.to_agency.name),
     Column("Asked (UK time)", lambda r: _when(r.asked_at)),
-    Column("Answer due by the end of", lambda r: r.respond_by.strftime("%d %b %Y")),
+    Column("Answer due by the end of", lambda r: dates.day(r.respond_by)),
     Column("Answered (UK time)", lambda r: _when(r.answered_at) or "Not answered"),
 )
 

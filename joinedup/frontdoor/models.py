@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
 
@@ -163,7 +164,7 @@ class Contact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Contact about {self.child_id} received {self.received_at:%Y-%m-%d %H:%M}"
+        return f"Contact about {self.child_id} received {dates.when(self.received_at)}"
 
     @property
     def is_decided(self) -> bool:

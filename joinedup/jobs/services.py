@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
@@ -140,5 +141,5 @@ def jobs_orphaned_fail() -> int:
         if not pid.isdigit() or not _process_alive(int(pid)):
             stopped.append(job.pk)
     now = timezone.now()
-    message = WORKER_STOPPED.format(at=timezone.localtime(now).strftime("%d %b %Y %H:%M"))
+    message = WORKER_STOPPED.format(at=dates.when(now))
     return Job.objects.filter(pk__in=stopped).update(status=JobStatus.FAILED, message=message, finished_at=now)

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.imports.models import PersonRecord
 
 
@@ -43,7 +44,7 @@ class LinkRun(models.Model):
         ordering = ["-started_at"]
 
     def __str__(self) -> str:
-        return f"Linkage run {self.started_at:%Y-%m-%d %H:%M}"
+        return f"Linkage run {dates.when(self.started_at)}"
 
     @property
     def incremental(self) -> bool:

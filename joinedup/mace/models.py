@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
 from joinedup.concerns.models import AdultOfConcern, HandlingCode
@@ -44,7 +45,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"MACE meeting {timezone.localtime(self.held_at):%-d %b %Y %H:%M}"
+        return f"MACE meeting {dates.when(self.held_at)}"
 
 
 class AgendaItem(models.Model):

@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.urls import NoReverseMatch, reverse
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 
@@ -27,11 +28,11 @@ def _campaigns(user: User, period: Period) -> dict[str, Any] | None:
             "label": c.title,
             "url": reverse("campaigns:detail", kwargs={"campaign_id": c.pk}),
             "where": ", ".join(part for part in (c.place.name if c.place else "", c.postcode_sector) if part),
-            "detail": f"{c.get_kind_display()}, {c.held_on.day} {c.held_on:%B %Y}, {c.reached} reached",
+            "detail": f"{c.get_kind_display()}, {dates.day(c.held_on)}, {c.reached} reached",
         }
         for c in campaigns
     ]
-    since, until = (f"{d.day} {d:%B %Y}" for d in (window.since, window.until))
+    since, until = (dates.day(d) for d in (window.since, window.until))
     caption = f"Campaigns delivered from {since} to {until}"
     return {**layer, "id": "campaign-points", "caption": caption, "rows": rows}
 

@@ -11,6 +11,7 @@ through the selectors, which filter them for the viewer (see selectors.py).
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.children.models import Child
 from joinedup.jobs.models import Job
 
@@ -41,7 +42,7 @@ class MappingSnapshot(models.Model):
         get_latest_by = "built_at"
 
     def __str__(self) -> str:
-        return f"Mapping snapshot of {self.built_at:%Y-%m-%d %H:%M}: {self.node_count} nodes, {self.event_count} events"
+        return f"Mapping snapshot of {dates.when(self.built_at)}: {self.node_count} nodes, {self.event_count} events"
 
     @property
     def id_base(self) -> int:

@@ -23,3 +23,9 @@ def can_refresh_mapping(user: User) -> bool:
 
 def sees_refresh_time(user: User) -> bool:
     return can_refresh_mapping(user)
+
+
+def can_open_group_work(user: User) -> bool:
+    """Whether the network view and the networks tables offer to open work on a network's children as a peer group
+    (contextual safeguarding: the coordinator)."""
+    return policy.can_run_context_work(user)

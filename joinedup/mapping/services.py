@@ -21,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.bulk import rows_insert
 from joinedup.jobs.models import Job, JobKind, JobStatus
@@ -231,7 +232,7 @@ def _periods_write(
         what = "Hotspots, adults of concern and networks" if period in latest else "Hotspots and adults of concern"
         report(
             STEPS_BEFORE + i,
-            f"{what} for {period.since:%d %b %Y} to {period.until:%d %b %Y} (period {i + 1} of {len(periods)})",
+            f"{what} for {dates.day(period.since)} to {dates.day(period.until)} (period {i + 1} of {len(periods)})",
         )
         _results_write(snapshot, windows.of(period), period, whole=period in latest)
 

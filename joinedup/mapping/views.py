@@ -44,6 +44,7 @@ def _common(request: AuthenticatedHttpRequest) -> dict[str, Any]:
         "snapshot": selectors.snapshot_latest() if permissions.sees_refresh_time(request.user) else None,
         "can_refresh": permissions.can_refresh_mapping(request.user),
         "whole_map": permissions.sees_whole_map(request.user),
+        "can_open_group_work": permissions.can_open_group_work(request.user),
     }
 
 
@@ -181,7 +182,10 @@ def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The fragment the period slider reloads: the hotspot table, the points for the map, adults of concern."""
     _require(permissions.can_use_mapping(request.user))
     period = _period(request.GET)[0]
-    context = _hotspot_context(request, period) | {"query": _without_page(request)}
+    context = _hotspot_context(request, period) | {
+        "query": _without_page(request),
+        "can_open_group_work": permissions.can_open_group_work(request.user),
+    }
     return render(request, "mapping/_hotspot_list.html", context)
 
 

@@ -125,7 +125,11 @@ class InterviewForm(FormulaRefusingForm):
         widget=forms.CheckboxSelectMultiple,
     )
     factors_other = _area("Other factors")
-    where_they_were = _area("Where the child was")
+    where_they_were = _area("Where the child was", hint="In the child's own words.")
+    place_name = _text(
+        "The place where the child was, if it was a place",
+        hint="Its name and postcode if known, for example Station Hotel, WB1 1AA. It links the interview to the place.",
+    )
     who_they_were_with = _area("Who the child was with")
     harm_disclosed = _area("Harm the child disclosed")
     next_steps = _area("What happens next")

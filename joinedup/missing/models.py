@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child
 
@@ -72,7 +73,7 @@ class MissingEpisode(models.Model):
         indexes = [models.Index(fields=["started_at", "child"], name="episode_started")]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.started_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} from {dates.when(self.started_at)}"
 
     @property
     def is_open(self) -> bool:
@@ -97,7 +98,7 @@ class RiskGrading(models.Model):
         ordering = ["graded_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_grade_display()} at {self.graded_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_grade_display()} at {dates.when(self.graded_at)}"
 
 
 class PoliceAttendance(models.Model):
@@ -112,7 +113,7 @@ class PoliceAttendance(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
-        return f"Police attended at {self.attended_at:%Y-%m-%d %H:%M}"
+        return f"Police attended {dates.when(self.attended_at)}"
 
 
 class InterviewResponse(models.TextChoices):
@@ -159,6 +160,10 @@ class ReturnInterview(models.Model):
     factors = models.JSONField(default=list, blank=True)
     factors_other = models.TextField(blank=True)
     where_they_were = models.TextField(blank=True)
+    # The place where the child was, if it was a place (a hotel, a park, an address): written as the practitioner
+    # wrote it, and the place record it resolves to (joinedup.places). ``where_they_were`` stays the child's words.
+    place_name = models.CharField("the place where the child was", max_length=300, blank=True)
+    place = models.ForeignKey("places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     who_they_were_with = models.TextField(blank=True)
     harm_disclosed = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
@@ -167,7 +172,7 @@ class ReturnInterview(models.Model):
         ordering = ["due_at"]
 
     def __str__(self) -> str:
-        return f"Return interview due {self.due_at:%Y-%m-%d %H:%M}"
+        return f"Return interview due {dates.due(self.due_at)}"
 
     @property
     def factor_labels(self) -> list[str]:

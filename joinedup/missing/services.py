@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
@@ -63,7 +64,7 @@ REPORTED_GRADE_RATIONALE = (
 
 
 def _london(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%-d %b %Y %H:%M")
+    return dates.when(moment)
 
 
 def episode_clash(
@@ -341,7 +342,7 @@ def missing_episode_found(
     if found_at < episode.reported_at:
         raise ValidationError(
             {
-                "found_at": f"The child was reported missing at {_london(episode.reported_at)} (UK time); the time "
+                "found_at": f"The child was reported missing on {_london(episode.reported_at)} (UK time); the time "
                 "found must be after the report."
             }
         )
@@ -374,7 +375,7 @@ def missing_episode_return(
     if episode.found_at is not None and returned_at < episode.found_at:
         raise ValidationError(
             {
-                "returned_at": f"The child was found at {_london(episode.found_at)} (UK time); the time of return "
+                "returned_at": f"The child was found on {_london(episode.found_at)} (UK time); the time of return "
                 "cannot be before they were found."
             }
         )
@@ -439,8 +440,12 @@ def return_interview_complete(
     who_they_were_with: str = "",
     harm_disclosed: str = "",
     next_steps: str = "",
+    place_name: str = "",
 ) -> ReturnInterview:
-    """Record the interview, with what the child said in their own words."""
+    """Record the interview, with what the child said in their own words. ``place_name`` is the place where the
+    child was, if it was one ("Station Hotel, WB1 1AA"): it points the interview at a place record (found or made
+    by ``places.services.place_resolve_text``), as an episode's last-seen place does; ``where_they_were`` stays the
+    child's own words."""
     _require_interview_recorder(user, interview)
     if interview.response != InterviewResponse.ACCEPTED:
         raise ValidationError("Record that the child accepted the interview first.")
@@ -462,6 +467,8 @@ def return_interview_complete(
         interview.who_they_were_with = who_they_were_with.strip()
         interview.harm_disclosed = harm_disclosed.strip()
         interview.next_steps = next_steps.strip()
+        interview.place_name = " ".join(place_name.split())[:300]
+        interview.place = place_resolve_text(actor=user, text=interview.place_name)
         interview.save()
         _interview_task(user, interview)
         _audit(user, interview.episode, AuditKind.INTERVIEW_COMPLETED)
@@ -772,7 +779,7 @@ def missing_found_import(
         .first()
     )
     if episode is None:
-        raise NoEpisodeYet(f"No missing episode of this child covers {timezone.localtime(found_at):%d/%m/%Y %H:%M}.")
+        raise NoEpisodeYet(f"No missing episode of this child covers {dates.when(found_at)}.")
     found = {"found_at": found_at, "found_place": found_place, "found_with": found_with}
     if all(getattr(episode, name) == value for name, value in found.items()):
         return "unchanged"

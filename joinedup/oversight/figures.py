@@ -14,10 +14,13 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
@@ -135,11 +138,11 @@ class Figure:
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment, LONDON).strftime("%d %b %Y %H:%M") if moment else ""
+    return dates.when(moment) if moment else ""
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+    return dates.day(value) if value else ""
 
 
 # Missing episodes -----------------------------------------------------------------------------------------------
@@ -222,11 +225,14 @@ class Grouped:
     """A figure's rows as those of a base whose value in a grouping is ``value``: ``grouping`` gives, for the
     base's rows, (row: the row's pk, value), at most one a row. Figures sharing a base and a grouping are counted
     together in one grouped query (``count_figures``), a count a value, where asking each row for its value would
-    be a lookup a row; the list is the base's rows of that value, so the count still equals the list."""
+    be a lookup a row; the list is the base's rows of that value, so the count still equals the list.
+    ``within_base``: the grouping already keeps to the base's rows (the same conditions), so its count need not ask
+    the base again (a second pass over the base's table); the list still does."""
 
     base: Callable[[User, Filters], QuerySet[Any]]
     grouping: Callable[[User, Filters], QuerySet[Any]]
     value: Any
+    within_base: bool = False
 
     def __call__(self, user: User, filters: Filters) -> QuerySet[Any]:
         values = self.grouping(user, filters).filter(value=self.value).values("row")
@@ -234,7 +240,8 @@ class Grouped:
 
 
 def _graded(grade: str) -> Grouped:
-    return Grouped(_episodes, _latest_police_grades, grade)
+    # The latest police grades are of the episodes ``_episodes`` lists: in scope, started in the period.
+    return Grouped(_episodes, _latest_police_grades, grade, within_base=True)
 
 
 _ungraded = Narrowed(_episodes, lambda: ~Q(pk__in=_police_gradings().values("episode_id")))
@@ -377,14 +384,14 @@ def _high_risk(user: User, filters: Filters) -> QuerySet[Child]:
     )
 
 
-def _high_risk_no_key_worker(user: User, filters: Filters) -> QuerySet[Child]:
-    return _high_risk(user, filters).filter(key_worker__isnull=True)
-
-
-def _high_risk_no_recent_contact(user: User, filters: Filters) -> QuerySet[Child]:
+def _no_recent_contact() -> Q:
     since = timezone.now() - timedelta(days=RECENT_CONTACT_DAYS)
-    recent = ContactAttempt.objects.filter(child=OuterRef("pk"), attempted_at__gte=since)
-    return _high_risk(user, filters).exclude(Exists(recent))
+    return ~Q(Exists(ContactAttempt.objects.filter(child=OuterRef("pk"), attempted_at__gte=since)))
+
+
+# Both narrow the children at high risk, so the dashboard counts them in one query.
+_high_risk_no_key_worker = Narrowed(_high_risk, lambda: Q(key_worker__isnull=True))
+_high_risk_no_recent_contact = Narrowed(_high_risk, _no_recent_contact)
 
 
 CHILD_COLUMNS = (
@@ -633,22 +640,45 @@ class FigureCount:
     count: int
 
 
-def _counted_together(
-    base: Callable[[User, Filters], QuerySet[Any]], narrowed: dict[str, Narrowed], *, user: User, filters: Filters
-) -> dict[str, int]:
-    """The counts of figures narrowing one base, in one query: a conditional count each."""
-    conditions = {key: rows.where(user, filters) for key, rows in narrowed.items()}
-    counted = (
-        base(user, filters)
-        .order_by()
-        .aggregate(
-            **{
-                f"figure_{n}": Count("pk") if condition is None else Count("pk", filter=condition)
-                for n, condition in enumerate(conditions.values())
-            }
-        )
-    )
-    return {key: counted[f"figure_{n}"] for n, key in enumerate(conditions)}
+def _counts_sql(rows: QuerySet[Any], conditions: list[Q | None]) -> tuple[str, list[Any]]:
+    """One SELECT of a conditional count each (a plain count for None) over ``rows``: each condition is a boolean
+    column of the rows (so the database evaluates it once a row), counted outside; no GROUP BY, so one row,
+    0 for none."""
+    conditions = [condition or None for condition in conditions]  # an empty Q narrows nothing: a plain count
+    flags = {f"_c{n}": ExpressionWrapper(c, output_field=BooleanField()) for n, c in enumerate(conditions) if c}
+    inner, params = rows.order_by().annotate(**flags).values("pk", *flags).query.sql_with_params()
+    quote = connection.ops.quote_name
+    counts = [
+        "COUNT(*)" if condition is None else f"COUNT(CASE WHEN {quote(f'_c{n}')} THEN 1 END)"
+        for n, condition in enumerate(conditions)
+    ]
+    # Django's own compiled SQL and our own column names; every value is a parameter.
+    return f"SELECT {', '.join(counts)} FROM ({inner}) {quote('_rows')}", list(params)  # noqa: S608
+
+
+def _counted_in_one_statement(parts: list[tuple[QuerySet[Any], list[Q | None]]]) -> list[list[int]]:
+    """Each part's counts (``_counts_sql``), every part in one statement (UNION ALL, one row a part, padded to the
+    widest): one round trip for the whole dashboard, where a query a part cost a round trip and its overhead each.
+    The database plans and counts each part as it would alone."""
+    if not parts:
+        return []
+    width = max(len(conditions) for _, conditions in parts)
+    selects, params = [], []
+    found: dict[int, tuple[Any, ...]] = {}
+    for n, (rows, conditions) in enumerate(parts):
+        try:
+            sql, part_params = _counts_sql(rows, conditions)
+        except EmptyResultSet:  # rows that can hold nothing (e.g. ``none()``), as ``count()`` answers them
+            found[n] = (0,) * len(conditions)
+            continue
+        padding = ", 0" * (width - len(conditions))  # a number, as the counts are, in every column
+        selects.append(f"SELECT {n}, *{padding} FROM ({sql}) {connection.ops.quote_name(f'_part{n}')}")  # noqa: S608
+        params.extend(part_params)
+    if selects:
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(selects), params)
+            found.update((row[0], row[1:]) for row in cursor.fetchall())
+    return [[int(value) for value in found[n][: len(conditions)]] for n, (_, conditions) in enumerate(parts)]
 
 
 def _counted_grouped(
@@ -660,7 +690,9 @@ def _counted_grouped(
     filters: Filters,
 ) -> dict[str, int]:
     """The counts of figures sharing a base and a grouping, in one grouped query: a count a value."""
-    rows = grouping(user, filters).filter(row__in=base(user, filters).order_by().values("pk"))
+    rows = grouping(user, filters)
+    if not all(figure.within_base for figure in by_value.values()):
+        rows = rows.filter(row__in=base(user, filters).order_by().values("pk"))
     counted = {row["value"]: row["n"] for row in rows.order_by().values("value").annotate(n=Count("row"))}
     return {key: counted.get(figure.value, 0) for key, figure in by_value.items()}
 
@@ -672,15 +704,25 @@ def count_figures(figures: Iterable[Figure], *, user: User, filters: Filters) ->
     counts: dict[str, int] = {}
     together: dict[Any, dict[str, Narrowed]] = {}
     grouped: dict[Any, dict[str, Grouped]] = {}
+    alone: dict[str, QuerySet[Any]] = {}
     for figure in figures:
         if isinstance(figure.rows, Narrowed):
             together.setdefault(figure.rows.base, {})[figure.key] = figure.rows
         elif isinstance(figure.rows, Grouped):
             grouped.setdefault((figure.rows.base, figure.rows.grouping), {})[figure.key] = figure.rows
         else:
-            counts[figure.key] = figure.rows(user, filters).count()
+            alone[figure.key] = figure.rows(user, filters)
+    # The conditional counts of each base and the plain counts, all sent in one statement.
+    parts: list[tuple[QuerySet[Any], list[Q | None]]] = []
+    keys: list[list[str]] = []
     for base, narrowed in together.items():
-        counts.update(_counted_together(base, narrowed, user=user, filters=filters))
+        parts.append((base(user, filters), [rows.where(user, filters) for rows in narrowed.values()]))
+        keys.append(list(narrowed))
+    for key, rows in alone.items():
+        parts.append((rows, [None]))
+        keys.append([key])
+    for part_keys, part_counts in zip(keys, _counted_in_one_statement(parts), strict=True):
+        counts.update(zip(part_keys, part_counts, strict=True))
     for (base, grouping), by_value in grouped.items():
         counts.update(_counted_grouped(base, grouping, by_value, user=user, filters=filters))
     return counts
@@ -719,7 +761,7 @@ def month_breakdown(*, user: User, filters: Filters) -> list[tuple[str, int]]:
         .annotate(n=Count("pk"))
     )
     counts = {_month_date(row["month"]): row["n"] for row in rows}
-    return [(f"{month:%b %Y}", counts.get(month, 0)) for month in _months(filters)]
+    return [(f"{month:%B %Y}", counts.get(month, 0)) for month in _months(filters)]
 
 
 _GRADE_FIGURES = {
@@ -796,7 +838,7 @@ class GoalReading:
 
     @property
     def label(self) -> str:
-        return f"{self.start:%b %Y}" if self.start.day == 1 else f"{self.start:%d %b %Y} to {self.end:%d %b %Y}"
+        return f"{self.start:%B %Y}" if self.start.day == 1 else f"{dates.day(self.start)} to {dates.day(self.end)}"
 
 
 def goal_reading(goal: "Goal", *, user: User, filters: Filters, counts: dict[str, int] | None = None) -> GoalReading:

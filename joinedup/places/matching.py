@@ -1,8 +1,9 @@
 """Whether a place as written is one already recorded: blocking, then scoring with rapidfuzz.
 
 Blocking reads only the places that could be the one: the same postcode, the same postcode sector, the same name
-key, or a name sharing a distinctive word. Each is scored on its name (every spelling it has been seen with),
-postcode, address and kind, and the best is judged:
+key, or a name sharing a distinctive word; for a name no place has exactly, also a name holding a word one
+typing slip from a distinctive word. Each is scored on its name (every spelling it has been
+seen with), postcode, address and kind, and the best is judged:
 
 - ``certain``: the same postcode (or none given on one side) and names that agree after normalising;
 - ``likely``: worth a person's look (a close name in the same sector, a typo, a name without a postcode that
@@ -10,11 +11,13 @@ postcode, address and kind, and the best is judged:
 - otherwise a new place.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from .models import Place, PlaceKind, PlaceName
 from .normalise import address_key, name_key, postcode_normalise, postcode_sector
@@ -25,6 +28,11 @@ CERTAIN_NAME_NO_POSTCODE = 97.0  # one side has no postcode: a name that is the 
 # One side has no postcode and this place is the only one whose name comes near: a typing slip in its name.
 CERTAIN_NAME_NO_POSTCODE_ALONE = 90.0
 LIKELY_NAME = 75.0
+# One side has no postcode and the name is one typing slip (a letter dropped, doubled, swapped or wrong) from a
+# long name (at least this many letters): a slip, not another place, when no other place comes near.
+SLIP_MIN_LENGTH = 10
+# ... and "no other place comes near": every other candidate scores at least this much lower.
+ALONE_MARGIN = 6.0
 # Words too common to block on: every hotel shares "hotel".
 COMMON_WORDS = {
     "hotel",
@@ -53,6 +61,8 @@ COMMON_WORDS = {
     "chicken",
 }
 BLOCK_WORDS = 3
+# Distinctive words at least this long are also blocked on the words one typing slip from them.
+SLIP_MIN_WORD = 5
 BLOCK_LIMIT = 500
 
 
@@ -70,6 +80,29 @@ def name_similarity(a: str, b: str) -> float:
     if not a or not b:
         return 0.0
     return max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b))
+
+
+def one_slip(a: str, b: str) -> bool:
+    """Whether two long name keys are one typing slip apart: a letter dropped, doubled, wrong, or two letters
+    swapped ("castle" and "catsle")."""
+    return bool(a and b) and min(len(a), len(b)) >= SLIP_MIN_LENGTH and OSA.distance(a, b) <= 1
+
+
+def _slip_pattern(word: str) -> str:
+    """A regular expression for any word one typing slip from ``word``: with a letter dropped, added, changed, or
+    two letters swapped. Blocking with it finds "meadow pizza" for "madow pizza", whose words share no whole
+    distinctive word."""
+    letters = [re.escape(ch) for ch in word]
+    variants = {"".join(letters)}
+    for i in range(len(letters) + 1):
+        variants.add("".join(letters[:i]) + "." + "".join(letters[i:]))  # a letter dropped from the writing
+    for i in range(len(letters)):
+        variants.add("".join(letters[:i]) + "".join(letters[i + 1 :]))  # a letter added (doubled)
+        variants.add("".join(letters[:i]) + "." + "".join(letters[i + 1 :]))  # a letter wrong
+    for i in range(len(letters) - 1):
+        swapped = [*letters[:i], letters[i + 1], letters[i], *letters[i + 2 :]]
+        variants.add("".join(swapped))
+    return "(" + "|".join(sorted(variants)) + ")"
 
 
 def _numbers(key: str) -> tuple[str, ...]:
@@ -92,6 +125,23 @@ def _block(key: str, postcode: str) -> list[Place]:
     return list(live.filter(query).order_by("created_at", "pk")[:BLOCK_LIMIT])
 
 
+def _slip_block(key: str, known: list[Place]) -> list[Place]:
+    """The places, beyond ``known``, whose name holds a word one typing slip from a distinctive word of this one
+    ("Catsle Street" for "Castle Street", "Madow Pizza" for "Meadow Pizza"). A regular expression reads every
+    place's name, so it is asked only where it can help: a name no place already has exactly (an import writing
+    the same places again never asks it)."""
+    words = sorted(
+        {w for w in key.split() if len(w) >= SLIP_MIN_WORD and w not in COMMON_WORDS}, key=len, reverse=True
+    )[:BLOCK_WORDS]
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= Q(name_key__regex=_slip_pattern(word))
+    live = Place.objects.filter(merged_into__isnull=True).exclude(pk__in=[place.pk for place in known])
+    return list(live.filter(query).order_by("created_at", "pk")[:BLOCK_LIMIT])
+
+
 def _spellings(places: list[Place]) -> dict[Any, set[str]]:
     keys: dict[Any, set[str]] = {place.pk: {place.name_key} for place in places}
     for place_id, key in PlaceName.objects.filter(place__in=places).values_list("place_id", "name_key"):
@@ -104,9 +154,13 @@ def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str =
     key, postcode = name_key(name), postcode_normalise(postcode)
     address_k = address_key(address)
     candidates = _block(key, postcode)
+    spellings = _spellings(candidates)
+    if key and not any(key in known for known in spellings.values()):
+        more = _slip_block(key, candidates)
+        candidates += more
+        spellings |= _spellings(more)
     if not candidates:
         return Judgement(None, "none")
-    spellings = _spellings(candidates)
     scored: list[tuple[float, str, Place, dict[str, Any]]] = []
     for place in candidates:
         score = max((name_similarity(key, known) for known in spellings[place.pk] if known), default=0.0)
@@ -126,6 +180,7 @@ def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str =
         # the same place without a person saying so.
         numbers_differ = bool(key) and all(_numbers(k) != _numbers(key) for k in spellings[place.pk] if k)
         kinds_differ = bool(kind and place.kind != PlaceKind.OTHER and kind != PlaceKind.OTHER and kind != place.kind)
+        slip = bool(key) and any(one_slip(key, known) for known in spellings[place.pk] if known)
         verdict = "none"
         if postcode_relation == "same":
             if score >= CERTAIN_NAME and not kinds_differ and not numbers_differ:
@@ -135,7 +190,7 @@ def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str =
         elif postcode_relation == "not given":
             if score >= CERTAIN_NAME_NO_POSTCODE and not kinds_differ and not numbers_differ:
                 verdict = "certain"
-            elif score >= LIKELY_NAME:
+            elif score >= LIKELY_NAME or slip:
                 verdict = "likely"
         elif postcode_relation == "same sector" and score >= CERTAIN_NAME:
             verdict = "likely"
@@ -145,6 +200,7 @@ def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str =
             "address_score": None if address_score is None else round(address_score, 1),
             "kinds_differ": kinds_differ,
             "numbers_differ": numbers_differ,
+            "one_slip": slip,
             "names": sorted(spellings[place.pk] | {key}),
         }
         if verdict != "none":
@@ -156,11 +212,17 @@ def place_judge(*, name: str, postcode: str = "", address: str = "", kind: str =
     if len(same_postcode) == 1:
         # The place at this postcode, not another of the same name whose postcode nobody wrote down.
         certain = same_postcode
-    if not certain and len(scored) == 1:
-        score, _, place, evidence = scored[0]
+    if not certain:
+        # A name written without a postcode that is one slip from one place's, where no other place comes near
+        # ("Madow Pizza" and the one Meadow Pizza): that place. Two places of the same name are never told apart
+        # this way: they score the same.
+        best = max(scored, key=lambda row: row[0])
+        score, _, place, evidence = best
+        near = score >= CERTAIN_NAME_NO_POSTCODE_ALONE or evidence["one_slip"]
         unambiguous = not evidence["kinds_differ"] and not evidence["numbers_differ"]
-        if evidence["postcode"] == "not given" and score >= CERTAIN_NAME_NO_POSTCODE_ALONE and unambiguous:
-            certain = scored
+        alone = all(row[0] <= score - ALONE_MARGIN for row in scored if row is not best)
+        if evidence["postcode"] == "not given" and near and unambiguous and alone:
+            certain = [best]
     if len(certain) == 1:
         score, _, place, evidence = certain[0]
         return Judgement(place, "certain", score, evidence)

@@ -124,7 +124,7 @@ def place_page(user: User, place: Place) -> dict[str, Any]:
     if not policy.can_see_place(user, place):
         return {"shown": False, "label": PRIVATE_LABEL}
     from joinedup.concerns.models import Concern
-    from joinedup.missing.models import MissingEpisode
+    from joinedup.missing.models import MissingEpisode, ReturnInterview
 
     visible = policy.children_visible_to(user)
     events: list[PlaceEvent] = []
@@ -148,6 +148,16 @@ def place_page(user: User, place: Place) -> dict[str, Any]:
             )
         if episode.found_place_ref_id == place.pk:
             events.append(PlaceEvent(episode.found_at, "Found here", episode.owning_agency.name, episode.child))
+    interviews = ReturnInterview.objects.filter(place=place, episode__child__in=visible).select_related(
+        "episode__child", "owner__agency"
+    )
+    for interview in interviews:
+        agency = interview.owner.agency.name if interview.owner.agency else ""
+        events.append(
+            PlaceEvent(
+                interview.completed_at, "Where the child was (return home interview)", agency, interview.episode.child
+            )
+        )
     events.sort(key=lambda event: (event.when is None, event.when), reverse=True)
     children = {event.child.pk: event.child for event in events}
     linked = children_linked_to([place.pk])

@@ -17,6 +17,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.agencies.models import AgencyKind
 from joinedup.assessments.models import Band, RiskAssessment
@@ -180,7 +181,7 @@ def _trend(user: User, end: date, *, suppress: bool) -> list[dict[str, Any]]:
         row = by_month.get(month, {"n": 0, "children": 0})
         rows.append(
             {
-                "month": f"{month:%b %Y}",
+                "month": f"{month:%B %Y}",
                 "episodes": shown(row["n"], suppress=suppress),
                 "children": shown(row["children"], suppress=suppress),
                 "concerns": shown(concern_months.get(month, 0), suppress=suppress),
@@ -353,7 +354,7 @@ def _actions(
                     "description": action.description,
                     "about": child.full_name if child else "The meeting as a whole",
                     "owner": action.owner.get_full_name() or action.owner.username,
-                    "due": f"{action.due_on:%d %b %Y}",
+                    "due": dates.day(action.due_on),
                     "progress": "Done" if action.done_at else ("Past its date" if action.due_on < today else "Open"),
                 }
             )

@@ -5,7 +5,7 @@ from django import forms
 
 from joinedup.web.forms import FormulaRefusingForm
 
-from .models import ScheduleVersions
+from .models import ProfileFrequency, ScheduleVersions
 from .services import this_quarter
 
 # The longest period a profile covers.
@@ -48,3 +48,18 @@ class GenerateForm(FormulaRefusingForm):
             elif (end - start).days >= LONGEST_DAYS:
                 self.add_error("end", "A profile covers at most a year")
         return cleaned
+
+
+class ScheduleForm(FormulaRefusingForm):
+    """How often a schedule makes the profile, and which versions."""
+
+    frequency = forms.ChoiceField(
+        label="How often",
+        choices=ProfileFrequency.choices,
+        initial=ProfileFrequency.QUARTERLY,
+        widget=forms.RadioSelect,
+        help_text="A profile is made for each quarter (or month) once it has ended.",
+    )
+    versions = forms.ChoiceField(
+        label="Version", choices=ScheduleVersions.choices, initial=ScheduleVersions.BOTH, widget=forms.RadioSelect
+    )

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.jobs.models import Job
 
 
@@ -46,6 +47,8 @@ class ProfileSchedule(models.Model):
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When it was stopped (it is kept, with the profiles it made).
+    stopped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]
@@ -79,7 +82,7 @@ class ProblemProfile(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Problem profile {self.period_start:%d %b %Y} to {self.period_end:%d %b %Y} ({self.version})"
+        return f"Problem profile {dates.day(self.period_start)} to {dates.day(self.period_end)} ({self.version})"
 
     @property
     def is_published(self) -> bool:

@@ -10,10 +10,11 @@ fails the check is stored as failed with the reason and nothing to download.
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.audit.models import AuditKind
@@ -169,43 +170,61 @@ def profile_build_run(*, job_id: UUID | str) -> ProblemProfile:
     return profile_build(profile)
 
 
-def _audit_read(*, user: User, profile: ProblemProfile, kind: AuditKind, child_kind: AuditKind, how: str) -> None:
+def _audit_read(
+    *, user: User, profile: ProblemProfile, kind: AuditKind, child_kind: AuditKind, how: str, purpose: str = ""
+) -> None:
     """One row for the profile read, and for the restricted version one row per child it names, in one
-    statement, in the same transaction."""
-    period = f"{profile.period_start:%d %b %Y} to {profile.period_end:%d %b %Y}"
+    statement, in the same transaction. ``purpose``: why a partnership leader read it (``policy.LEADER_PURPOSES``),
+    kept in every row."""
+    if purpose and purpose not in policy.LEADER_PURPOSES:
+        raise ValueError(f"Not a purpose: {purpose!r}")
+    if not purpose and policy.must_give_purpose_for_profile(user, profile.version):
+        raise PermissionDenied("A partnership leader gives a purpose to read the restricted profile")
+    period = f"{dates.day(profile.period_start)} to {dates.day(profile.period_end)}"
     reason = f"Local problem profile ({profile.get_version_display()}, {period}) {how}"
+    payload: dict[str, object] = {"version": profile.version}
+    if purpose:
+        reason = f"{reason} for {policy.LEADER_PURPOSES[purpose].lower()}"
+        payload["purpose"] = purpose
     with transaction.atomic():
         audit_record(
             actor=user,
             kind=kind,
             object_type="problem_profile",
             object_id=str(profile.pk),
-            payload={"version": profile.version},
+            reason=reason,
+            payload=payload,
         )
         if profile.version == ProfileVersion.RESTRICTED:
             audit_record_children(actor=user, kind=child_kind, child_ids=profile.named_child_ids(), reason=reason)
 
 
-def profile_viewed_record(*, user: User, profile: ProblemProfile) -> None:
+def profile_viewed_record(*, user: User, profile: ProblemProfile, purpose: str = "") -> None:
     _audit_read(
-        user=user, profile=profile, kind=AuditKind.PROFILE_VIEWED, child_kind=AuditKind.CHILD_LISTED, how="read"
+        user=user,
+        profile=profile,
+        kind=AuditKind.PROFILE_VIEWED,
+        child_kind=AuditKind.CHILD_LISTED,
+        how="read",
+        purpose=purpose,
     )
 
 
-def profile_downloaded_record(*, user: User, profile: ProblemProfile) -> None:
+def profile_downloaded_record(*, user: User, profile: ProblemProfile, purpose: str = "") -> None:
     _audit_read(
         user=user,
         profile=profile,
         kind=AuditKind.PROFILE_DOWNLOADED,
         child_kind=AuditKind.CHILD_EXPORTED,
         how="downloaded",
+        purpose=purpose,
     )
 
 
 # --- The schedule --------------------------------------------------------------------------------------------
 
 
-def _last_finished_period(frequency: str, today: date) -> tuple[date, date]:
+def last_finished_period(frequency: str, today: date) -> tuple[date, date]:
     if frequency == ProfileFrequency.MONTHLY:
         end = today.replace(day=1) - timedelta(days=1)
         return end.replace(day=1), end
@@ -219,7 +238,7 @@ def profiles_due_enqueue(*, today: date | None = None) -> list[ProblemProfile]:
     today = today or london_date(timezone.now())
     queued: list[ProblemProfile] = []
     for schedule in ProfileSchedule.objects.filter(active=True).select_related("owner"):
-        start, end = _last_finished_period(schedule.frequency, today)
+        start, end = last_finished_period(schedule.frequency, today)
         if ProblemProfile.objects.filter(schedule=schedule, period_start=start, period_end=end).exists():
             continue
         if not policy.can_generate_problem_profile(schedule.owner):
@@ -228,3 +247,76 @@ def profiles_due_enqueue(*, today: date | None = None) -> list[ProblemProfile]:
             user=schedule.owner, start=start, end=end, versions=schedule.versions, schedule=schedule
         )
     return queued
+
+
+def _schedule_described(schedule: ProfileSchedule) -> dict[str, object]:
+    return {
+        "frequency": schedule.frequency,
+        "versions": schedule.versions,
+        "owner": schedule.owner_id,
+        "active": schedule.active,
+    }
+
+
+def profile_schedule_create(*, user: User, frequency: str, versions: str) -> ProfileSchedule:
+    """A new schedule, run as ``user`` (its owner): from the next ``profiles_due``, the profile of the last period
+    that has ended, then one for each period as it ends. Audited as an administration change."""
+    if not policy.can_manage_profile_schedules(user):
+        raise PermissionDenied
+    frequency, versions = ProfileFrequency(frequency), ScheduleVersions(versions)
+    with transaction.atomic():
+        schedule = ProfileSchedule.objects.create(frequency=frequency, versions=versions, owner=user)
+        audit_record(
+            actor=user,
+            kind=AuditKind.ADMIN_CHANGE,
+            object_type="profile_schedule",
+            object_id=str(schedule.pk),
+            reason=f"Set a problem profile schedule: {schedule}",
+            payload=_schedule_described(schedule),
+        )
+    return schedule
+
+
+def profile_schedule_change(*, user: User, schedule: ProfileSchedule, frequency: str, versions: str) -> ProfileSchedule:
+    """Change how often a schedule makes profiles and which versions. Whoever changes it becomes its owner: the
+    profiles it makes from now are built as them. A stopped schedule is not changed (set a new one)."""
+    if not policy.can_manage_profile_schedules(user):
+        raise PermissionDenied
+    frequency, versions = ProfileFrequency(frequency), ScheduleVersions(versions)
+    with transaction.atomic():
+        locked = ProfileSchedule.objects.select_for_update().get(pk=schedule.pk)
+        if not locked.active:
+            raise ValidationError("This schedule is stopped: set a new one instead.")
+        before = _schedule_described(locked)
+        locked.frequency, locked.versions, locked.owner = frequency, versions, user
+        locked.save(update_fields=["frequency", "versions", "owner"])
+        audit_record(
+            actor=user,
+            kind=AuditKind.ADMIN_CHANGE,
+            object_type="profile_schedule",
+            object_id=str(locked.pk),
+            reason=f"Changed a problem profile schedule: {locked}",
+            payload={"before": before, "after": _schedule_described(locked)},
+        )
+    return locked
+
+
+def profile_schedule_stop(*, user: User, schedule: ProfileSchedule) -> ProfileSchedule:
+    """Stop a schedule: ``profiles_due`` queues nothing more for it; it is kept, with the profiles it made."""
+    if not policy.can_manage_profile_schedules(user):
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = ProfileSchedule.objects.select_for_update().get(pk=schedule.pk)
+        if not locked.active:
+            raise ValidationError("This schedule is already stopped.")
+        locked.active, locked.stopped_at = False, timezone.now()
+        locked.save(update_fields=["active", "stopped_at"])
+        audit_record(
+            actor=user,
+            kind=AuditKind.ADMIN_CHANGE,
+            object_type="profile_schedule",
+            object_id=str(locked.pk),
+            reason=f"Stopped a problem profile schedule: {locked}",
+            payload=_schedule_described(locked),
+        )
+    return locked

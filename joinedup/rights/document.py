@@ -348,6 +348,7 @@ SECTIONS: tuple[SectionSpec, ...] = (
             Computed("factors", "Push and pull factors", lambda interview: "; ".join(interview.factor_labels)),
             "factors_other",
             "where_they_were",
+            "place_name",
             "who_they_were_with",
             "harm_disclosed",
             "next_steps",

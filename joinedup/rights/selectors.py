@@ -13,6 +13,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.assessments.models import RiskAssessment
@@ -208,7 +209,7 @@ def _concern_rows(rule: RetentionRule, today: date) -> list[ReviewRow]:
                     rule.get_record_type_display(),
                     concern.child_id,
                     concern.child.full_name,
-                    f"{concern.get_category_display()} concern of {london_date(concern.occurred_at):%-d %B %Y}",
+                    f"{concern.get_category_display()} concern of {dates.day(concern.occurred_at)}",
                     start,
                     until,
                     reverse("children:item-history", args=[concern.child_id, ItemKind.CONCERN, concern.pk]),

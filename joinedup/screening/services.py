@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency
 from joinedup.audit.models import AuditKind
@@ -73,7 +74,7 @@ def concern_wording(
     """What a flagged screening tells other agencies: that a risk of sexual exploitation was found, how urgent,
     what they can do, and whom to ask. Nothing the young person said: their answers, and the findings drawn
     from them, stay with the service that screened (the page promises it)."""
-    when = timezone.localtime(screened_at).strftime("%-d %B %Y")
+    when = dates.day(screened_at)
     who = practitioner.get_full_name() or practitioner.get_username()
     if result.significant:
         why = "something the screening treats as significant on its own"

@@ -9,11 +9,10 @@ they started, referrals in the period they were made.
 from datetime import date, datetime
 
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
-from joinedup.deadlines import LONDON
 from joinedup.oversight.figures import Column, Figure, Filters, Narrowed, in_scope
 
 from .models import NRMReferral, Section47Enquiry, StrategyDiscussion
@@ -52,11 +51,11 @@ def _referrals(user: User, filters: Filters) -> QuerySet[NRMReferral]:
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment, LONDON).strftime("%d %b %Y %H:%M") if moment else ""
+    return dates.when(moment) if moment else ""
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
+    return dates.day(value) if value else ""
 
 
 DISCUSSION_COLUMNS = (

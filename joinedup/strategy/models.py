@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.children.models import Child
 from joinedup.concerns.models import AdultOfConcern
@@ -97,7 +98,7 @@ class StrategyDiscussion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Strategy discussion about {self.child_id} held {self.held_at:%Y-%m-%d %H:%M}"
+        return f"Strategy discussion about {self.child_id} held {dates.when(self.held_at)}"
 
     @property
     def starts_section_47(self) -> bool:

@@ -118,7 +118,8 @@ def discussion_record(
         raise ValidationError("The contact is about another child.")
     if held_at > timezone.now():
         raise ValidationError({"held_at": "The discussion must have been held: the time must not be in the future."})
-    if contact is not None and held_at < contact.received_at:
+    # The form gives the time to the minute: a discussion held in the minute the contact arrived is not before it.
+    if contact is not None and held_at < contact.received_at.replace(second=0, microsecond=0):
         raise ValidationError({"held_at": "The discussion cannot be before the contact was received."})
     if not policy.works_with_children(chaired_by):
         raise ValidationError({"chaired_by": "The chair must be a member of staff who works with children."})

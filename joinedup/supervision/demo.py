@@ -1,4 +1,4 @@
-"""The demo area's year of management oversight and a few challenges between agencies, at different stages.
+"""The demo area's year of management oversight and challenges between agencies over the year, at different stages.
 
 Recorded through the same services as the pages, dated in the past: each team manager's oversight of their
 agency's cases about every four weeks (a few cases left without oversight for longer, so the dashboard and the
@@ -93,15 +93,15 @@ def _challenges(*, users: dict[str, User], children: list[Child]) -> int:
         about=ChallengeAbout.DECISION,
         what=f"No further action was decided after {child(0).given_name} was found with an adult of concern; "
         "we ask for the decision to be reviewed with the new information from school.",
-        raised_at=_ago(200),
+        raised_at=_ago(330),
     )
     services.challenge_respond(
         user=officer,
         challenge=first,
         response="Reviewed with the school's information: a joint visit is arranged.",
-        responded_at=_ago(197),
+        responded_at=_ago(327),
     )
-    services.challenge_resolve(user=social_worker, challenge=first, outcome="Joint visit held.", at=_ago(195))
+    services.challenge_resolve(user=social_worker, challenge=first, outcome="Joint visit held.", at=_ago(325))
     # Resolved by the team managers.
     second = services.challenge_raise(
         user=officer,
@@ -109,19 +109,19 @@ def _challenges(*, users: dict[str, User], children: list[Child]) -> int:
         to_agency=social_care,
         about=ChallengeAbout.DELAY,
         what="The strategy discussion asked for a month ago has not been held.",
-        raised_at=_ago(120),
+        raised_at=_ago(230),
     )
     services.challenge_respond(
         user=social_worker,
         challenge=second,
         response="The team is short-staffed; we will arrange it.",
-        responded_at=_ago(116),
+        responded_at=_ago(226),
     )
-    services.challenge_escalate(user=officer, challenge=second, why="Still no date for the meeting.", at=_ago(110))
+    services.challenge_escalate(user=officer, challenge=second, why="Still no date for the meeting.", at=_ago(220))
     services.challenge_respond(
-        user=sw_manager, challenge=second, response="Held on Tuesday; the minutes are shared.", responded_at=_ago(104)
+        user=sw_manager, challenge=second, response="Held on Tuesday; the minutes are shared.", responded_at=_ago(214)
     )
-    services.challenge_resolve(user=sergeant, challenge=second, outcome="Strategy discussion held.", at=_ago(103))
+    services.challenge_resolve(user=sergeant, challenge=second, outcome="Strategy discussion held.", at=_ago(213))
     # With the senior managers, their answer overdue.
     third = services.challenge_raise(
         user=social_worker,

@@ -9,13 +9,14 @@ management oversight is the latest note by that agency (or by any agency, when n
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child, Involvement
-from joinedup.deadlines import LONDON, OVERSIGHT_EVERY_DAYS, london_date, working_days_between
-from joinedup.oversight.figures import Column, Figure, Filters, children_in_scope, scope_agency
+from joinedup.deadlines import OVERSIGHT_EVERY_DAYS, london_date, working_days_between
+from joinedup.oversight.figures import Column, Figure, Filters, Narrowed, children_in_scope, scope_agency
 
 from .models import Challenge, ChallengeStage, ChallengeStep, OversightNote
 
@@ -45,15 +46,20 @@ def _cases(user: User, filters: Filters) -> QuerySet[Child]:
     )
 
 
-def _no_recent_oversight(user: User, filters: Filters) -> QuerySet[Child]:
+def _no_recent_oversight_condition(user: User, filters: Filters) -> Q:
     """Open cases with no oversight note since ``OVERSIGHT_EVERY_DAYS`` ago (none at all, or only older ones):
-    asked as "no recent note exists", an index lookup a child, rather than by comparing each child's latest."""
+    asked as "not one of the children with a recent note", one list read once, rather than by comparing each
+    child's latest. Counted with the open cases in one query (``Narrowed``): the two figures share their base."""
     since = timezone.now() - timedelta(days=OVERSIGHT_EVERY_DAYS)
-    recent = OversightNote.objects.filter(child=OuterRef("pk"), written_at__gte=since)
+    recent = OversightNote.objects.filter(written_at__gte=since)
     agency_id = _agency_id(user, filters)
     if agency_id is not None:
         recent = recent.filter(agency_id=agency_id)
-    return _cases(user, filters).exclude(Exists(recent))
+    return ~Q(pk__in=recent.values("child_id"))
+
+
+_all_cases = Narrowed(_cases)
+_no_recent_oversight = Narrowed(_cases, scoped_condition=_no_recent_oversight_condition)
 
 
 def _since(moment: datetime | None) -> str:
@@ -64,7 +70,7 @@ def _since(moment: datetime | None) -> str:
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment, LONDON).strftime("%d %b %Y") if moment else ""
+    return dates.day(moment) if moment else ""
 
 
 CASE_COLUMNS = (
@@ -117,7 +123,7 @@ CHALLENGE_COLUMNS = (
     Column("About", lambda c: c.get_about_display()),
     Column("Stage", lambda c: c.get_stage_display()),
     Column("Raised", lambda c: _when(c.raised_at)),
-    Column("Answer due", lambda c: c.response_due.strftime("%d %b %Y")),
+    Column("Answer due", lambda c: dates.day(c.response_due)),
     Column("Time to first answer", lambda c: _working_days(c.raised_at, c.first_responded_at) or "Not answered"),
     Column("Time to resolve", lambda c: _working_days(c.raised_at, c.resolved_at) or "Open"),
 )
@@ -174,7 +180,7 @@ FIGURES: tuple[Figure, ...] = (
         SECTION,
         "Open cases: time since the last management oversight",
         "children",
-        _cases,
+        _all_cases,
         CASE_COLUMNS,
         _itself,
         hint="Every open case now, the longest without management oversight first.",

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency, Team
 from joinedup.children.models import Child
 
@@ -111,4 +112,4 @@ class TaskChange(models.Model):
         ordering = ["at"]
 
     def __str__(self) -> str:
-        return f"{self.get_what_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_what_display()} {dates.when(self.at)}"

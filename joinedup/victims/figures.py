@@ -15,9 +15,9 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
-from joinedup.deadlines import LONDON
 from joinedup.missing.models import MissingEpisode, RiskGrade, RiskGrading
 from joinedup.oversight.figures import Column, Figure, Filters, Narrowed, children_in_scope, in_scope
 
@@ -48,7 +48,7 @@ VICTIM_CONTACT_DAYS = 28
 
 
 def _when(moment: datetime | None) -> str:
-    return timezone.localtime(moment, LONDON).strftime("%d %b %Y %H:%M") if moment else ""
+    return dates.when(moment) if moment else ""
 
 
 def _duration(minutes: float) -> str:
@@ -106,23 +106,33 @@ def _latest_grades(user: User, filters: Filters) -> QuerySet[Any]:
     )
 
 
+def _late(within: timedelta, now: datetime, attended: str, reported: str) -> Q:
+    """Attended (the field ``attended``) later than ``within`` of the report (``reported``), or not attended though
+    reported longer ago than that."""
+    return Q(**{f"{attended}__gt": F(reported) + within}) | Q(
+        **{f"{attended}__isnull": True, f"{reported}__lt": now - within}
+    )
+
+
 def _attended_late_condition(user: User, filters: Filters) -> Q:
-    """Attended later than the standard for the grade now, or not attended though the report is older than it."""
+    """Attended later than the standard for the grade now, or not attended though the report is older than it.
+    The graded episodes late for their grade's standard are one list, read once (each episode's latest grading with
+    its report and attendance, late for that grade); an episode with no grading at all is held to the medium
+    standard (asked as "not one of the graded episodes": one hashed list of the gradings' episodes). A
+    latest-grading list for each grade read the gradings four times a count."""
     now = timezone.now()
-    latest = _latest_grades(user, filters)
-    conditions = []
-    for grade, within in ATTENDANCE_STANDARD.items():
-        graded = Q(pk__in=latest.filter(value=grade).values("row"))
-        if grade == UNGRADED_AS:
-            graded |= ~Q(pk__in=latest.values("row"))
-        conditions.append(
-            graded
-            & (
-                Q(first_attended_at__gt=F("reported_at") + within)
-                | Q(first_attended_at__isnull=True, reported_at__lt=now - within)
-            )
-        )
-    return reduce(operator.or_, conditions)
+    late_for_grade = reduce(
+        operator.or_,
+        (
+            Q(value=grade) & _late(within, now, "episode__police_attendance__attended_at", "episode__reported_at")
+            for grade, within in ATTENDANCE_STANDARD.items()
+        ),
+    )
+    graded_late = _latest_grades(user, filters).filter(late_for_grade).values("row")
+    ungraded = ~Q(pk__in=RiskGrading.objects.values("episode_id"))
+    return Q(pk__in=graded_late) | (
+        ungraded & _late(ATTENDANCE_STANDARD[UNGRADED_AS], now, "first_attended_at", "reported_at")
+    )
 
 
 _attended = Narrowed(_episodes, lambda: Q(first_attended_at__isnull=False))
@@ -259,7 +269,7 @@ INVESTIGATION_COLUMNS = (
     Column("Offence", lambda i: i.offence),
     Column("Reported", lambda i: _when(i.reported_at)),
     Column("Needs assessed", lambda i: _when(i.first_assessed_at) or "Not yet"),
-    Column("Needs assessment due by", lambda i: i.needs_due.strftime("%d %b %Y")),
+    Column("Needs assessment due by", lambda i: dates.day(i.needs_due)),
     Column("Support offered", lambda i: "Accepted" if i.support_accepted else "Offered" if i.support_offered else "No"),
     Column("Child supports a prosecution", lambda i: i.get_supports_prosecution_display()),
     Column("Outcome", lambda i: i.get_outcome_display() or "Open"),

@@ -34,7 +34,7 @@ def test_a_practitioner_adds_to_a_childs_chronology(page: Page, stack: LiveStack
     page.get_by_label("Summary").fill("Seen at the bus station with two adults of concern; taken home safely.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Seen at the bus station with two adults of concern")).to_be_visible()
-    expect(page.get_by_role("cell", name="20 Nov 2026 16:30")).to_be_visible()
+    expect(page.get_by_role("cell", name="20 November 2026 at 4:30pm")).to_be_visible()
 
 
 def test_the_coordinator_watches_an_export_run_in_the_worker_and_downloads_it(page: Page, stack: LiveStack):

@@ -35,7 +35,6 @@ def test_the_coordinator_records_a_campaign_through_the_form(client, sign_in):
             "reached": "120",
             "delivered_by": "Alter Ego theatre company",
             "partners": "Wealdbridge Academy; school nurses",
-            "materials": "Lesson plan and leaflet for parents",
             "co_produced": "on",
         },
     )

@@ -367,13 +367,17 @@ def graph_data_build() -> GraphData:
     ]
     place_finder, alias_finder = NameFinder(places.items()), NameFinder(aliases)
     interviews = ReturnInterview.objects.filter(completed_at__isnull=False).select_related(
-        "episode__child", "episode__owning_agency"
+        "episode__child", "episode__owning_agency", "place"
     )
     for interview in interviews.order_by("completed_at", "pk"):
         said = name_normalise(
             " ".join([interview.where_they_were, interview.who_they_were_with, interview.childs_words])
         )
         named = place_finder.found_in(said) + alias_finder.found_in(said)
+        # The place the interview records the child was at (a place record), as an episode's last-seen place.
+        recorded = c.place("", "", record=interview.place) if interview.place is not None else None
+        if recorded is not None and recorded not in named:
+            named = [recorded, *named]
         if named:
             c.event(
                 source="return_interview",

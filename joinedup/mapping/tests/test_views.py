@@ -1,4 +1,4 @@
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.urls import reverse
@@ -122,3 +122,46 @@ def test_a_search_finds_where_the_network_view_can_start(sign_in, client):
     assert [node["label"] for node in response.context["found"]] == ["YX19KLM"]
     start = client.get(f"{reverse('mapping:network')}?node=vehicle:YX19KLM")
     assert start.status_code == 200 and b'id="network-start"' in start.content
+
+
+def test_the_coordinator_opens_work_on_a_networks_children_from_the_network_view(sign_in, client):
+    planted = plant_and_refresh()
+    coordinator = UserFactory.create(agency=planted.agency, roles=[RoleCode.COORDINATOR])
+    sign_in(coordinator)
+    # The networks of the latest quarter (stored by the refresh): each row offers work on its children.
+    networks = client.get(reverse("mapping:network"), {"days": 91, "back": 0})
+    rows = networks.context["networks"].rows
+    assert rows
+    for row in rows:
+        assert f"{reverse('contextual:group-open')}?network={quote(row['start'])}" in networks.content.decode()
+    hotel_network = max(rows, key=lambda row: row["children"])
+    # The network view started from that network offers it too, for the network it starts from.
+    page = client.get(hotel_network["network_url"]).content.decode()
+    link = f"{reverse('contextual:group-open')}?network={quote(hotel_network['start'])}"
+    assert f'id="network-group-open" href="{link}"' in page
+    assert "Open work on this group of children" in page
+    # Following it opens the form for a peer group with the network's children ticked.
+    form = client.get(link)
+    assert form.status_code == 200
+    ticked = set(form.context["form"].initial["children"])
+    assert ticked == {planted.children[c] for c in ["A1", "A2", "A3"]}
+    # Started from a child, it is that child's group to choose (the child ticked).
+    a1 = planted.children["A1"]
+    from_child = client.get(reverse("mapping:network"), {"node": f"child:{a1.pk}"}).content.decode()
+    child_link = f"{reverse('contextual:group-open')}?network=child%3A{a1.pk}"
+    assert f'href="{child_link}"' in from_child
+    assert a1 in client.get(child_link).context["form"].initial["children"]
+
+
+def test_a_practitioner_is_not_offered_work_on_a_network(sign_in, client):
+    planted = plant_and_refresh()
+    practitioner = UserFactory.create(roles=[RoleCode.PRACTITIONER])
+    ShareDecisionFactory.create(child=planted.children["A1"], shared_with_agency=practitioner.agency)
+    sign_in(practitioner)
+    page = client.get(reverse("mapping:network"), {"node": f"child:{planted.children['A1'].pk}"})
+    assert page.status_code == 200 and b'id="network-start"' in page.content
+    assert b"Open work on this group of children" not in page.content
+    assert reverse("contextual:group-open").encode() not in page.content
+    networks = client.get(reverse("mapping:network"), {"since": "2026-10-01", "until": "2026-10-31"})
+    assert b"Open work on this group of children" not in networks.content
+    assert client.get(reverse("contextual:group-open")).status_code in (403, 404)

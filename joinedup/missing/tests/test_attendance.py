@@ -17,7 +17,7 @@ from joinedup.children.models import Involvement
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.missing import services
 from joinedup.missing.models import PoliceAttendance, RiskGrade
-from joinedup.oversight.figures import BY_KEY, default_filters
+from joinedup.oversight.figures import BY_KEY, count_figures, default_filters
 
 from .factories import MissingEpisodeFactory, RiskGradingFactory
 
@@ -164,3 +164,35 @@ def test_the_episode_page_shows_and_records_the_attendance(client, sign_in, pol,
     assert response.status_code == 302
     page = client.get(reverse("missing:episode", kwargs={"episode_id": episode.pk})).content.decode()
     assert "PC 99 at Home" in page
+
+
+def test_the_dashboard_counts_the_police_figures_as_their_lists_holding_each_episode_to_its_grade_now(csc, pol, child):
+    """Counted as the dashboard counts them (the three in one query), each count equals its list; an episode graded
+    again is held to the standard of its latest grade, whichever way the grade moved."""
+    officer = UserFactory.create(agency=pol)
+    leader = UserFactory.create(agency=csc, roles=[RoleCode.LEADER])
+    lowered = _episode(child, hours_ago=10, grade=RiskGrade.HIGH)
+    RiskGradingFactory.create(
+        episode=lowered, grade=RiskGrade.LOW, graded_at=lowered.reported_at + dt.timedelta(hours=1)
+    )
+    _attend(lowered, officer, after_minutes=3 * 60)  # late for high (1 hour), in time for low (24 hours)
+    raised = _episode(_another(csc, pol), hours_ago=10, grade=RiskGrade.LOW)
+    RiskGradingFactory.create(
+        episode=raised, grade=RiskGrade.HIGH, graded_at=raised.reported_at + dt.timedelta(hours=1)
+    )
+    _attend(raised, officer, after_minutes=3 * 60)
+    never_graded = _episode(_another(csc, pol), hours_ago=10)  # held at medium (4 hours): not attended, late
+    _episode(_another(csc, pol), hours_ago=3)  # not graded, reported 3 hours ago: not late yet
+    keys = ["police-attended", "police-not-attended", "police-attended-late"]
+    counted = count_figures([BY_KEY[key] for key in keys], user=leader, filters=default_filters())
+    listed = {key: {row.pk for row in BY_KEY[key].rows(leader, default_filters())} for key in keys}
+    assert (
+        counted
+        == {key: len(pks) for key, pks in listed.items()}
+        == {
+            "police-attended": 2,
+            "police-not-attended": 2,
+            "police-attended-late": 2,
+        }
+    )
+    assert listed["police-attended-late"] == {raised.pk, never_graded.pk}

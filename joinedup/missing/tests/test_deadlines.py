@@ -117,7 +117,7 @@ def test_the_interview_due_time_is_stored_in_utc_and_shown_in_london_time_on_the
         page = sign_in(key_worker).get(f"/missing/episodes/{episode.pk}/")
 
     assert page.status_code == 200
-    assert "31 Mar 2026 11:00" in page.content.decode()
+    assert "31 March 2026 at 11am" in page.content.decode()
 
 
 # Overdue -------------------------------------------------------------------------------------------------

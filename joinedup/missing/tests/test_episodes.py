@@ -275,7 +275,7 @@ def test_a_child_cannot_be_found_before_the_report_nor_return_before_they_were_f
 
     with pytest.raises(ValidationError) as before_report:
         services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=3))
-    assert "reported missing at 12 Jun 2026 08:00 (UK time)" in str(before_report.value.message_dict["found_at"])
+    assert "reported missing on 12 June 2026 at 8am (UK time)" in str(before_report.value.message_dict["found_at"])
     episode.refresh_from_db()
     assert episode.found_at is None  # nothing written
 
@@ -284,7 +284,7 @@ def test_a_child_cannot_be_found_before_the_report_nor_return_before_they_were_f
         services.missing_episode_return(
             user=world.police_officer, episode=episode, returned_at=NOW - timedelta(hours=1, minutes=30)
         )
-    assert "found at 12 Jun 2026 09:00 (UK time)" in str(before_found.value.message_dict["returned_at"])
+    assert "found on 12 June 2026 at 9am (UK time)" in str(before_found.value.message_dict["returned_at"])
     episode.refresh_from_db()
     assert episode.returned_at is None and not ReturnInterview.objects.filter(episode=episode).exists()
 
@@ -497,8 +497,8 @@ def test_a_second_open_episode_for_the_child_is_refused_naming_when_they_went_mi
 
     # 21:30 UTC is 22:30 in London in June.
     assert refused.value.messages == [
-        "Jordan Ashdown is already recorded as missing since 11 Jun 2026 22:30. Record their return on that episode "
-        "first."
+        "Jordan Ashdown is already recorded as missing since 11 June 2026 at 10:30pm. Record their return on that "
+        "episode first."
     ]
     assert MissingEpisode.objects.count() == 1
 
@@ -507,7 +507,7 @@ def test_an_episode_overlapping_a_returned_one_is_refused(world):
     earlier = report(world, started_at=NOW - timedelta(days=10))
     returned(world, earlier, at=NOW - timedelta(days=8))
 
-    with pytest.raises(ValidationError, match="overlaps the episode from 2 Jun 2026 10:00 to 4 Jun 2026 10:00"):
+    with pytest.raises(ValidationError, match="overlaps the episode from 2 June 2026 at 10am to 4 June 2026 at 10am"):
         report(world, started_at=NOW - timedelta(days=9))
 
     assert MissingEpisode.objects.count() == 1
@@ -620,7 +620,7 @@ def test_a_report_alerts_the_key_worker_and_the_duty_teams_of_the_involved_agenc
     alert = Alert.objects.get(episode=episode, recipient=world.key_worker)
     assert alert.child == world.child
     assert alert.read_at is None
-    assert alert.message == "Jordan Ashdown has been reported missing (risk: medium), last seen 11 Jun 2026 22:30"
+    assert alert.message == "Jordan Ashdown has been reported missing (risk: medium), last seen 11 June 2026 at 10:30pm"
 
 
 def test_the_duty_team_of_an_agency_whose_involvement_has_ended_is_not_alerted(world):
@@ -707,7 +707,9 @@ def test_finding_the_child_alerts_and_emails_the_same_people(world, django_captu
         services.missing_episode_found(user=world.police_officer, episode=episode, found_at=NOW - timedelta(hours=1))
 
     assert alerted(episode) == {"sc.keyworker", "sc.duty", "pol.duty"}
-    assert Alert.objects.get(recipient=world.key_worker).message == "Jordan Ashdown has been found (12 Jun 2026 09:00)"
+    assert (
+        Alert.objects.get(recipient=world.key_worker).message == "Jordan Ashdown has been found (12 June 2026 at 9am)"
+    )
     assert len(mail.outbox) == 1
     assert set(mail.outbox[0].to) == {
         "keyworker@sc.example",
@@ -919,7 +921,7 @@ def test_the_episode_page_shows_the_interview_due_then_overdue_as_the_deadline_p
     status = interview_status(sign_in(world.key_worker), episode)
     assert "Due" in status
     assert "Overdue" not in status
-    assert "15 Jun 2026 09:00" in status, "due 08:00 UTC, shown in London time"
+    assert "15 June 2026 at 9am" in status, "due 08:00 UTC, shown in London time"
 
     clock.move_to(back + timedelta(hours=72, minutes=1))
     assert "Overdue" in interview_status(sign_in(world.key_worker), episode)
@@ -1192,7 +1194,7 @@ def test_reporting_through_the_page_records_the_episode_in_london_time_and_shows
     assert current is not None
     assert (current.grade, current.information_from) == (RiskGrade.HIGH, "Carer by phone, 23:00")
     page = html(client.get(response["Location"]))
-    assert "11 Jun 2026 22:30" in page
+    assert "11 June 2026 at 10:30pm" in page
     assert "Westbrook bus station" in page
 
 
@@ -1205,7 +1207,7 @@ def test_the_report_page_shows_a_second_open_episode_as_a_clear_error(world, sig
     )
 
     assert response.status_code == 200
-    assert "already recorded as missing since 11 Jun 2026 22:30" in html(response)
+    assert "already recorded as missing since 11 June 2026 at 10:30pm" in html(response)
     assert MissingEpisode.objects.count() == 1
 
 
@@ -1455,3 +1457,82 @@ def test_a_report_recorded_later_gives_when_it_was_made_and_the_child_found_afte
     with pytest.raises(ValidationError) as before_seen:
         report(world, reported_at=WENT_MISSING - timedelta(hours=1))
     assert "after the child was last seen" in str(before_seen.value.message_dict["reported_at"])
+
+
+def test_an_interview_with_a_place_points_at_the_place_and_the_place_shows_it(world, clock, sign_in):
+    from joinedup.mapping.internals.build import graph_data_build
+    from joinedup.places.services import place_resolve
+    from joinedup.rights.document import subject_access_document
+
+    hotel = place_resolve(actor=world.police_officer, name="Station Hotel", postcode="WB1 1AA", kind="hotel")
+    interview = accepted(world, returned(world, report(world)))
+    clock.shift(timedelta(hours=24))
+    services.return_interview_complete(
+        user=world.carer_worker,
+        interview=interview,
+        completed_at=NOW + timedelta(hours=23),
+        childs_words="I stayed at the hotel by the station with Dee.",
+        where_they_were="the hotel by the station, room 12",
+        place_name="the Station Htl, wb11aa",
+    )
+    interview.refresh_from_db()
+    # The place as written resolves to the one hotel; the child's words are kept as they said them.
+    assert interview.place == hotel
+    assert interview.place_name == "the Station Htl, wb11aa"
+    assert interview.where_they_were == "the hotel by the station, room 12"
+    client = sign_in(world.key_worker)
+    episode_page = html(client.get(f"/missing/episodes/{interview.episode_id}/"))
+    assert f'href="/places/{hotel.pk}/"' in episode_page and "the Station Htl, wb11aa" in episode_page
+    place_page = html(client.get(f"/places/{hotel.pk}/"))
+    assert "Where the child was (return home interview)" in place_page
+    assert "Jordan" in place_page
+    # The map draws the interview at the hotel, as an episode's last-seen place.
+    data = graph_data_build()
+    assert any(
+        event["source"] == "return_interview" and f"place:id:{hotel.pk}" in event["nodes"] for event in data.events
+    )
+    # The subject access export holds it.
+    document = subject_access_document(child=world.child)
+    section = next(s for s in document.sections if s.key == "return_interviews")
+    assert [f.value for f in section.items[0].fields if f.name == "place_name"] == ["the Station Htl, wb11aa"]
+
+
+def test_a_private_address_recorded_at_an_interview_stays_hidden_from_those_who_may_not_see_the_child(world, clock):
+    from joinedup.places.models import PlaceKind
+    from joinedup.places.selectors import PRIVATE_LABEL, place_label_for
+    from joinedup.places.services import place_resolve
+
+    flat = place_resolve(
+        actor=world.police_officer, name="14 Elmwood Crescent", postcode="WB3 2XY", kind=PlaceKind.PRIVATE_ADDRESS
+    )
+    # No child is linked to the address yet: only those who see every child may see it.
+    assert place_label_for(world.key_worker, flat) == PRIVATE_LABEL
+    interview = accepted(world, returned(world, report(world)))
+    clock.shift(timedelta(hours=24))
+    services.return_interview_complete(
+        user=world.carer_worker,
+        interview=interview,
+        completed_at=NOW + timedelta(hours=23),
+        childs_words="I was at a flat. I don't know whose.",
+        place_name="14 Elmwood Crescent, WB3 2XY",
+    )
+    interview.refresh_from_db()
+    assert interview.place == flat
+    # The interview links the child to it: those who may see Jordan see the address, others do not.
+    assert place_label_for(world.key_worker, flat) == "14 Elmwood Crescent, WB3 2XY"
+    assert not policy.can_view_child(world.health_duty, world.child)
+    assert place_label_for(world.health_duty, flat) == PRIVATE_LABEL
+
+
+def test_an_interview_without_a_place_points_at_none(world, clock):
+    interview = accepted(world, returned(world, report(world)))
+    clock.shift(timedelta(hours=24))
+    services.return_interview_complete(
+        user=world.carer_worker,
+        interview=interview,
+        completed_at=NOW + timedelta(hours=23),
+        childs_words="I was with friends.",
+        where_they_were="Around town",
+    )
+    interview.refresh_from_db()
+    assert interview.place is None and interview.place_name == ""

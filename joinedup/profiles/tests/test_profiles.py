@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -156,8 +157,8 @@ def test_a_leader_reads_and_downloads_both_versions_and_the_restricted_download_
     listing = client.get(reverse("profiles:list"))
     assert listing.status_code == 200 and b"Generate a profile" not in listing.content
     for profile in built.values():
-        page = client.get(reverse("profiles:detail", args=[profile.pk]))
-        assert page.status_code == 200
+        page = client.get(reverse("profiles:detail", args=[profile.pk]), {"purpose": "oversight"})
+        assert page.status_code == 200 and b"Download the PDF" in page.content
         response = client.get(reverse("profiles:download", args=[profile.pk]))
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
         assert response.content == bytes(profile.pdf) and response.content.startswith(b"%PDF")
@@ -232,3 +233,92 @@ def test_this_quarter_is_the_calendar_quarter_in_london():
     assert services.quarter_of(dt.date(2026, 12, 5)) == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert services.quarter_of(dt.date(2026, 1, 1)) == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert services.quarter_of(dt.date(2026, 6, 30)) == (dt.date(2026, 4, 1), dt.date(2026, 6, 30))
+
+
+# --- A leader gives a purpose before the restricted profile is shown ------------------------------------------
+
+
+def _restricted_naming_a_child(area) -> ProblemProfile:
+    child = area.children[0]
+    RiskAssessment.objects.create(
+        child=child,
+        catalogue=Catalogue.objects.get(is_current=True),
+        owning_agency=child.owning_agency,
+        assessor=area.coordinator,
+        completed_at=timezone.now() - dt.timedelta(minutes=5),
+        band=Band.HIGH,
+        scored_band=Band.HIGH,
+    )
+    restricted = _build(area, versions="restricted")["restricted"]
+    assert restricted.named_child_ids() == [child.pk]
+    return restricted
+
+
+def _reads_of(user) -> list[str]:
+    kinds = [AuditKind.PROFILE_VIEWED, AuditKind.PROFILE_DOWNLOADED, AuditKind.CHILD_LISTED, AuditKind.CHILD_EXPORTED]
+    return list(AuditEvent.objects.filter(actor=user, kind__in=kinds).values_list("kind", flat=True))
+
+
+def test_a_leader_is_asked_why_before_the_restricted_profile_shows_and_nothing_is_shown_or_audited_as_read(
+    client, sign_in
+):
+    area = area_make()
+    restricted = _restricted_naming_a_child(area)
+    sign_in(area.leader)
+    for name in ("profiles:detail", "profiles:download"):
+        for query in ({}, {"purpose": "curiosity"}):
+            page = client.get(reverse(name, args=[restricted.pk]), query)
+            assert page.status_code == 200 and page["Content-Type"].startswith("text/html")
+            assert b"Why are you reading the restricted profile?" in page.content
+            assert (b"Choose why you are reading" in page.content) == bool(query)
+            assert b"Marigold0" not in page.content and b"Download the PDF" not in page.content
+    assert _reads_of(area.leader) == []
+
+
+def test_with_a_purpose_the_leader_reads_and_downloads_the_restricted_profile_and_every_audit_row_keeps_it(
+    client, sign_in
+):
+    area = area_make()
+    restricted = _restricted_naming_a_child(area)
+    sign_in(area.leader)
+    page = client.get(reverse("profiles:detail", args=[restricted.pk]), {"purpose": "case_audit"})
+    assert page.status_code == 200 and b"Marigold0 Quenby0" in page.content
+    # Kept for this profile for the session: the download does not ask again.
+    pdf = client.get(reverse("profiles:download", args=[restricted.pk]))
+    assert pdf.status_code == 200 and pdf.content == bytes(restricted.pdf)
+    rows = AuditEvent.objects.filter(actor=area.leader).exclude(kind=AuditKind.SIGNED_IN)
+    read = {row.kind: row for row in rows}
+    assert set(read) >= {
+        AuditKind.PROFILE_VIEWED,
+        AuditKind.CHILD_LISTED,
+        AuditKind.PROFILE_DOWNLOADED,
+        AuditKind.CHILD_EXPORTED,
+    }
+    for kind in (AuditKind.PROFILE_VIEWED, AuditKind.PROFILE_DOWNLOADED):
+        assert read[kind].payload["purpose"] == "case_audit"
+        assert read[kind].reason.endswith("for case audit")
+    for kind in (AuditKind.CHILD_LISTED, AuditKind.CHILD_EXPORTED):
+        assert read[kind].child_id == area.children[0].pk
+        assert read[kind].reason.endswith("for case audit")
+
+
+def test_the_sanitised_profile_and_the_coordinator_are_not_asked_and_the_service_refuses_a_leader_without_a_purpose(
+    client, sign_in
+):
+    area = area_make()
+    restricted = _restricted_naming_a_child(area)
+    sanitised = _build(area, versions="sanitised")["sanitised"]
+    sign_in(area.leader)
+    page = client.get(reverse("profiles:detail", args=[sanitised.pk]))
+    assert page.status_code == 200 and b"Download the PDF" in page.content
+    viewed = AuditEvent.objects.get(actor=area.leader, kind=AuditKind.PROFILE_VIEWED)
+    assert "purpose" not in viewed.payload
+    with pytest.raises(PermissionDenied):
+        services.profile_viewed_record(user=area.leader, profile=restricted)
+    assert _reads_of(area.leader) == [AuditKind.PROFILE_VIEWED]
+    client.logout()
+    sign_in(area.coordinator)
+    page = client.get(reverse("profiles:detail", args=[restricted.pk]))
+    assert page.status_code == 200 and b"Marigold0 Quenby0" in page.content
+    listed = AuditEvent.objects.get(actor=area.coordinator, kind=AuditKind.CHILD_LISTED)
+    assert listed.child_id == area.children[0].pk and listed.reason.endswith(") read")

@@ -182,6 +182,22 @@ def test_the_front_door_routes_the_child_to_a_strategy_discussion_that_proposes_
     assert mace_selectors.mace_agenda_next(user=coordinator, meeting=later).shown == []
 
 
+def test_a_discussion_held_in_the_minute_the_contact_arrived_is_not_before_it(
+    csc, pol, health, school, social_worker, child
+):
+    """The form gives the time to the minute (found walking issue 13's journey in the browser): a discussion held
+    in the minute the contact arrived is recorded; one the minute before is still refused."""
+    received = (timezone.now() - dt.timedelta(hours=1)).replace(second=40, microsecond=0)
+    contact = contact_make(child=child, recorded_by=UserFactory.create(agency=csc), received_at=received)
+    everyone = _everyone(csc, pol, health, school)
+    with pytest.raises(ValidationError) as refused:
+        minute_before = received.replace(second=0) - dt.timedelta(minutes=1)
+        _record(social_worker, child, everyone, contact=contact, held_at=minute_before)
+    assert "held_at" in refused.value.message_dict
+    discussion = _record(social_worker, child, everyone, contact=contact, held_at=received.replace(second=0))
+    assert discussion.contact == contact
+
+
 # --- Who took part ----------------------------------------------------------------------------------------------
 
 

@@ -366,6 +366,13 @@ def _case_audit_rules(form: forms.BaseForm) -> None:
         assert form.cleaned_data[f"grade_{question.code}"] in question.scale, "a grade off the question's scale"
 
 
+def _tool_draft_rules(form: forms.BaseForm) -> None:
+    specs = form.question_specs()  # type: ignore[attr-defined]
+    assert specs, "a new version with no question"
+    assert len({s.code for s in specs}) == len(specs), "two questions with one code"
+    assert all(s.text and s.scale for s in specs), "a question without its text or its grades"
+
+
 def _period_rules(form: forms.BaseForm) -> None:
     assert form.cleaned_data["start"] <= form.cleaned_data["end"], "a period that ends before it starts"
 
@@ -544,6 +551,7 @@ EVERY_FORM: dict[str, Case] = {
     "training.TraineeForm": Case(),
     "training.AttendanceForm": Case(variants=_training_attendance),
     "campaigns.CampaignForm": Case(),
+    "campaigns.MaterialForm": Case(),
     "caseaudits.RoundForm": Case(),
     "caseaudits.AuditorsForm": Case(variants=lambda w: [{}, {"people": w.staff()} if w.agency else {}]),
     "caseaudits.CaseAuditForm": Case(
@@ -553,6 +561,11 @@ EVERY_FORM: dict[str, Case] = {
     # The agencies exist before the form offers them.
     "caseaudits.ActionForm": Case(variants=lambda w: [{}] if w.agency and w.other_agency else []),
     "caseaudits.PeriodForm": Case(rules=_period_rules),
+    # The audit tool's new version (issue 12 leftovers), drafted from the standard tool's questions.
+    "caseaudits.ToolDraftForm": Case(
+        variants=lambda w: [{}, {"questions": _case_audit_questions()}], rules=_tool_draft_rules
+    ),
+    "profiles.ScheduleForm": Case(),
     # Police timeliness and victim care (joinedup.missing, joinedup.victims).
     "missing.AttendanceForm": Case(),
     "victims.InvestigationForm": Case(variants=lambda w: [{}, {"concerns": _concerns_of(w)}]),

@@ -874,6 +874,8 @@ MATRIX.update(
         "campaigns:detail": Row(_campaign_url("campaigns:detail"), READS_CAMPAIGNS),
         "campaigns:edit": Row(_campaign_url("campaigns:edit"), COORDINATOR_ONLY),
         "campaigns:reach": Row(fixed("campaigns:reach"), READS_CAMPAIGNS),
+        # A campaign's list of materials: the coordinator adds and removes them.
+        "campaigns:materials": Row(_campaign_url("campaigns:materials"), COORDINATOR_ONLY),
     }
 )
 
@@ -1566,6 +1568,15 @@ def case_audit_url(name: str) -> Callable[[World, str, str], str]:
     return url
 
 
+def audit_tool_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.caseaudits.tests.factories import standard_tool
+
+        return reverse(name, kwargs={"tool_id": standard_tool().pk})
+
+    return url
+
+
 NOT_AUDITOR = (403, 403, 404)
 CASE_AUDITORS = by_role(
     practitioner=NOT_AUDITOR,
@@ -1581,6 +1592,11 @@ MATRIX.update(
         "caseaudits:round": Row(case_audit_url("caseaudits:round"), OVERSEES),
         "caseaudits:themes": Row(fixed("caseaudits:themes"), OVERSEES),
         "caseaudits:themes-csv": Row(fixed("caseaudits:themes-csv"), OVERSEES),
+        # The audit tool's versions (issue 12 leftovers): read by those who see case audits; a new version drafted
+        # and published by the coordinator and leaders.
+        "caseaudits:tools": Row(fixed("caseaudits:tools"), OVERSEES),
+        "caseaudits:tool": Row(audit_tool_url("caseaudits:tool"), OVERSEES),
+        "caseaudits:tool-draft": Row(audit_tool_url("caseaudits:tool-draft"), SETS_GOALS),
         "caseaudits:audit": Row(
             case_audit_url("caseaudits:audit"),
             by_role(
@@ -1753,6 +1769,41 @@ MATRIX.update(
         "profiles:list": Row(fixed("profiles:list"), PROBLEM_PROFILES),
         "profiles:detail": Row(_problem_profile_url("profiles:detail"), PROBLEM_PROFILES),
         "profiles:download": Row(_problem_profile_url("profiles:download"), PROBLEM_PROFILES),
+    }
+)
+
+
+# The problem profile's schedules (issue 12 leftovers): listed, added, changed and stopped by the coordinator only.
+def _profile_schedule_url(name: str) -> Callable[[World, str, str], str]:
+    def url(world: World, role: str, relation: str) -> str:
+        from joinedup.profiles.models import ProfileSchedule
+
+        if "profile-schedule" not in world.objects:
+            world.objects["profile-schedule"] = ProfileSchedule.objects.create(owner=world.users[RoleCode.COORDINATOR])
+        return reverse(name, kwargs={"schedule_id": world.objects["profile-schedule"].pk})  # type: ignore[attr-defined]
+
+    return url
+
+
+PROFILE_SCHEDULES = by_role(
+    practitioner=same(403), manager=same(403), coordinator=same(200), leader=same(403), administrator=same(403)
+)
+MATRIX.update(
+    {
+        "profiles:schedules": Row(fixed("profiles:schedules"), PROFILE_SCHEDULES),
+        "profiles:schedule-edit": Row(_profile_schedule_url("profiles:schedule-edit"), PROFILE_SCHEDULES),
+        # An empty form stops the schedule (the second time: already stopped, the same answer).
+        "profiles:schedule-stop": Row(
+            _profile_schedule_url("profiles:schedule-stop"),
+            by_role(
+                practitioner=same(403),
+                manager=same(403),
+                coordinator=same(302),
+                leader=same(403),
+                administrator=same(403),
+            ),
+            method="post",
+        ),
     }
 )
 

@@ -794,6 +794,10 @@ WRITES: dict[str, Write] = {
         ),
         ("campaigns.Campaign",),
     ),
+    "campaigns:materials": Write(
+        body(title="Know the signs", kind="leaflet", co_produced="yes", description="Made with the youth council"),
+        ("campaigns.CampaignMaterial",),
+    ),
     # Case audits (joinedup.caseaudits): rounds are opened by the coordinator and leaders (the sample drawn from
     # the children they may see); each relation's audit names the own manager and the coordinator as auditors.
     "caseaudits:round-create": Write(
@@ -838,7 +842,18 @@ WRITES: dict[str, Write] = {
     ),
     "caseaudits:action-done": Write(
         body(), ("caseaudits.AuditAction",), row_allowed=302, refusal_audit=AUDITS_THE_READ
-    ),  # Strategy discussions and NRM referrals (joinedup.strategy): held and recorded by social care (the matrix's
+    ),
+    # The audit tool (issue 12 leftovers): a new version, drafted from the one in force with a question added, is
+    # published by the coordinator and leaders.
+    "caseaudits:tool-draft": Write(
+        lambda world, role, relation: _audit_tool_draft(),
+        ("caseaudits.AuditTool", "caseaudits.AuditQuestion"),
+    ),
+    # The problem profile's schedules (issue 12 leftovers): the coordinator's only.
+    "profiles:schedules": Write(body(frequency="monthly", versions="both"), ("profiles.ProfileSchedule",)),
+    "profiles:schedule-edit": Write(body(frequency="monthly", versions="sanitised"), ("profiles.ProfileSchedule",)),
+    "profiles:schedule-stop": Write(body(), ("profiles.ProfileSchedule",), row_allowed=302),
+    # Strategy discussions and NRM referrals (joinedup.strategy): held and recorded by social care (the matrix's
     # agencies) and police practitioners and managers, and the coordinator; refused to leaders (after the read on the
     # discussion's and the referral's pages) and administrators.
     "strategy:create": Write(
@@ -1054,6 +1069,18 @@ def _case_audit_grades() -> dict[str, object]:
     for question in standard_tool().questions.all():
         data[f"grade_{question.code}"] = "good"
         data[f"comment_{question.code}"] = "Seen in the records"
+    return data
+
+
+def _audit_tool_draft() -> dict[str, object]:
+    from joinedup.caseaudits.tests.factories import standard_tool
+
+    data: dict[str, object] = {"new_text_1": "Was the child seen alone?"}
+    for question in standard_tool().questions.all():
+        data[f"keep_{question.code}"] = "on"
+        data[f"text_{question.code}"] = question.text
+        data[f"guidance_{question.code}"] = question.guidance
+        data[f"scale_{question.code}"] = list(question.scale)
     return data
 
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from joinedup import dates
 from joinedup.audit.context import AuditOrigin, reset_origin, set_origin
 from joinedup.profiles.services import profiles_due_enqueue
 
@@ -20,7 +21,7 @@ class Command(BaseCommand):
             reset_origin(token)
         for profile in queued:
             self.stdout.write(
-                f"Queued the {profile.version} profile for {profile.period_start:%d %b %Y} to "
-                f"{profile.period_end:%d %b %Y} ({profile.pk})"
+                f"Queued the {profile.version} profile for {dates.day(profile.period_start)} to "
+                f"{dates.day(profile.period_end)} ({profile.pk})"
             )
         self.stdout.write(f"{len(queued)} profiles queued.")
