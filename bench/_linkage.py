@@ -15,8 +15,11 @@ from typing import Any
 
 from _common import progress, quiet_splink
 
-# The thresholds a linkage run uses, for both models.
-from joinedup.linkage.internals.model import AUTO_THRESHOLD, REVIEW_THRESHOLD
+# The thresholds a linkage run uses, for both models; the tuned model is scored from SCORE_THRESHOLD up, as a
+# run does (for its sole-candidate step), plain Splink from REVIEW_THRESHOLD up.
+from joinedup.linkage.internals.model import AUTO_THRESHOLD, REVIEW_THRESHOLD, SOLE_THRESHOLD
+
+SCORE_THRESHOLD = min(REVIEW_THRESHOLD, SOLE_THRESHOLD)
 
 U_MAX_PAIRS = 5e6
 SEED = 5
@@ -58,7 +61,7 @@ def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
         _wrapped(LinkerTraining, "estimate_u_using_random_sampling", mark("training")),
         _wrapped(LinkerInference, "predict", mark("scoring")),
     ):
-        scored = model.score(rows, threshold=REVIEW_THRESHOLD)
+        scored = model.score(rows, threshold=SCORE_THRESHOLD)
     end = time.perf_counter()
     training_start = marks.get("training", marks["scoring"])
     return scored, {
@@ -69,18 +72,15 @@ def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
 
 
 def tuned_people(rows: list[dict[str, Any]], scored: Any) -> dict[int, int]:
-    """Record -> cluster the way a linkage run joins them: automatic pairs only, never across a hard identifier."""
+    """Record -> cluster the way a linkage run joins them (``run._pairs_split`` and ``clustering.cluster``):
+    automatic pairs, then groups that are each other's sole candidate, never across a hard identifier or
+    dates of birth in different years; no decisions by people."""
     from joinedup.linkage.internals.clustering import cluster
-    from joinedup.linkage.internals.features import identifier_conflict
+    from joinedup.linkage.internals.run import _pairs_split
 
     by_id = {row["unique_id"]: row for row in rows}
-    auto = [
-        (p["unique_id_l"], p["unique_id_r"], p["match_probability"])
-        for p in scored.pairs
-        if p["match_probability"] >= AUTO_THRESHOLD
-        and not identifier_conflict(by_id[p["unique_id_l"]], by_id[p["unique_id_r"]])
-    ]
-    assignment, _ = cluster(by_id, auto_pairs=auto, confirmed=[], separated=[], identifiers=by_id)
+    auto, _, sole = _pairs_split(scored.pairs, by_id)
+    assignment, _ = cluster(by_id, auto_pairs=auto, confirmed=[], separated=[], identifiers=by_id, sole_pairs=sole)
     return assignment
 
 

@@ -1,7 +1,7 @@
 """The demo area's missing children: episodes, re-gradings, returns and return home interviews.
 
 Recorded through the same services as the pages, with times set in the recent
-past, so the work lists show interviews on time, late, declined and overdue, and a
+past, so the work lists show interviews on time, late, declined, accepted and not yet held, and overdue, and a
 year (and a little more) of earlier episodes, each closed, behind them.
 """
 
@@ -41,7 +41,8 @@ WORDS = [
 # Per child: (days ago it started, hours missing, what became of the interview, hours after return it happened).
 EPISODE_PLANS: dict[int, list[tuple[int, int, str | None, int]]] = {
     0: [(-40, 30, "completed", 30)],
-    1: [(-80, 20, "completed", 40), (-45, 26, "declined", 10), (-6, 12, None, 0)],  # repeat missing, overdue
+    # Repeat missing; an interview accepted and not yet held (issue 15: "Record the interview" on the episode); overdue.
+    1: [(-80, 20, "completed", 40), (-45, 26, "accepted", 10), (-6, 12, None, 0)],
     2: [(-10, 18, "completed", 48)],  # on time
     3: [(-12, 30, "completed", 100)],  # late
     4: [(-8, 9, "declined", 10)],
@@ -148,6 +149,8 @@ def _interview(
     services.return_interview_offer(
         user=rhi, interview=interview, offered_at=offered, response=InterviewResponse.ACCEPTED
     )
+    if outcome == "accepted":
+        return
     services.return_interview_complete(
         user=rhi,
         interview=interview,

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -44,6 +44,22 @@ def records_audit(*, user: User, kind: AuditKind, records: Iterable[PersonRecord
 def review_queue(*, user: User) -> QuerySet[ReviewItem]:
     _require(user)
     return ReviewItem.objects.filter(status=ReviewStatus.OPEN).select_related("record_a__agency", "record_b__agency")
+
+
+def people_linked(*, user: User, query: str = "") -> QuerySet[Person]:
+    """The people linkage has joined two or more agency records into, newest first, matching every word of the
+    query against a record's names or its id (the page shown audits its records: ``records_audit``)."""
+    _require(user)
+    people = Person.objects.annotate(records=Count("links")).filter(records__gte=2)
+    for term in query.split():
+        matching = PersonLink.objects.filter(
+            Q(person_record__data__given_name__icontains=term)
+            | Q(person_record__data__family_name__icontains=term)
+            | Q(person_record__record_id__iexact=term)
+        )
+        people = people.filter(pk__in=matching.values("person_id"))
+    links = PersonLink.objects.select_related("person_record__agency").order_by("person_record__agency__code")
+    return people.order_by("-created_at", "pk").prefetch_related(Prefetch("links", queryset=links))
 
 
 def review_item_get(*, user: User, item_id: int) -> ReviewItem:

@@ -6,6 +6,7 @@ app_name = "linkage"
 urlpatterns = [
     path("review/", views.review_list, name="review-list"),
     path("review/<int:item_id>/", views.review_item, name="review-item"),
+    path("people/", views.person_list, name="people"),
     path("people/<uuid:person_id>/", views.person_detail, name="person"),
     path("candidates/", views.candidates, name="candidates"),
     path("links/<int:link_id>/undo/", views.link_undo, name="link-undo"),

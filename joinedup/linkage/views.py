@@ -43,6 +43,7 @@ COMPARISON_NAMES = {
     "phones": "Phones",
     "email": "Email",
     "sex": "Sex",
+    "person_type": "Person type",
     "identifiers": "NHS number, UPN, police id",
 }
 
@@ -54,6 +55,7 @@ def _weights(explanation: dict) -> list[dict]:
 
 # Rows a page of the review queue and of the connection requests shows.
 REVIEW_PAGE = 50
+PEOPLE_PAGE = 50
 CONNECTIONS_PAGE = 50
 
 
@@ -69,6 +71,24 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         reason="Record linkage review queue",
     )
     return render(request, "linkage/review_list.html", {"items": items, "page": page, "last_run": selectors.last_run()})
+
+
+@login_required
+def person_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Linked people: each person linkage made of two or more agencies' records, with a way to their page (where
+    a link is undone)."""
+    query = request.GET.get("q", "").strip()
+    page = Paginator(selectors.people_linked(user=request.user, query=query), PEOPLE_PAGE).get_page(
+        request.GET.get("page", 1)
+    )
+    people = list(page.object_list)
+    selectors.records_audit(
+        user=request.user,
+        kind=AuditKind.PERSON_RECORD_LISTED,
+        records=[link.person_record for person in people for link in person.links.all()],
+        reason=f"Linked people: {query}" if query else "Linked people",
+    )
+    return render(request, "linkage/people.html", {"people": people, "page": page, "query": query})
 
 
 @login_required
@@ -147,6 +167,10 @@ def review_item_separate(request: AuthenticatedHttpRequest, item_id: int) -> Htt
     """Undo on the pair's page: the two records are not the same child after all, so the join is undone and no
     later run joins them again."""
     item = selectors.review_item_get(user=request.user, item_id=item_id)
+    if selectors.item_join(item=item) is None:
+        # Offered only on a pair joined as one child (the pair's page): an old link or a typed address lands back.
+        messages.info(request, "These records are not joined as one child: there is nothing to separate.")
+        return redirect("linkage:review-item", item_id=item.pk)
     form = forms.UndoForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -3,13 +3,16 @@
 Splink's own connected components cannot respect "these two are different people", so the
 clustering is a union-find run here: confirmed matches are joined first, then automatic
 pairs from the strongest down, refusing any join that would put together two records a
-person separated, or two records holding different values of the same hard identifier.
+person separated, two records holding different values of the same hard identifier, or two
+records born in different years. Last, two groups that are each other's only candidate (every
+pair scored at or above the sole-candidate threshold that leaves either group leads to the
+other) are joined on their strongest pair, under the same refusals.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .features import HARD_IDENTIFIERS
+from .features import HARD_IDENTIFIERS, dates_of_birth_conflict
 
 
 @dataclass
@@ -17,6 +20,8 @@ class _Group:
     members: set[int]
     separated_from: set[int] = field(default_factory=set)
     identifiers: dict[str, set[str]] = field(default_factory=dict)
+    # The members' dates of birth as (dob_y, dob), where a year is known.
+    births: set[tuple[str, str | None]] = field(default_factory=set)
 
 
 class Clusters:
@@ -29,6 +34,7 @@ class Clusters:
             self.groups[record] = _Group(
                 members={record},
                 identifiers={name: {v} for name in HARD_IDENTIFIERS if (v := values.get(name))},
+                births={(year, values.get("dob"))} if (year := values.get("dob_y")) else set(),
             )
 
     def find(self, record: int) -> int:
@@ -54,6 +60,10 @@ class Clusters:
             for name, values in ga.identifiers.items():
                 if gb.identifiers.get(name) and not values & gb.identifiers[name]:
                     return False
+            for year_a, dob_a in ga.births:
+                for year_b, dob_b in gb.births:
+                    if dates_of_birth_conflict({"dob_y": year_a, "dob": dob_a}, {"dob_y": year_b, "dob": dob_b}):
+                        return False
         return True
 
     def join(self, a: int, b: int) -> None:
@@ -68,6 +78,7 @@ class Clusters:
         ga.separated_from |= gb.separated_from
         for name, values in gb.identifiers.items():
             ga.identifiers.setdefault(name, set()).update(values)
+        ga.births |= gb.births
         del self.groups[rb]
 
     def assignment(self) -> dict[int, int]:
@@ -81,8 +92,14 @@ def cluster(
     confirmed: Iterable[tuple[int, int]],
     separated: Iterable[tuple[int, int]],
     identifiers: Mapping[int, Mapping[str, str | None]],
+    sole_pairs: Iterable[tuple[int, int, float]] = (),
 ) -> tuple[dict[int, int], list[tuple[int, int]]]:
-    """Each record's cluster (a representative record id), and the automatic pairs that joined clusters."""
+    """Each record's cluster (a representative record id), and the automatic pairs that joined clusters.
+
+    ``identifiers`` holds each record's hard identifiers and date of birth (``dob_y``, ``dob``): its features.
+    ``sole_pairs`` are the pairs from the sole-candidate threshold up (the automatic ones may be among them):
+    after the automatic pairs, two groups that are each other's only candidate among them are joined.
+    """
     clusters = Clusters(record_ids, identifiers)
     for a, b in separated:
         if a in clusters.parent and b in clusters.parent:
@@ -93,6 +110,27 @@ def cluster(
             clusters.join(a, b)
     used: list[tuple[int, int]] = []
     for a, b, _ in sorted(auto_pairs, key=lambda pair: -pair[2]):
+        if clusters.may_join(a, b):
+            clusters.join(a, b)
+            used.append((a, b))
+    # Each group's candidates: the other groups it has a pair with, and the strongest such pair.
+    candidates: dict[int, dict[int, tuple[float, int, int]]] = {}
+    for a, b, probability in sole_pairs:
+        if a not in clusters.parent or b not in clusters.parent:
+            continue
+        ra, rb = clusters.find(a), clusters.find(b)
+        if ra == rb:
+            continue
+        for here, there in ((ra, rb), (rb, ra)):
+            best = candidates.setdefault(here, {}).get(there)
+            if best is None or probability > best[0]:
+                candidates[here][there] = (probability, a, b)
+    sole = [
+        next(iter(others.values()))
+        for here, others in candidates.items()
+        if len(others) == 1 and len(candidates[next(iter(others))]) == 1 and here < next(iter(others))
+    ]
+    for _, a, b in sorted(sole, reverse=True):
         if clusters.may_join(a, b):
             clusters.join(a, b)
             used.append((a, b))

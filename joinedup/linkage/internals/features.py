@@ -9,9 +9,12 @@ import csv
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 NICKNAMES_CSV = Path(__file__).resolve().parent.parent / "data" / "nicknames.csv"
 
@@ -137,6 +140,11 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         # One name for the whole nickname group ('bill', 'will' -> 'william'), for blocking.
         "given_formal": group[0] if group else None,
         "family_name": family or None,
+        # The family field read as a given name, for a record with the two written the other way round.
+        "family_group": name_group(family) or None,
+        # First letters, for blocking a record whose names are written the other way round.
+        "given_initial": given[:1] or None,
+        "family_initial": family[:1] or None,
         "family_soundex": soundex(family) or None,
         "family_band": None,  # set across the area by family_name_bands
         "names": sorted(names) or None,
@@ -153,6 +161,7 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "phone_1": phones[0] if phones else None,
         "email": (data.get("email") or "").strip().lower() or None,
         "sex": sex if sex in {"F", "M", "X"} else None,
+        "person_type": (data.get("person_type") or "").strip().lower() or None,
         "nhs_number": identifier_normalise(data.get("nhs_number")) or None,
         "upn": identifier_normalise(data.get("upn")) or None,
         "pnc_id": identifier_normalise(data.get("pnc_id")) or None,
@@ -184,6 +193,17 @@ def family_name_bands(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 HARD_IDENTIFIERS = ("nhs_number", "upn", "pnc_id")
+
+
+def dates_of_birth_conflict(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
+    """Two dates of birth that cannot be one person's: different years (both known), unless both are full
+    dates one digit apart (a typing slip). Clustering refuses an automatic join that would put two such
+    records together, however they came to be joined."""
+    year_l, year_r = left.get("dob_y"), right.get("dob_y")
+    if not year_l or not year_r or year_l == year_r:
+        return False
+    dob_l, dob_r = left.get("dob"), right.get("dob")
+    return not (dob_l and dob_r and DamerauLevenshtein.distance(dob_l, dob_r) <= 1)
 
 
 def identifier_conflict(left: dict[str, Any], right: dict[str, Any]) -> list[str]:

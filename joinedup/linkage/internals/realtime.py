@@ -54,14 +54,40 @@ def _given_name(left: Row, right: Row) -> int:
         return 1
     if _eq(a, right["family_name"]) and _eq(left["family_name"], b):
         return 2
-    if _any(left["given_group"], right["given_group"]):
+    if _swapped_varied(left, right):
         return 3
+    if _any(left["given_group"], right["given_group"]):
+        return 4
     similarity = _jw(a, b)
     if similarity >= 0.92:
-        return 4
-    if similarity >= 0.8 or a.startswith(b) or b.startswith(a):
         return 5
-    return 6
+    if similarity >= 0.8 or a.startswith(b) or b.startswith(a):
+        return 6
+    return 7
+
+
+def _swapped_varied(left: Row, right: Row) -> bool:
+    """model.SWAPPED_VARIED: one name in the other's field, the other name similar or a nickname of it."""
+    gl, fl, gr, fr = left["given_name"], left["family_name"], right["given_name"], right["family_name"]
+    if (
+        _eq(fl, gr)
+        and gl is not None
+        and fr is not None
+        and (_jw(gl, fr) >= 0.8 or _any(left["given_group"], right["family_group"]))
+    ):
+        return True
+    return (
+        _eq(gl, fr)
+        and fl is not None
+        and gr is not None
+        and (_jw(fl, gr) >= 0.8 or _any(left["family_group"], right["given_group"]))
+    )
+
+
+def _swapped(left: Row, right: Row) -> bool:
+    """model.SWAPPED: exactly, or with one of the names varied."""
+    exact = _eq(left["given_name"], right["family_name"]) and _eq(left["family_name"], right["given_name"])
+    return exact or _swapped_varied(left, right)
 
 
 def _family_and_home(left: Row, right: Row) -> int:
@@ -90,13 +116,13 @@ def _family_and_home(left: Row, right: Row) -> int:
         return 8
     if close:
         return 9
-    if _eq(a, right["given_name"]) and _eq(left["given_name"], b):
-        return 10
+    if _swapped(left, right):
+        return 10 if postcode or phone else 11
     if a is not None and b is not None and _jw(a, b) >= 0.88:
-        return 11
-    if postcode or phone:
         return 12
-    return 13
+    if postcode or phone:
+        return 13
+    return 14
 
 
 def _aliases(left: Row, right: Row) -> int:
@@ -120,7 +146,11 @@ def _date_of_birth(left: Row, right: Row) -> int:
         return 3
     if (left["dob_ym"] is None or right["dob_ym"] is None) and left["dob_y"] == right["dob_y"]:
         return 4
-    if a is not None and b is not None and _dl(a, b) <= 1:
+    if (
+        a is not None
+        and b is not None
+        and (_dl(a, b) <= 1 or (_eq(left["dob_ym"], right["dob_ym"]) and abs(int(a[8:]) - int(b[8:])) <= 1))
+    ):
         return 5
     if left["dob_y"] == right["dob_y"]:
         return 6
@@ -150,6 +180,7 @@ LEVELS: dict[str, Callable[[Row, Row], int]] = {
     "date_of_birth": _date_of_birth,
     "email": _exact("email"),
     "sex": _exact("sex"),
+    "person_type": _exact("person_type"),
     "identifiers": _identifiers,
 }
 

@@ -34,6 +34,8 @@ from .features import family_name_bands, identifier_conflict, record_features
 
 AUTO_THRESHOLD = model.AUTO_THRESHOLD
 REVIEW_THRESHOLD = model.REVIEW_THRESHOLD
+# Pairs are scored from the lower of the review and sole-candidate thresholds up.
+SCORE_THRESHOLD = min(REVIEW_THRESHOLD, model.SOLE_THRESHOLD)
 STEPS = 5
 
 
@@ -87,18 +89,22 @@ def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]], se
 
 def _pairs_split(
     pairs: list[dict[str, Any]], by_id: dict[int, dict[str, Any]]
-) -> tuple[list[tuple[int, int, float]], list[dict[str, Any]]]:
-    """(automatic pairs, pairs for the review queue). The hard-identifier rule: a pair holding different NHS
-    numbers, UPNs or police ids is never linked automatically; at most a person decides it in the queue."""
-    auto_pairs, review_pairs = [], []
+) -> tuple[list[tuple[int, int, float]], list[dict[str, Any]], list[tuple[int, int, float]]]:
+    """(automatic pairs, pairs for the review queue, sole-candidate pairs). The hard-identifier rule: a pair
+    holding different NHS numbers, UPNs or police ids is never linked automatically; at most a person decides
+    it in the queue. Sole-candidate pairs (from ``model.SOLE_THRESHOLD`` up) are linked only where two groups
+    are each other's only candidate (``clustering.cluster``)."""
+    auto_pairs, review_pairs, sole_pairs = [], [], []
     for pair in pairs:
         a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
         pair["identifier_conflict"] = identifier_conflict(by_id[a], by_id[b])
+        if probability >= model.SOLE_THRESHOLD and not pair["identifier_conflict"]:
+            sole_pairs.append((a, b, probability))
         if probability >= AUTO_THRESHOLD and not pair["identifier_conflict"]:
             auto_pairs.append((a, b, probability))
-        else:
+        elif probability >= REVIEW_THRESHOLD:
             review_pairs.append(pair)
-    return auto_pairs, review_pairs
+    return auto_pairs, review_pairs, sole_pairs
 
 
 def _clusters_of(assignment: dict[int, int]) -> dict[int, list[int]]:
@@ -180,15 +186,20 @@ def _link_records(run: LinkRun, step: Callable[[int], None]) -> LinkRun:
     rows = records_features()
     by_id = {row["unique_id"]: row for row in rows}
     step(1)
-    scored = model.score(rows, threshold=REVIEW_THRESHOLD) if len(rows) >= 2 else model.Scored([], {})
+    scored = model.score(rows, threshold=SCORE_THRESHOLD) if len(rows) >= 2 else model.Scored([], {})
     step(2)
     decisions = active_decisions()
-    auto_pairs, review_pairs = _pairs_split(scored.pairs, by_id)
+    auto_pairs, review_pairs, sole_pairs = _pairs_split(scored.pairs, by_id)
 
     def clustered(decisions: tuple[list[tuple[int, int]], list[tuple[int, int]], set[tuple[int, int]]]) -> Any:
         confirmed, separated, _ = decisions
         assignment, used = cluster(
-            by_id, auto_pairs=auto_pairs, confirmed=confirmed, separated=separated, identifiers=by_id
+            by_id,
+            auto_pairs=auto_pairs,
+            confirmed=confirmed,
+            separated=separated,
+            identifiers=by_id,
+            sole_pairs=sole_pairs,
         )
         best = _strongest(used, scored.pairs)
         confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
@@ -365,11 +376,11 @@ def _link_new_records(
     matcher = realtime.RealTimeMatcher((row for row in rows if row["unique_id"] not in new_set), parameters)
     pairs: list[dict[str, Any]] = []
     for done, record in enumerate(new_ids, start=1):
-        pairs.extend(matcher.pairs(by_id[record], REVIEW_THRESHOLD))
+        pairs.extend(matcher.pairs(by_id[record], SCORE_THRESHOLD))
         matcher.add(by_id[record])
         if progress is not None and done % 500 == 0:
             progress(done, len(new_ids))
-    auto_pairs, review_pairs = _pairs_split(pairs, by_id)
+    auto_pairs, review_pairs, sole_pairs = _pairs_split(pairs, by_id)
 
     def clustered(previous: dict[int, Any], decisions: Any) -> Any:
         # The people already there stand as they are: each is joined up first, as a confirmed match would be.
@@ -379,7 +390,12 @@ def _link_new_records(
         standing = [(group[0], other) for group in members.values() for other in group[1:]]
         confirmed, separated, _ = decisions
         assignment, used = cluster(
-            by_id, auto_pairs=auto_pairs, confirmed=standing + confirmed, separated=separated, identifiers=by_id
+            by_id,
+            auto_pairs=auto_pairs,
+            confirmed=standing + confirmed,
+            separated=separated,
+            identifiers=by_id,
+            sole_pairs=sole_pairs,
         )
         return assignment, _clusters_of(assignment), _strongest(used, pairs, new_set), used
 

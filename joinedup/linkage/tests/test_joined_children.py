@@ -95,6 +95,24 @@ def test_undo_on_the_childs_page_separates_the_records_and_a_later_run_keeps_the
     assert set(policy.children_visible_to(coordinator)) == {first, second}
 
 
+def test_separating_is_offered_only_for_a_joined_pair_and_writes_nothing_for_another(sign_in, pair_in_queue):
+    first, _second, item = pair_in_queue
+    coordinator = UserFactory.create(roles=[RoleCode.COORDINATOR], agency=first.owning_agency)
+    client: Client = sign_in(coordinator)
+    page = client.get(reverse("linkage:review-item", args=[item.pk])).content.decode()
+    assert reverse("linkage:review-item-separate", args=[item.pk]) not in page
+
+    for send in (client.get, client.post):
+        response = send(reverse("linkage:review-item-separate", args=[item.pk]), {"reason": "Not the same child"})
+        assert response["Location"] == reverse("linkage:review-item", args=[item.pk])
+
+    assert not LinkDecision.objects.exists()
+    item.refresh_from_db()
+    assert item.status == "open"
+    shown = client.get(reverse("linkage:review-item", args=[item.pk])).content.decode()
+    assert "there is nothing to separate" in shown
+
+
 def _typed(child: Child) -> dict[str, str]:
     assert child.date_of_birth is not None
     return {

@@ -918,6 +918,40 @@ def _join_url(world: World, role: str, relation: str) -> str:
     return reverse("linkage:join-undo", kwargs={"join_id": world.objects["join"].pk})  # type: ignore[attr-defined]
 
 
+def _joined_item_url(world: World, role: str, relation: str) -> str:
+    """A reviewed pair whose match joined two records of one child: the pair's "not the same child" page (offered
+    only for a joined pair)."""
+    from joinedup.children.joins import children_join
+    from joinedup.children.models import JoinSource
+    from joinedup.imports.models import PersonRecord
+    from joinedup.linkage.models import ReviewItem
+
+    if "joined_item" not in world.objects:
+        creator = world.children["unshared"].created_by
+        pair = [
+            Child.objects.create(
+                given_name="Synthetic", family_name=f"Pair{n}", owning_agency=world.other_agency, created_by=creator
+            )
+            for n in range(2)
+        ]
+        records = [
+            PersonRecord.objects.create(
+                agency=world.other_agency,
+                record_id=f"J{n}",
+                person_type="child",
+                data={"given_name": "Synthetic"},
+                child=child,
+            )
+            for n, child in enumerate(pair)
+        ]
+        item = ReviewItem.objects.create(
+            record_a=records[0], record_b=records[1], match_probability=0.9, match_weight=3.2
+        )
+        children_join(actor=None, keep=pair[0], joined=pair[1], source=JoinSource.AUTO)
+        world.objects["joined_item"] = item
+    return reverse("linkage:review-item-separate", kwargs={"item_id": world.objects["joined_item"].pk})  # type: ignore[attr-defined]
+
+
 def _connection_url(world: World, role: str, relation: str) -> str:
     from joinedup.children.models import ConnectionRequest
 
@@ -941,11 +975,10 @@ MATRIX.update(
     {
         "linkage:review-list": Row(fixed("linkage:review-list"), COORDINATOR_ONLY),
         "linkage:review-item": Row(linkage_url("linkage:review-item", "item", "item_id"), COORDINATOR_ONLY),
+        "linkage:people": Row(fixed("linkage:people"), COORDINATOR_ONLY),
         "linkage:person": Row(linkage_url("linkage:person", "person", "person_id"), COORDINATOR_ONLY),
         "linkage:link-undo": Row(linkage_url("linkage:link-undo", "link", "link_id"), COORDINATOR_ONLY),
-        "linkage:review-item-separate": Row(
-            linkage_url("linkage:review-item-separate", "item", "item_id"), COORDINATOR_ONLY
-        ),
+        "linkage:review-item-separate": Row(_joined_item_url, COORDINATOR_ONLY),
         "linkage:join-undo": Row(_join_url, COORDINATOR_ONLY),
         "linkage:connections": Row(fixed("linkage:connections"), COORDINATOR_ONLY),
         # Someone else's connection request: the coordinator answers it; nobody else learns it exists.
