@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import User
 from joinedup.agencies.models import Agency, Team
@@ -250,7 +251,6 @@ EDITABLE = frozenset(DETAIL_LABELS) - {"address", "relative"} | {"date_of_birth_
 SEARCHED = frozenset(
     {"given_name", "family_name", "other_names", "date_of_birth", "date_of_birth_precision", "postcode"}
 )
-_DATE = "%-d %B %Y"
 
 
 def detail_shown(child: Child, name: str) -> str:
@@ -271,7 +271,7 @@ def detail_shown(child: Child, name: str) -> str:
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, date):
-        return value.strftime(_DATE)
+        return dates.day(value)
     display = getattr(child, f"get_{name}_display", None)
     return str(display()) if display and value else str(value or "")
 
@@ -436,9 +436,9 @@ def _partial_date(text: str) -> tuple[date | None, str]:
 def _address_shown(address: Address) -> str:
     parts = [address.address, address.postcode]
     if address.lived_from:
-        parts.append(f"from {address.lived_from.strftime(_DATE)}")
+        parts.append(f"from {dates.day(address.lived_from)}")
     if address.lived_to:
-        parts.append(f"to {address.lived_to.strftime(_DATE)}")
+        parts.append(f"to {dates.day(address.lived_to)}")
     return ", ".join(part for part in parts if part)
 
 
@@ -575,7 +575,7 @@ def _relative_shown(relative: Relative) -> str:
         parts.append("has parental responsibility")
     parts += [relative.phone, relative.email, relative.address]
     if relative.ended_at:
-        parts.append(f"ended {timezone.localdate(relative.ended_at).strftime(_DATE)}")
+        parts.append(f"ended {dates.day(relative.ended_at)}")
     return ", ".join(part for part in parts if part)
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from joinedup import dates
 from joinedup.agencies.models import Agency
 from joinedup.children.models import Child, Involvement
 from joinedup.concerns.models import AdultOfConcern
@@ -64,7 +65,7 @@ class Plan(models.Model):
         ordering = ["-started_on", "-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} from {self.started_on:%-d %B %Y}"
+        return f"{self.get_kind_display()} from {dates.day(self.started_on)}"
 
     @property
     def is_active(self) -> bool:
@@ -157,7 +158,7 @@ class PlanReview(models.Model):
         ordering = ["held_on", "recorded_at"]
 
     def __str__(self) -> str:
-        return f"Review of {self.held_on:%-d %B %Y}"
+        return f"Review of {dates.day(self.held_on)}"
 
 
 class ClosureReason(models.TextChoices):
@@ -203,4 +204,4 @@ class Closure(models.Model):
         ordering = ["-closed_on", "-recorded_at"]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} on {self.closed_on:%-d %B %Y}"
+        return f"{self.get_outcome_display()} on {dates.day(self.closed_on)}"
