@@ -114,6 +114,7 @@ def grade_episodes(seed: int = 12) -> int:
 
     from joinedup.accounts.models import User
     from joinedup.bulk import rows_insert
+    from joinedup.missing.grades import episode_grades_refresh
     from joinedup.missing.models import MissingEpisode, RiskGrade, RiskGrading
 
     rng = random.Random(seed)
@@ -136,7 +137,10 @@ def grade_episodes(seed: int = 12) -> int:
     now = timezone.now()
     fields = ("episode_id", "grade", "graded_by_id", "graded_at")
     rows = [row for row in rows if row[3] <= now]
-    return rows_insert(RiskGrading, [dict(zip(fields, row, strict=True)) | {"rationale": "Bench."} for row in rows])
+    written = rows_insert(RiskGrading, [dict(zip(fields, row, strict=True)) | {"rationale": "Bench."} for row in rows])
+    # As missing.services does after each grading it writes: the episodes' summary of their gradings.
+    episode_grades_refresh(MissingEpisode.objects.all())
+    return written
 
 
 def measure(out: Path, repeats: int) -> None:

@@ -10,7 +10,9 @@ from django.utils import timezone
 from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, Team
 from joinedup.contacts.services import CONTACT_EDITABLE
+from joinedup.missing.selectors import interview_places_to_choose
 from joinedup.missing.services import EPISODE_EDITABLE, INTERVIEW_EDITABLE
+from joinedup.places.models import Place
 from joinedup.sharing.models import LawfulBasis
 from joinedup.web.forms import FormulaRefusingForm
 
@@ -544,6 +546,11 @@ class CorrectionForm(FormulaRefusingForm):
 
     editable: tuple[str, ...] = ()
 
+    def __init__(self, *args: Any, user: User | None = None, item: Any = None, **kwargs: Any) -> None:
+        """``user`` and ``item``: who corrects which item, for a form whose choices depend on them."""
+        super().__init__(*args, **kwargs)
+        self.user, self.item = user, item
+
     def changes(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self.editable}
 
@@ -603,6 +610,22 @@ class EpisodeCorrectionForm(CorrectionForm):
 class InterviewCorrectionForm(CorrectionForm):
     childs_words = forms.CharField(label="What the child said, in their own words", widget=AREA)
     where_they_were = forms.CharField(label="Where they were", required=False, widget=AREA)
+    place = forms.ModelChoiceField(
+        label="The place where the child was, if it was a place",
+        help_text="Choose a place already on the child's record, or write it below.",
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label="No place",
+        widget=forms.Select(attrs={"class": "govuk-select"}),
+    )
+    place_name = forms.CharField(
+        label="Or write the place",
+        help_text="Its name and postcode if known, for example Station Hotel, WB1 1AA. It is matched with the places "
+        "already recorded.",
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs=TEXT),
+    )
     who_they_were_with = forms.CharField(label="Who they were with", required=False, widget=AREA)
     harm_disclosed = forms.CharField(label="Harm disclosed", required=False, widget=AREA)
     next_steps = forms.CharField(label="What happens next", required=False, widget=AREA)
@@ -613,3 +636,7 @@ class InterviewCorrectionForm(CorrectionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         del self.fields["entered_in_error"]
+        place = self.fields["place"]
+        assert isinstance(place, forms.ModelChoiceField)  # noqa: S101
+        if self.user is not None and self.item is not None:
+            place.queryset = interview_places_to_choose(user=self.user, interview=self.item)

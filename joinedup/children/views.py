@@ -526,7 +526,7 @@ def item_correct(request: AuthenticatedHttpRequest, child_id: UUID, item_kind: s
     _require(policy.can_correct_item(request.user, child, shown.owning_agency_id))
     form_class = _CORRECTION_FORMS[ItemKind(item_kind)]
     initial = {name: getattr(shown.item, name) for name in form_class.editable}
-    form = form_class(request.POST or None, initial=initial)
+    form = form_class(request.POST or None, initial=initial, user=request.user, item=shown.item)
     if request.method == "POST" and form.is_valid():
         try:
             _correct(request.user, shown, form)

@@ -612,7 +612,10 @@ def _found_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_
     return outcome
 
 
-def _interview_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime) -> str:
+def _interview_apply(
+    run: _Run, agency: Agency, row: RawRow, child: Child, occurred_at: datetime, place: Place | None = None
+) -> str:
+    """``place``: the place record the row's place columns name (``_event_place``), where the child was."""
     words = _cell(row, "summary")
     if not words:
         raise RowError("summary", "summary is blank: a return interview needs what the child said.")
@@ -623,6 +626,8 @@ def _interview_apply(run: _Run, agency: Agency, row: RawRow, child: Child, occur
             held_at=occurred_at,
             childs_words=words,
             source_key=f"{agency.code}:{_cell(row, 'event_id')}",
+            place=place,
+            place_name=_place(row),
         )
     except NoEpisodeYet as waits:
         raise EventWaits("occurred_at", str(waits)) from None
@@ -690,9 +695,13 @@ def _event_row(ctx: _ExtractContext, row: RawRow) -> str:
             extra={"last_seen_place": _place(row), "last_seen_with": _names_of(others)},
         )
     elif event_type in ("found", "return_interview"):
-        apply_event = _found_apply if event_type == "found" else _interview_apply
+        subject = _subject_child(agency, row, event_type)
         try:
-            applied = apply_event(run, agency, row, _subject_child(agency, row, event_type), occurred_at)
+            if event_type == "found":
+                applied = _found_apply(run, agency, row, subject, occurred_at)
+            else:
+                # The interview points at the place the event's record does: one resolution of the row's place.
+                applied = _interview_apply(run, agency, row, subject, occurred_at, record.place)
         except EventWaits as waits:
             record.waiting, record.waiting_column, record.waiting_row = waits.reason, waits.column, row.number
             record.waiting_file = ctx.file_name[:500]

@@ -52,6 +52,13 @@ class MissingEpisode(models.Model):
         "places.Place", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_at = models.DateTimeField(null=True, blank=True)
+    # What the gradings say, kept by ``missing.grades.episode_grades_refresh`` whenever a grading is written (the
+    # gradings stay the record): the grade now (the latest grading, whoever graded), the police's grade now (the
+    # latest grading by the police or the coordinator) and when the police first graded. "" and None: none yet.
+    # The oversight figures count on these columns rather than asking the gradings a row at a time.
+    grade_now = models.CharField(max_length=20, choices=RiskGrade.choices, blank=True, default="")
+    police_grade = models.CharField(max_length=20, choices=RiskGrade.choices, blank=True, default="")
+    police_first_graded_at = models.DateTimeField(null=True, blank=True)
     # Where an episode came from an import: the agency's own id, so the same file twice changes nothing.
     source_key = models.CharField(max_length=200, blank=True)
 

@@ -14,6 +14,7 @@ from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind
 from joinedup.children.models import Child
 from joinedup.children.selectors import TimelineItem, child_get
+from joinedup.places.models import Place
 from joinedup.sharing.models import ShareDecision
 
 from .models import Alert, MissingEpisode, ReturnInterview
@@ -118,3 +119,19 @@ def philomena_forces_to_share_with(*, user: User, child: Child) -> list[Agency]:
     if user.agency_id is not None:
         forces = forces.exclude(pk=user.agency_id)
     return list(forces.order_by("name"))
+
+
+def interview_places_to_choose(*, user: User, interview: ReturnInterview) -> QuerySet[Place]:
+    """The places a correction of an interview's place offers to choose from: those the child's record already
+    points at (its episodes' last-seen and found places, its concerns, its interviews), less any private address
+    the user may not see in full (``places.selectors.places_seen_by``). Any other place is written, and matched."""
+    from joinedup.places.pointers import child_pointers
+    from joinedup.places.selectors import places_seen_by
+
+    child_id = interview.episode.child_id
+    ids: set[UUID] = set()
+    for model, field, path in child_pointers():
+        rows = model._default_manager.filter(**{path: child_id, f"{field}__isnull": False})
+        ids.update(rows.values_list(field, flat=True))
+    places = list(Place.objects.filter(pk__in=ids, merged_into__isnull=True))
+    return Place.objects.filter(pk__in=places_seen_by(user, places)).order_by("name", "postcode")

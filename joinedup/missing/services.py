@@ -23,15 +23,17 @@ from joinedup.accounts.models import RoleCode, User
 from joinedup.agencies.models import Agency, AgencyKind, Team
 from joinedup.audit.models import AuditKind
 from joinedup.audit.services import audit_record
-from joinedup.children.models import Child, ItemCorrection, ItemKind
-from joinedup.children.services import correction_require, item_correction_apply
+from joinedup.children.models import Child, CorrectionKind, ItemCorrection, ItemKind
+from joinedup.children.services import correction_require, item_changes, item_correction_apply, item_correction_record
 from joinedup.deadlines import is_historical_return, london_day_ends, return_interview_due
+from joinedup.places.models import Place
 from joinedup.places.services import place_resolve_text
 from joinedup.sharing.models import ShareDecision
 from joinedup.sharing.services import share_under_agreement
 from joinedup.tasks.models import Task, TaskKind
 from joinedup.tasks.services import task_close_for, task_open
 
+from .grades import episode_grades_refresh
 from .models import (
     Alert,
     EpisodeKind,
@@ -243,6 +245,7 @@ def missing_episode_report(
             graded_by=user,
             graded_at=min(reported_at or now, now),
         )
+        _grades_refresh(episode)
         _audit(user, episode, AuditKind.MISSING_REPORTED, grade=grade)
         if returned_at is not None:
             _interview_open(episode=episode, owner=user)
@@ -254,6 +257,12 @@ def missing_episode_report(
             f"(risk: {RiskGrade(grade).label.lower()}), last seen {_london(started_at)}",
         )
     return episode
+
+
+def _grades_refresh(episode: MissingEpisode) -> None:
+    """After a grading is written: the episode's summary of its gradings, in the database and on this object."""
+    episode_grades_refresh([episode.pk])
+    episode.refresh_from_db(fields=["grade_now", "police_grade", "police_first_graded_at"])
 
 
 def _require_recorder(user: User, episode: MissingEpisode) -> None:
@@ -293,6 +302,7 @@ def missing_episode_regrade(
             graded_by=user,
             graded_at=graded_at,
         )
+        _grades_refresh(episode)
         _audit(user, episode, AuditKind.MISSING_REGRADED, grade=grade)
         _push_alerts(
             episode.child,
@@ -709,7 +719,9 @@ def missing_episode_import(
             setattr(existing, name, value)
         if existing.returned_at is not None and existing.found_at is None:
             existing.found_at = existing.returned_at
-        existing.save()
+            changed["found_at"] = existing.found_at
+        # The columns this import sets, and no others: the gradings' summary is the gradings' to keep.
+        existing.save(update_fields=list(changed))
         _episode_places_resolve(actor, existing)
         if "returned_at" in changed and hasattr(existing, "interview") and existing.interview.completed_at is None:
             existing.interview.due_at = return_interview_due(returned_at)  # type: ignore[arg-type]
@@ -749,6 +761,7 @@ def missing_episode_import(
             graded_by=actor,
             graded_at=min(started_at, timezone.now()),
         )
+        _grades_refresh(episode)
         _push_alerts(
             child,
             episode,
@@ -791,10 +804,24 @@ def missing_found_import(
     return "updated"
 
 
-def return_interview_import(*, actor: User, child: Child, held_at: datetime, childs_words: str, source_key: str) -> str:
+def return_interview_import(
+    *,
+    actor: User,
+    child: Child,
+    held_at: datetime,
+    childs_words: str,
+    source_key: str,
+    place: Place | None = None,
+    place_name: str = "",
+) -> str:
     """A return home interview an agency's imported record holds, on the child's last episode before it.
     Returns "updated" or "unchanged"; raises NoEpisodeYet when the child has no episode before it, and
-    ValidationError keyed "held_at" when the child had not returned by then."""
+    ValidationError keyed "held_at" when the child had not returned by then.
+
+    ``place`` is the place record where the child was, as the importer resolved the row's place columns
+    (``places.services.place_resolve``, as for every event), and ``place_name`` those columns as written. Like the
+    child's words, they are the agency's record: a later file saying otherwise (a place, another place, none)
+    updates the interview, and the same file again changes nothing."""
     if not policy.can_record_children(actor):
         raise PermissionDenied
     if not childs_words.strip():
@@ -816,14 +843,23 @@ def return_interview_import(*, actor: User, child: Child, held_at: datetime, chi
         "offered_at": interview.offered_at or held_at,
         "completed_at": held_at,
         "childs_words": childs_words,
+        "place_name": " ".join(place_name.split())[:300],
+        "place_id": place.pk if place is not None else None,
     }
-    if interview.pk and all(getattr(interview, name) == value for name, value in wanted.items()):
+    changed = sorted(name for name, value in wanted.items() if getattr(interview, name) != value)
+    if interview.pk and not changed:
         return "unchanged"
     for name, value in wanted.items():
         setattr(interview, name, value)
     interview.save()
     _interview_task(actor, interview)
-    _audit(actor, episode, AuditKind.INTERVIEW_COMPLETED, imported_from=source_key)
+    _audit(
+        actor,
+        episode,
+        AuditKind.INTERVIEW_COMPLETED,
+        imported_from=source_key,
+        changed=",".join(name.removesuffix("_id") for name in changed),
+    )
     return "updated"
 
 
@@ -833,11 +869,15 @@ EPISODE_EDITABLE = ("reported_by_name", "last_seen_place", "last_seen_with", "fo
 INTERVIEW_EDITABLE = (
     "childs_words",
     "where_they_were",
+    "place",
+    "place_name",
     "who_they_were_with",
     "harm_disclosed",
     "next_steps",
     "factors_other",
 )
+# The interview's place where the child was: chosen (``place``, a place record) or written (``place_name``).
+INTERVIEW_PLACE = ("place", "place_name")
 
 
 def missing_episode_correct(
@@ -876,7 +916,13 @@ def return_interview_correct(
     *, user: User, interview: ReturnInterview, changes: Mapping[str, Any], reason: str
 ) -> ItemCorrection | None:
     """Correct what a return interview records (the child's words stay the child's: a correction is for what
-    was written down wrongly), by the agency that keeps it; the earlier version is kept."""
+    was written down wrongly), by the agency that keeps it; the earlier version is kept. None when nothing changed.
+
+    The place where the child was is corrected by choosing a place record (``changes["place"]``: one the user may
+    see in full, or None for no place) or by writing it (``changes["place_name"]``), which is matched with the places
+    already recorded (``places.services.place_resolve_text``), as when the interview was recorded. A place chosen is
+    written as the user wrote it, or else as the place is named. The history keeps the place as written and as named
+    before and after the correction."""
     agency_id = interview_owning_agency_id(interview)
     child = interview.episode.child
     if agency_id is None:
@@ -884,14 +930,78 @@ def return_interview_correct(
     reason = correction_require(user=user, child=child, owning_agency_id=agency_id, item=interview, reason=reason)
     if interview.completed_at is None:
         raise ValidationError("The interview has not been recorded yet: record it instead.")
-    return item_correction_apply(
-        user=user,
-        child=child,
-        item=interview,
-        item_kind=ItemKind.RETURN_INTERVIEW,
-        owning_agency_id=agency_id,
-        changes={k: str(v).strip() for k, v in changes.items()},
-        editable=INTERVIEW_EDITABLE,
-        reason=reason,
-        save=lambda fields: interview.save(update_fields=fields),
-    )
+    text = {k: str(v).strip() for k, v in changes.items() if k not in INTERVIEW_PLACE}
+    chosen = interview.place
+    if "place" in changes:
+        if changes["place"] is not None and not isinstance(changes["place"], Place):
+            raise ValidationError({"place": "Choose a place from the list."})
+        chosen = _place_now(changes["place"])
+        # Only a place the user may see in full is chosen: a private address, only where they see its children.
+        if chosen is not None and chosen.pk != interview.place_id and not policy.can_see_place(user, chosen):
+            raise PermissionDenied
+    with transaction.atomic():
+        before, after = item_changes(
+            interview, text, tuple(name for name in INTERVIEW_EDITABLE if name not in INTERVIEW_PLACE)
+        )
+        place_before, place_after = _interview_place_change(
+            user=user, interview=interview, chosen=chosen, written=changes.get("place_name")
+        )
+        before.update(place_before)
+        after.update(place_after)
+        if not after:
+            return None
+        interview.save(update_fields=list(after))
+        return item_correction_record(
+            user=user,
+            child=child,
+            item_kind=ItemKind.RETURN_INTERVIEW,
+            item_id=interview.pk,
+            owning_agency_id=agency_id,
+            kind=CorrectionKind.CORRECTED,
+            before=before,
+            after=after,
+            reason=reason,
+        )
+
+
+def _place_now(place: Place | None) -> Place | None:
+    """The place as it stands: a place merged into another is that other place."""
+    seen = 0
+    while place is not None and place.merged_into_id is not None and seen < 20:
+        place = Place.objects.get(pk=place.merged_into_id)
+        seen += 1
+    return place
+
+
+def _place_label(place: Place | None) -> str:
+    return str(place) if place is not None else ""
+
+
+def _interview_place_change(
+    *, user: User, interview: ReturnInterview, chosen: Place | None, written: object
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Set the interview's place from a correction and say what changed, as (before, after) for the history: a
+    place chosen (another record, or none) or the place written anew (matched). Nothing is saved here."""
+    now_written = " ".join(str(written).split())[:300] if written is not None else interview.place_name
+    chosen_changed = (chosen.pk if chosen is not None else None) != interview.place_id
+    written_changed = now_written != interview.place_name
+    place: Place | None
+    if chosen_changed and chosen is not None:
+        place, place_name = chosen, (now_written if written_changed and now_written else _place_label(chosen)[:300])
+    elif chosen_changed or written_changed:
+        # No place chosen, or the place written anew: the writing decides (nothing written, no place).
+        place_name = now_written if written_changed else ""
+        try:
+            place = place_resolve_text(actor=user, text=place_name)
+        except ValidationError as error:
+            raise ValidationError({"place_name": error.messages}) from None
+    else:
+        return {}, {}
+    before: dict[str, str] = {}
+    after: dict[str, str] = {}
+    if place_name != interview.place_name:
+        before["place_name"], after["place_name"] = interview.place_name, place_name
+    if (place.pk if place is not None else None) != interview.place_id:
+        before["place"], after["place"] = _place_label(interview.place), _place_label(place)
+    interview.place_name, interview.place = place_name, place
+    return before, after

@@ -3,9 +3,10 @@
 A figure is a query over what the viewer may see (``policy.children_visible_to``), narrowed by the filters
 (an agency and team working with the child, a period in Europe/London dates). Its count is that query's
 ``count()`` and its drill-down is the same query's rows, so the count always equals the list. The dashboard
-counts figures on one base together (``Narrowed``: a conditional count each; ``Grouped``: a grouped count) and
-every other figure with one COUNT (``count_figures``), so its queries do not grow with the data; each figure's
-conditions read the other tables once a query (uncorrelated lists, anti-joins), not once a row.
+counts figures on one base together (``Narrowed``: a conditional count each) and every other figure with one
+COUNT, all in one statement (``count_figures``), so its queries do not grow with the data; each figure's
+conditions read the other tables once a query (uncorrelated lists, anti-joins), not once a row. An episode's
+grades are columns of the episode (``missing.grades`` keeps them from the gradings).
 """
 
 from collections.abc import Callable, Iterable
@@ -23,7 +24,7 @@ from django.utils import timezone
 from joinedup import dates
 from joinedup.access import policy
 from joinedup.accounts.models import RoleCode, User
-from joinedup.agencies.models import Agency, AgencyKind, Team
+from joinedup.agencies.models import Agency, Team
 from joinedup.assessments.models import AssessmentIndicator, Band, IndicatorKind, RiskAssessment
 from joinedup.children.models import Child, Involvement
 from joinedup.contacts.models import ContactAttempt
@@ -38,7 +39,6 @@ from joinedup.missing.models import (
     MissingEpisode,
     ReturnInterview,
     RiskGrade,
-    RiskGrading,
 )
 
 # A child at high risk should have had a contact within this many days.
@@ -148,39 +148,10 @@ def _day(value: date | None) -> str:
 # Missing episodes -----------------------------------------------------------------------------------------------
 
 
-def _police_graders() -> QuerySet[User, Any]:
-    """Who grades as the police: the police's staff and the coordinator (a grading by whoever reported the episode
-    holds until one of them grades it)."""
-    return User.objects.filter(Q(agency__kind=AgencyKind.POLICE) | Q(roles__code=RoleCode.COORDINATOR)).values("pk")
-
-
-def _police_gradings() -> QuerySet[RiskGrading]:
-    """The police's gradings (of any episode: each figure's own query keeps to its episodes)."""
-    return RiskGrading.objects.filter(graded_by__in=_police_graders())
-
-
-def _latest_police_grades(user: User, filters: Filters) -> QuerySet[Any]:
-    """The latest police grading (by time, then id: the one no later police grading of the episode follows) of each
-    episode the episode figures count (``_episodes``: in scope, started in the period), as (row: the episode,
-    value: its grade)."""
-    later = _police_gradings().filter(episode=OuterRef("episode"))
-    later = later.filter(
-        Q(graded_at__gt=OuterRef("graded_at")) | Q(graded_at=OuterRef("graded_at"), pk__gt=OuterRef("pk"))
-    )
-    return (
-        _police_gradings()
-        .filter(
-            in_scope(user, filters, "episode__child"),
-            episode__started_at__gte=filters.start_at,
-            episode__started_at__lt=filters.end_before,
-        )
-        .exclude(Exists(later))
-        .values(row=F("episode_id"), value=F("grade"))
-    )
-
-
 def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
-    police = RiskGrading.objects.filter(graded_by__in=_police_graders(), episode=OuterRef("pk"))
+    """The period's episodes in scope. Their police grade now and first police grading are columns of the episode
+    (``police_grade``, ``police_first_graded_at``: ``missing.grades`` keeps them from the gradings, counting the
+    police's staff and the coordinator as grading for the police)."""
     return (
         MissingEpisode.objects.filter(
             in_scope(user, filters),
@@ -188,11 +159,6 @@ def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
             started_at__lt=filters.end_before,
         )
         .select_related("child", "owning_agency")
-        # For the list's columns (a lookup a row shown); the figures' conditions ask the gradings once each.
-        .annotate(
-            police_grade=Subquery(police.order_by("-graded_at", "-pk").values("grade")[:1]),
-            first_graded_at=Subquery(police.order_by("graded_at", "pk").values("graded_at")[:1]),
-        )
         .order_by("-started_at", "pk")
     )
 
@@ -220,48 +186,28 @@ class Narrowed:
         return rows if condition is None else rows.filter(condition)
 
 
-@dataclass(frozen=True)
-class Grouped:
-    """A figure's rows as those of a base whose value in a grouping is ``value``: ``grouping`` gives, for the
-    base's rows, (row: the row's pk, value), at most one a row. Figures sharing a base and a grouping are counted
-    together in one grouped query (``count_figures``), a count a value, where asking each row for its value would
-    be a lookup a row; the list is the base's rows of that value, so the count still equals the list.
-    ``within_base``: the grouping already keeps to the base's rows (the same conditions), so its count need not ask
-    the base again (a second pass over the base's table); the list still does."""
-
-    base: Callable[[User, Filters], QuerySet[Any]]
-    grouping: Callable[[User, Filters], QuerySet[Any]]
-    value: Any
-    within_base: bool = False
-
-    def __call__(self, user: User, filters: Filters) -> QuerySet[Any]:
-        values = self.grouping(user, filters).filter(value=self.value).values("row")
-        return self.base(user, filters).filter(pk__in=values)
+def _graded(grade: str) -> Narrowed:
+    return Narrowed(_episodes, lambda: Q(police_grade=grade))
 
 
-def _graded(grade: str) -> Grouped:
-    # The latest police grades are of the episodes ``_episodes`` lists: in scope, started in the period.
-    return Grouped(_episodes, _latest_police_grades, grade, within_base=True)
-
-
-_ungraded = Narrowed(_episodes, lambda: ~Q(pk__in=_police_gradings().values("episode_id")))
+_ungraded = Narrowed(_episodes, lambda: Q(police_grade=""))
 
 
 def _graded_late_condition() -> Q:
     """Episodes the police first graded more than ``POLICE_GRADE_HOURS`` after the report, or not at all yet
-    though the report is older than that: reported longer ago than that, and no police grading within the hours
-    of the report (a grading is never in the future: ``missing.services`` refuses one, so a first grading after
-    the hours means the report is older than them). One short list of the gradings, read once."""
+    though the report is older than that (a grading is never in the future: ``missing.services`` refuses one, so a
+    first grading after the hours means the report is older than them)."""
     hours = timedelta(hours=POLICE_GRADE_HOURS)
-    in_time = _police_gradings().filter(graded_at__lte=F("episode__reported_at") + hours)
-    return Q(reported_at__lt=timezone.now() - hours) & ~Q(pk__in=in_time.values("episode_id"))
+    return Q(reported_at__lt=timezone.now() - hours) & (
+        Q(police_first_graded_at__isnull=True) | Q(police_first_graded_at__gt=F("reported_at") + hours)
+    )
 
 
 _graded_late = Narrowed(_episodes, _graded_late_condition)
 
 
 def _time_to_grade(e: MissingEpisode) -> str:
-    first: datetime | None = getattr(e, "first_graded_at", None)
+    first: datetime | None = e.police_first_graded_at
     if first is None:
         return "Not graded by the police"
     minutes = max(0, int((first - e.reported_at).total_seconds() // 60))
@@ -681,35 +627,15 @@ def _counted_in_one_statement(parts: list[tuple[QuerySet[Any], list[Q | None]]])
     return [[int(value) for value in found[n][: len(conditions)]] for n, (_, conditions) in enumerate(parts)]
 
 
-def _counted_grouped(
-    base: Callable[[User, Filters], QuerySet[Any]],
-    grouping: Callable[[User, Filters], QuerySet[Any]],
-    by_value: dict[str, Grouped],
-    *,
-    user: User,
-    filters: Filters,
-) -> dict[str, int]:
-    """The counts of figures sharing a base and a grouping, in one grouped query: a count a value."""
-    rows = grouping(user, filters)
-    if not all(figure.within_base for figure in by_value.values()):
-        rows = rows.filter(row__in=base(user, filters).order_by().values("pk"))
-    counted = {row["value"]: row["n"] for row in rows.order_by().values("value").annotate(n=Count("row"))}
-    return {key: counted.get(figure.value, 0) for key, figure in by_value.items()}
-
-
 def count_figures(figures: Iterable[Figure], *, user: User, filters: Filters) -> dict[str, int]:
-    """These figures' counts for the viewer, by key: one query for the figures narrowing the same base
-    (``Narrowed``: a conditional count each), one grouped query for those grouping the same base the same way
-    (``Grouped``: a count a value), one COUNT for each other figure."""
+    """These figures' counts for the viewer, by key: the figures narrowing the same base (``Narrowed``) as one
+    row of conditional counts, each other figure as a COUNT, all in one statement."""
     counts: dict[str, int] = {}
     together: dict[Any, dict[str, Narrowed]] = {}
-    grouped: dict[Any, dict[str, Grouped]] = {}
     alone: dict[str, QuerySet[Any]] = {}
     for figure in figures:
         if isinstance(figure.rows, Narrowed):
             together.setdefault(figure.rows.base, {})[figure.key] = figure.rows
-        elif isinstance(figure.rows, Grouped):
-            grouped.setdefault((figure.rows.base, figure.rows.grouping), {})[figure.key] = figure.rows
         else:
             alone[figure.key] = figure.rows(user, filters)
     # The conditional counts of each base and the plain counts, all sent in one statement.
@@ -723,8 +649,6 @@ def count_figures(figures: Iterable[Figure], *, user: User, filters: Filters) ->
         keys.append([key])
     for part_keys, part_counts in zip(keys, _counted_in_one_statement(parts), strict=True):
         counts.update(zip(part_keys, part_counts, strict=True))
-    for (base, grouping), by_value in grouped.items():
-        counts.update(_counted_grouped(base, grouping, by_value, user=user, filters=filters))
     return counts
 
 

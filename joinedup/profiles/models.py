@@ -45,9 +45,8 @@ class ProfileSchedule(models.Model):
     frequency = models.CharField(max_length=10, choices=ProfileFrequency.choices, default=ProfileFrequency.QUARTERLY)
     versions = models.CharField(max_length=10, choices=ScheduleVersions.choices, default=ScheduleVersions.BOTH)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
-    # When it was stopped (it is kept, with the profiles it made).
+    # When it was stopped (it is kept, with the profiles it made); None while it runs.
     stopped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -55,6 +54,11 @@ class ProfileSchedule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_frequency_display()}: {self.get_versions_display().lower()}"
+
+    @property
+    def active(self) -> bool:
+        """Still making profiles: not stopped."""
+        return self.stopped_at is None
 
 
 class ProblemProfile(models.Model):

@@ -237,7 +237,7 @@ def profiles_due_enqueue(*, today: date | None = None) -> list[ProblemProfile]:
     already queued, built or refused is not queued again (the coordinator generates it again by hand)."""
     today = today or london_date(timezone.now())
     queued: list[ProblemProfile] = []
-    for schedule in ProfileSchedule.objects.filter(active=True).select_related("owner"):
+    for schedule in ProfileSchedule.objects.filter(stopped_at__isnull=True).select_related("owner"):
         start, end = last_finished_period(schedule.frequency, today)
         if ProblemProfile.objects.filter(schedule=schedule, period_start=start, period_end=end).exists():
             continue
@@ -309,8 +309,8 @@ def profile_schedule_stop(*, user: User, schedule: ProfileSchedule) -> ProfileSc
         locked = ProfileSchedule.objects.select_for_update().get(pk=schedule.pk)
         if not locked.active:
             raise ValidationError("This schedule is already stopped.")
-        locked.active, locked.stopped_at = False, timezone.now()
-        locked.save(update_fields=["active", "stopped_at"])
+        locked.stopped_at = timezone.now()
+        locked.save(update_fields=["stopped_at"])
         audit_record(
             actor=user,
             kind=AuditKind.ADMIN_CHANGE,

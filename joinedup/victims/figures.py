@@ -18,7 +18,7 @@ from django.utils import timezone
 from joinedup import dates
 from joinedup.accounts.models import User
 from joinedup.children.models import Child
-from joinedup.missing.models import MissingEpisode, RiskGrade, RiskGrading
+from joinedup.missing.models import MissingEpisode, RiskGrade
 from joinedup.oversight.figures import Column, Figure, Filters, Narrowed, children_in_scope, in_scope
 
 from .models import (
@@ -69,8 +69,8 @@ def median(values: list[float]) -> float | None:
 
 
 def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
-    """Missing episodes that started in the period, with their risk grade now and the police's first attendance
-    (a join: one attendance an episode)."""
+    """Missing episodes that started in the period, with their risk grade now (``grade_now``, kept from the
+    gradings) and the police's first attendance (a join: one attendance an episode)."""
     return (
         MissingEpisode.objects.filter(
             in_scope(user, filters),
@@ -78,31 +78,8 @@ def _episodes(user: User, filters: Filters) -> QuerySet[MissingEpisode]:
             started_at__lt=filters.end_before,
         )
         .select_related("child", "owning_agency")
-        .annotate(
-            grade_now=Subquery(
-                RiskGrading.objects.filter(episode=OuterRef("pk")).order_by("-graded_at", "-pk").values("grade")[:1]
-            ),
-            first_attended_at=F("police_attendance__attended_at"),
-        )
+        .annotate(first_attended_at=F("police_attendance__attended_at"))
         .order_by("-started_at", "pk")
-    )
-
-
-def _latest_grades(user: User, filters: Filters) -> QuerySet[Any]:
-    """(row: episode pk, value: its grade now) for the period's episodes that have a grading: the grading with no
-    later one (the order of ``grade_now``). Read once, uncorrelated, where ``grade_now`` in a condition is a
-    lookup an episode for each conditional count that uses it."""
-    later = RiskGrading.objects.filter(episode=OuterRef("episode")).filter(
-        Q(graded_at__gt=OuterRef("graded_at")) | Q(graded_at=OuterRef("graded_at"), pk__gt=OuterRef("pk"))
-    )
-    return (
-        RiskGrading.objects.filter(
-            in_scope(user, filters, "episode__child"),
-            episode__started_at__gte=filters.start_at,
-            episode__started_at__lt=filters.end_before,
-        )
-        .exclude(Exists(later))
-        .values(row=F("episode_id"), value=F("grade"))
     )
 
 
@@ -114,30 +91,20 @@ def _late(within: timedelta, now: datetime, attended: str, reported: str) -> Q:
     )
 
 
-def _attended_late_condition(user: User, filters: Filters) -> Q:
-    """Attended later than the standard for the grade now, or not attended though the report is older than it.
-    The graded episodes late for their grade's standard are one list, read once (each episode's latest grading with
-    its report and attendance, late for that grade); an episode with no grading at all is held to the medium
-    standard (asked as "not one of the graded episodes": one hashed list of the gradings' episodes). A
-    latest-grading list for each grade read the gradings four times a count."""
+def _attended_late_condition() -> Q:
+    """Attended later than the standard for the grade now, or not attended though the report is older than it; an
+    episode not graded yet is held to the medium standard. Columns of the episode's own row only."""
     now = timezone.now()
-    late_for_grade = reduce(
+    standards = [*ATTENDANCE_STANDARD.items(), ("", ATTENDANCE_STANDARD[UNGRADED_AS])]
+    return reduce(
         operator.or_,
-        (
-            Q(value=grade) & _late(within, now, "episode__police_attendance__attended_at", "episode__reported_at")
-            for grade, within in ATTENDANCE_STANDARD.items()
-        ),
-    )
-    graded_late = _latest_grades(user, filters).filter(late_for_grade).values("row")
-    ungraded = ~Q(pk__in=RiskGrading.objects.values("episode_id"))
-    return Q(pk__in=graded_late) | (
-        ungraded & _late(ATTENDANCE_STANDARD[UNGRADED_AS], now, "first_attended_at", "reported_at")
+        (Q(grade_now=grade) & _late(within, now, "first_attended_at", "reported_at") for grade, within in standards),
     )
 
 
 _attended = Narrowed(_episodes, lambda: Q(first_attended_at__isnull=False))
 _not_attended = Narrowed(_episodes, lambda: Q(first_attended_at__isnull=True))
-_attended_late = Narrowed(_episodes, scoped_condition=_attended_late_condition)
+_attended_late = Narrowed(_episodes, _attended_late_condition)
 
 
 def _minutes_to_attend(e: MissingEpisode) -> float | None:
@@ -146,12 +113,11 @@ def _minutes_to_attend(e: MissingEpisode) -> float | None:
 
 
 def _grade_now(e: MissingEpisode) -> str:
-    grade = getattr(e, "grade_now", None)
-    return RiskGrade(grade).label if grade else "Not graded"
+    return RiskGrade(e.grade_now).label if e.grade_now else "Not graded"
 
 
 def _standard(e: MissingEpisode) -> str:
-    within = ATTENDANCE_STANDARD.get(getattr(e, "grade_now", None) or UNGRADED_AS)
+    within = ATTENDANCE_STANDARD.get(e.grade_now or UNGRADED_AS)
     return _duration(within.total_seconds() / 60) if within else "None (no apparent risk)"
 
 

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -7,6 +8,7 @@ from factory.django import DjangoModelFactory
 from joinedup.accounts.tests.factories import UserFactory
 from joinedup.children.tests.factories import ChildFactory
 from joinedup.deadlines import return_interview_due
+from joinedup.missing.grades import episode_grades_refresh
 from joinedup.missing.models import EpisodeKind, MissingEpisode, ReturnInterview, RiskGrade, RiskGrading
 
 
@@ -33,6 +35,13 @@ class RiskGradingFactory(DjangoModelFactory[RiskGrading]):
     grade = RiskGrade.MEDIUM
     rationale = "Known to associate with adults of concern"
     graded_by = factory.SelfAttribute("episode.reported_by")
+
+    @classmethod
+    def _create(cls, model_class: type[RiskGrading], *args: Any, **kwargs: Any) -> RiskGrading:
+        """Written as ``missing.services`` writes a grading: the episode's summary of its gradings follows."""
+        grading = super()._create(model_class, *args, **kwargs)
+        episode_grades_refresh([grading.episode_id])
+        return grading
 
 
 class ReturnInterviewFactory(DjangoModelFactory[ReturnInterview]):

@@ -1536,3 +1536,36 @@ def test_an_interview_without_a_place_points_at_none(world, clock):
     )
     interview.refresh_from_db()
     assert interview.place is None and interview.place_name == ""
+
+
+# The episode's summary of its gradings (missing.grades) follows each grading the services write ----------------
+
+
+def _grades_stored(episode: MissingEpisode) -> tuple[str, str, object]:
+    row = MissingEpisode.objects.get(pk=episode.pk)
+    return row.grade_now, row.police_grade, row.police_first_graded_at
+
+
+def test_a_police_report_and_its_regradings_keep_the_grade_now_and_the_first_police_grading(world: World, clock):
+    episode = report(world, grade=RiskGrade.LOW)
+    assert _grades_stored(episode) == (RiskGrade.LOW, RiskGrade.LOW, NOW)
+
+    clock.shift(timedelta(hours=2))
+    services.missing_episode_regrade(
+        user=world.police_duty, episode=episode, grade=RiskGrade.HIGH, rationale="Seen getting into a car with adults"
+    )
+    assert _grades_stored(episode) == (RiskGrade.HIGH, RiskGrade.HIGH, NOW)
+    assert episode.grade_now == RiskGrade.HIGH  # the caller's object follows too
+
+
+def test_a_report_by_another_agency_is_held_at_medium_but_is_not_a_police_grade_until_the_police_grade_it(
+    world: World, clock
+):
+    episode = report(world, user=world.key_worker, rationale="Not back from school; phone off")
+    assert _grades_stored(episode) == (RiskGrade.MEDIUM, "", None)
+
+    clock.shift(timedelta(minutes=40))
+    services.missing_episode_regrade(
+        user=world.police_officer, episode=episode, grade=RiskGrade.HIGH, rationale="Seen with adults of concern"
+    )
+    assert _grades_stored(episode) == (RiskGrade.HIGH, RiskGrade.HIGH, NOW + timedelta(minutes=40))

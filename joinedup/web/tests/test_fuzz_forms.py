@@ -224,6 +224,24 @@ def _named_someone(data: dict[str, Any]) -> None:
     assert data["person_name"].strip() or data["user"] is not None, "a participant with no name and no account"
 
 
+def _interview_at_a_place(world: World) -> Any:
+    """A recorded interview of the world's child at a hotel (offered), and another child's private address (never
+    offered: only the places on the child's record that the user may see)."""
+    from joinedup.missing.tests.factories import ReturnInterviewFactory
+    from joinedup.places.models import Place, PlaceKind
+
+    hotel = Place.objects.create(name="Station Hotel", postcode="WB1 1AA", kind=PlaceKind.HOTEL)
+    Place.objects.create(name="14 Elmwood Crescent", postcode="WB3 2XY", kind=PlaceKind.PRIVATE_ADDRESS)
+    return ReturnInterviewFactory.create(
+        episode__child=world.child,
+        owner=world.practitioner,
+        completed_at=timezone.now() - dt.timedelta(hours=1),
+        childs_words="I was at the hotel",
+        place=hotel,
+        place_name="Station Hotel",
+    )
+
+
 def _child_variants(world: World) -> list[dict[str, Any]]:
     return [{"child": world.child}, {"child": world.bare_child}]
 
@@ -470,7 +488,9 @@ EVERY_FORM: dict[str, Case] = {
     "children.ConcernCorrectionForm": Case(),
     "children.ContactCorrectionForm": Case(),
     "children.EpisodeCorrectionForm": Case(),
-    "children.InterviewCorrectionForm": Case(),
+    "children.InterviewCorrectionForm": Case(
+        variants=lambda w: [{}, {"user": w.practitioner, "item": _interview_at_a_place(w)}]
+    ),
     "concerns.ConcernForm": Case(
         variants=lambda w: [
             {"user": w.with_adults(w.practitioner)},
