@@ -122,6 +122,16 @@ def children_hidden_from(user: User) -> QuerySet[Child] | None:
     return None
 
 
+def child_visible_condition(user: User, field: str = "pk") -> Q:
+    """Rows whose child (``field``: the path to the child's id, ``pk`` for children) this user may see, as a
+    condition: "not one of the few hidden" where the user sees nearly every child (``children_hidden_from``), which
+    reads a short list, else "one of those visible", which reads every child the user may see."""
+    hidden = children_hidden_from(user)
+    if hidden is not None:
+        return ~Q(**{f"{field}__in": hidden.values("pk")})
+    return Q(**{f"{field}__in": children_visible_to(user).values("pk")})
+
+
 def can_view_child(user: User, child: Child) -> bool:
     return _decided(
         ("view", user.pk, user.agency_id, child.pk), lambda: children_visible_to(user).filter(pk=child.pk).exists()

@@ -130,44 +130,50 @@ class Proposal:
 
 
 def _latest_completed_band() -> Subquery:
-    latest = RiskAssessment.objects.filter(child=OuterRef("pk"), completed_at__isnull=False).order_by("-completed_at")
-    return Subquery(latest.values("band")[:1])
+    latest = RiskAssessment.objects.filter(child=OuterRef("pk"), completed_at__isnull=False)
+    return Subquery(latest.order_by("-completed_at", "-pk").values("band")[:1])
 
 
 def agenda_proposals(*, meeting: Meeting, now: datetime | None = None) -> QuerySet[Child]:
     """Children for the meeting's agenda: the latest completed risk assessment is medium or high, or they are
-    repeat missing; and they are not on the agenda yet. One query, each child annotated with ``latest_band``
-    and ``recent_missing``, highest concern first. Does not authorise or audit: see mace_agenda_next."""
+    repeat missing, or another app proposed them; and they are not on the agenda yet. One query, each child
+    annotated with ``latest_band`` and ``recent_missing`` (and ``proposed_<source>``), highest concern first.
+    Which children are proposed is asked as lists read once (the repeat-missing children of the window, grouped;
+    the latest completed assessments in a proposed band, "no later completed one"; each source's children), so the
+    count reads no child's lookups and the list computes them only for the children proposed. Does not authorise
+    or audit: see mace_agenda_next."""
     now = now or timezone.now()
     since = now - timedelta(days=settings.JOINEDUP_REPEAT_MISSING_DAYS)
-    recent = (
-        MissingEpisode.objects.filter(child=OuterRef("pk"), started_at__gte=since, started_at__lte=now)
-        .order_by()
+    in_window = MissingEpisode.objects.filter(started_at__gte=since, started_at__lte=now)
+    recent = in_window.filter(child=OuterRef("pk")).order_by().values("child").annotate(n=Count("pk")).values("n")
+    repeat = (
+        in_window.order_by()
         .values("child")
-        .annotate(episodes=Count("pk"))
-        .values("episodes")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT)
+        .values("child")
     )
-    on_agenda = meeting.agenda.filter(child__isnull=False).values("child_id")
-    # Only children who could qualify are annotated (an episode in the window, or a completed assessment in a
-    # proposed band), read through indexes, not every child of the area.
-    candidates = Q(pk__in=MissingEpisode.objects.filter(started_at__gte=since, started_at__lte=now).values("child"))
-    candidates |= Q(
-        pk__in=RiskAssessment.objects.filter(completed_at__isnull=False, band__in=PROPOSED_BANDS).values("child")
+    later = RiskAssessment.objects.filter(child=OuterRef("child"), completed_at__isnull=False).filter(
+        Q(completed_at__gt=OuterRef("completed_at")) | Q(completed_at=OuterRef("completed_at"), pk__gt=OuterRef("pk"))
     )
+    latest_in_band = (
+        RiskAssessment.objects.filter(completed_at__isnull=False, band__in=PROPOSED_BANDS)
+        .exclude(Exists(later))
+        .values("child")
+    )
+    proposed = Q(pk__in=repeat) | Q(pk__in=latest_in_band)
     # Children proposed by another app (a strategy discussion: ``proposals``).
-    proposed = Q(latest_band__in=PROPOSED_BANDS) | Q(recent_missing__gte=settings.JOINEDUP_REPEAT_MISSING_COUNT)
     by_source: dict[str, Exists] = {}
     for source in proposals.sources():
-        candidates |= Q(pk__in=source.rows().values("child"))
+        proposed |= Q(pk__in=source.rows().values("child"))
         by_source[f"proposed_{source.key}"] = Exists(source.rows().filter(child=OuterRef("pk")))
-        proposed |= Q(**{f"proposed_{source.key}": True})
+    on_agenda = meeting.agenda.filter(child__isnull=False).values("child_id")
     return (
-        Child.objects.filter(candidates)
+        Child.objects.filter(proposed, joined_into__isnull=True)
+        .exclude(pk__in=on_agenda)
         .annotate(
             latest_band=_latest_completed_band(), recent_missing=Coalesce(Subquery(recent[:1]), Value(0)), **by_source
         )
-        .filter(proposed, joined_into__isnull=True)
-        .exclude(pk__in=on_agenda)
         .order_by("-recent_missing", "family_name", "given_name", "pk")
     )
 
@@ -211,7 +217,7 @@ def mace_agenda_next(
     shown (each audited, in one statement) and how many there are in all."""
     if not permissions.can_run_meetings(user):
         return Proposals([], 0)
-    children = agenda_proposals(meeting=meeting, now=now).filter(pk__in=policy.children_visible_to(user).values("pk"))
+    children = agenda_proposals(meeting=meeting, now=now).filter(policy.child_visible_condition(user))
     total = children.count()
     proposals = [proposal_of(child) for child in children[:limit]]
     audit_record_children(

@@ -60,6 +60,8 @@ def world(db) -> World:
 def sees(user: User, child: Child) -> bool:
     visible = child.pk in set(policy.children_visible_to(user).values_list("pk", flat=True))
     assert visible == policy.can_view_child(user, child), "the list and the single check must agree"
+    as_condition = Child.objects.filter(policy.child_visible_condition(user), pk=child.pk).exists()
+    assert visible == as_condition, "the list and the condition lists are built on must agree"
     return visible
 
 
@@ -165,6 +167,14 @@ def test_coordinators_and_leaders_see_every_child(world, role):
     assert policy.chronology_visible_to(user, world.child).count() == 0
     entry = ChronologyEntryFactory.create(child=world.child)
     assert list(policy.chronology_visible_to(user, world.child)) == [entry]
+
+
+def test_a_record_joined_into_another_is_hidden_from_those_who_see_every_child(world):
+    joined = ChildFactory.create(owning_agency=world.police, joined_into=world.child)
+
+    assert sees(world.coordinator, world.child)
+    assert not sees(world.coordinator, joined)
+    assert set(Child.objects.filter(policy.child_visible_condition(world.coordinator))) == {world.child}
 
 
 def test_administrators_see_no_child_even_of_their_own_agency(world):
