@@ -15,11 +15,10 @@ from typing import Any
 
 from _common import progress, quiet_splink
 
-# The thresholds a linkage run uses, for both models; the tuned model is scored from SCORE_THRESHOLD up, as a
-# run does (for its sole-candidate step), plain Splink from REVIEW_THRESHOLD up.
-from joinedup.linkage.internals.model import AUTO_THRESHOLD, REVIEW_THRESHOLD, SOLE_THRESHOLD
+# The thresholds a linkage run uses, for both models: both are scored from REVIEW_THRESHOLD up, as a run does.
+from joinedup.linkage.internals.model import AUTO_THRESHOLD, REVIEW_THRESHOLD
 
-SCORE_THRESHOLD = min(REVIEW_THRESHOLD, SOLE_THRESHOLD)
+SCORE_THRESHOLD = REVIEW_THRESHOLD
 
 U_MAX_PAIRS = 5e6
 SEED = 5
@@ -73,14 +72,14 @@ def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
 
 def tuned_people(rows: list[dict[str, Any]], scored: Any) -> dict[int, int]:
     """Record -> cluster the way a linkage run joins them (``run._pairs_split`` and ``clustering.cluster``):
-    automatic pairs, then groups that are each other's sole candidate, never across a hard identifier or
-    dates of birth in different years; no decisions by people."""
+    automatic pairs, never across a hard identifier or dates of birth in different years; no decisions by
+    people, so the review band's pairs stay apart."""
     from joinedup.linkage.internals.clustering import cluster
     from joinedup.linkage.internals.run import _pairs_split
 
     by_id = {row["unique_id"]: row for row in rows}
-    auto, _, sole = _pairs_split(scored.pairs, by_id)
-    assignment, _ = cluster(by_id, auto_pairs=auto, confirmed=[], separated=[], identifiers=by_id, sole_pairs=sole)
+    auto, _ = _pairs_split(scored.pairs, by_id)
+    assignment, _ = cluster(by_id, auto_pairs=auto, confirmed=[], separated=[], identifiers=by_id)
     return assignment
 
 

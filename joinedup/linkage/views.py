@@ -44,6 +44,7 @@ COMPARISON_NAMES = {
     "email": "Email",
     "sex": "Sex",
     "person_type": "Person type",
+    "agency": "Agency",
     "identifiers": "NHS number, UPN, police id",
 }
 

@@ -3,10 +3,9 @@
 Splink's own connected components cannot respect "these two are different people", so the
 clustering is a union-find run here: confirmed matches are joined first, then automatic
 pairs from the strongest down, refusing any join that would put together two records a
-person separated, two records holding different values of the same hard identifier, or two
-records born in different years. Last, two groups that are each other's only candidate (every
-pair scored at or above the sole-candidate threshold that leaves either group leads to the
-other) are joined on their strongest pair, under the same refusals.
+person separated, two records holding different values of the same hard identifier, or
+two records born in different years. Nothing below the automatic threshold is joined here: a pair
+of the review band waits for a person, however few other candidates either record has.
 """
 
 from collections.abc import Iterable, Mapping
@@ -92,13 +91,10 @@ def cluster(
     confirmed: Iterable[tuple[int, int]],
     separated: Iterable[tuple[int, int]],
     identifiers: Mapping[int, Mapping[str, str | None]],
-    sole_pairs: Iterable[tuple[int, int, float]] = (),
 ) -> tuple[dict[int, int], list[tuple[int, int]]]:
     """Each record's cluster (a representative record id), and the automatic pairs that joined clusters.
 
     ``identifiers`` holds each record's hard identifiers and date of birth (``dob_y``, ``dob``): its features.
-    ``sole_pairs`` are the pairs from the sole-candidate threshold up (the automatic ones may be among them):
-    after the automatic pairs, two groups that are each other's only candidate among them are joined.
     """
     clusters = Clusters(record_ids, identifiers)
     for a, b in separated:
@@ -110,27 +106,6 @@ def cluster(
             clusters.join(a, b)
     used: list[tuple[int, int]] = []
     for a, b, _ in sorted(auto_pairs, key=lambda pair: -pair[2]):
-        if clusters.may_join(a, b):
-            clusters.join(a, b)
-            used.append((a, b))
-    # Each group's candidates: the other groups it has a pair with, and the strongest such pair.
-    candidates: dict[int, dict[int, tuple[float, int, int]]] = {}
-    for a, b, probability in sole_pairs:
-        if a not in clusters.parent or b not in clusters.parent:
-            continue
-        ra, rb = clusters.find(a), clusters.find(b)
-        if ra == rb:
-            continue
-        for here, there in ((ra, rb), (rb, ra)):
-            best = candidates.setdefault(here, {}).get(there)
-            if best is None or probability > best[0]:
-                candidates[here][there] = (probability, a, b)
-    sole = [
-        next(iter(others.values()))
-        for here, others in candidates.items()
-        if len(others) == 1 and len(candidates[next(iter(others))]) == 1 and here < next(iter(others))
-    ]
-    for _, a, b in sorted(sole, reverse=True):
         if clusters.may_join(a, b):
             clusters.join(a, b)
             used.append((a, b))

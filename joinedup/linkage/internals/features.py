@@ -144,6 +144,9 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "family_group": name_group(family) or None,
         # First letters, for blocking a record whose names are written the other way round.
         "given_initial": given[:1] or None,
+        # The first three letters, for blocking a shortened given name the nickname table does not hold
+        # ('sam' and 'samuel', 'gabe' and 'gabriel').
+        "given_prefix": given[:3] or None,
         "family_initial": family[:1] or None,
         "family_soundex": soundex(family) or None,
         "family_band": None,  # set across the area by family_name_bands

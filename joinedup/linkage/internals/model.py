@@ -28,12 +28,9 @@ SEED = 5
 # REVIEW_THRESHOLD up to it, the pair waits in the review queue. The choice is measured in docs/benchmarks.md.
 AUTO_THRESHOLD = 0.95
 REVIEW_THRESHOLD = 0.8
-# From this up, two groups of records that are each other's only candidate are linked (``clustering.cluster``).
-# It stands at AUTO_THRESHOLD: a pair in the review band is a person's to decide, rival or not. Set at
-# REVIEW_THRESHOLD it raised recall at 100,000 records from 0.967 to 0.977, but it joined the demo's grey-zone
-# pairs (a mistyped name, a year of birth, another address) without anyone deciding, and fell under 0.995
-# precision at 200,000 records (docs/linkage-and-mapping.md).
-SOLE_THRESHOLD = AUTO_THRESHOLD
+# There is no step below AUTO_THRESHOLD that joins records without a person: a "sole candidate" step (two groups
+# that are each other's only candidate joined from 0.8 up) raised recall, but it joined the demo's grey-zone pairs
+# unseen and fell under 0.995 precision at 200,000 records, so it was removed (docs/linkage-and-mapping.md).
 # Larger areas are trained on a random sample of this many records (see ``score``).
 TRAIN_MAX_RECORDS = 250_000
 # Expectation maximisation runs on the pairs each of these blocks: dates of birth alike, then names alike.
@@ -48,6 +45,7 @@ COLUMNS: dict[str, pa.DataType] = {
     "family_name": pa.string(),
     "family_group": pa.list_(pa.string()),
     "given_initial": pa.string(),
+    "given_prefix": pa.string(),
     "family_initial": pa.string(),
     "family_soundex": pa.string(),
     "family_band": pa.string(),
@@ -133,6 +131,7 @@ def comparisons() -> list[cl.CustomComparison]:
     postcode = "postcode_l = postcode_r"
     phone = "list_has_any(phones_l, phones_r)"
     home = f"({postcode} OR {phone})"
+    unknown = f"({_either_null('postcode')}) AND ({_either_null('phones')})"
     family = cl.CustomComparison(
         output_column_name="family_and_home",
         comparison_description="Family name, with the postcode and phones a household shares",
@@ -144,9 +143,22 @@ def comparisons() -> list[cl.CustomComparison]:
             _level(
                 f"{same} AND postcode_sector_l = postcode_sector_r", "Same family name and postcode sector", 0.08, 1e-4
             ),
-            _level(f"{same} AND family_band_l = 'rare'", "Same family name, a rare one", 0.05, 0.0001),
-            _level(f"{same} AND family_band_l = 'usual'", "Same family name", 0.1, 0.002),
-            _level(same, "Same family name, a common one", 0.03, 0.002),
+            # Below, neither postcode, sector nor phone agrees. Whether the two records had a home to compare at
+            # all (a postcode or phones on both) is told apart: one person's records often lack one, while two
+            # namesakes who both give a home almost always give different ones.
+            _level(
+                f"{same} AND family_band_l = 'rare' AND {unknown}",
+                "Same family name, a rare one, home not known",
+                0.03,
+                0.00003,
+            ),
+            _level(f"{same} AND family_band_l = 'rare'", "Same family name, a rare one, another home", 0.03, 0.0001),
+            _level(
+                f"{same} AND family_band_l = 'usual' AND {unknown}", "Same family name, home not known", 0.05, 0.0005
+            ),
+            _level(f"{same} AND family_band_l = 'usual'", "Same family name, another home", 0.05, 0.002),
+            _level(f"{same} AND {unknown}", "Same family name, a common one, home not known", 0.015, 0.0005),
+            _level(same, "Same family name, a common one, another home", 0.015, 0.002),
             _level(f"{close} AND {home}", "Family name one letter different, same home", 0.05, 1e-6),
             _level(close, "Family name one letter different", 0.05, 0.001),
             # Names swapped between the fields are counted once, under the given name; here only whether the
@@ -224,16 +236,36 @@ def comparisons() -> list[cl.CustomComparison]:
             _else(0.03, 0.5),
         ],
     )
-    # What each agency recorded the person as (child, adult of concern, parent or carer, other). Agencies
-    # sometimes differ (a young person recorded as a child by one and an adult by another), so a difference
-    # is held at a fixed m instead of whatever training finds (on a generated area, never).
+    # What each agency recorded the person as (child, adult of concern, parent or carer, other), agreeing by
+    # value: most records are children's, so two records agreeing on "child" say less than two agreeing on
+    # "parent or carer" (each value's u is how often two different people share it, measured by sampling).
+    # Agencies sometimes differ (a young person recorded as a child by one and an adult by another), so a
+    # difference is held at a fixed m instead of whatever training finds (on a generated area, never).
+    alike = "person_type_l = person_type_r AND person_type_l = "
     person_type = cl.CustomComparison(
         output_column_name="person_type",
         comparison_description="Person type",
         comparison_levels=[
             _null(_either_null("person_type")),
-            _level("person_type_l = person_type_r", "Same", 0.97, 0.5),
-            {**_level("ELSE", "Different", 0.03, 0.5), "fix_m_probability": True},
+            _level(f"{alike}'child'", "Both children", 0.7, 0.49),
+            _level(f"{alike}'adult_of_concern'", "Both adults of concern", 0.15, 0.03),
+            _level(f"{alike}'parent_carer'", "Both parents or carers", 0.1, 0.015),
+            _level("person_type_l = person_type_r", "Same, another type", 0.02, 0.005),
+            {**_level("ELSE", "Different", 0.03, 0.46), "fix_m_probability": True},
+        ],
+    )
+    # Which agency's extract each record came from. An agency's own system mostly holds a person once, so two
+    # of its records are the same person less often than two from different agencies: a pair from one agency
+    # counts against, at a fixed m (1 true pair in 20 within one agency; a generated area never repeats a
+    # person within an agency, so training would learn "never", which real extracts, with their duplicates,
+    # do not bear out). Records from different agencies are counted neither way (m = u, weight 0).
+    agency = cl.CustomComparison(
+        output_column_name="agency",
+        comparison_description="Agency",
+        comparison_levels=[
+            _null(_either_null("agency")),
+            {**_level("agency_l = agency_r", "Same agency", 0.05, 0.2), "fix_m_probability": True},
+            _fixed("ELSE", "Different agencies (counted neither way)", 0.8, 0.8),
         ],
     )
     both = " OR ".join(f"({name}_l IS NOT NULL AND {name}_r IS NOT NULL)" for name in ("nhs_number", "upn", "pnc_id"))
@@ -251,7 +283,19 @@ def comparisons() -> list[cl.CustomComparison]:
             _else(0.1, 0.999999),
         ],
     )
-    return [given, family, aliases, dob, email, sex, person_type, identifiers]
+    return [given, family, aliases, dob, email, sex, person_type, agency, identifiers]
+
+
+def level_labels() -> dict[str, list[str]]:
+    """Each comparison's levels (the null level left out), in order, as ``Scored.parameters`` names them: a kept
+    model whose levels differ cannot be read by ``realtime.RealTimeMatcher``."""
+    out = {}
+    for comparison in comparisons():
+        built = comparison.get_comparison("duckdb")
+        out[built.output_column_name] = [
+            level.label_for_charts for level in built.comparison_levels if not level.is_null_level
+        ]
+    return out
 
 
 def blocking_rules() -> list[Any]:
@@ -279,6 +323,16 @@ def blocking_rules() -> list[Any]:
         # A nickname, or a misspelt given name, where the family name differs too or the date is partial.
         block_on("given_formal", "dob_ym"),
         block_on("given_formal", "postcode"),
+        # Both names spelt differently (or one a nickname the table does not hold), so that neither a name nor
+        # how the family name sounds agrees: the same month of birth with both first letters alike, the same
+        # postcode with either first letter alike, or day and month of birth swapped with the first letter.
+        block_on("dob_ym", "given_initial", "family_initial"),
+        block_on("postcode", "given_initial"),
+        block_on("postcode", "family_initial"),
+        "l.dob = r.dob_swapped AND l.given_initial = r.given_initial",
+        "l.dob_swapped = r.dob AND l.given_initial = r.given_initial",
+        # A shortened given name (the same first three letters) with the same family name.
+        block_on("family_name", "given_prefix"),
     ]
 
 
@@ -290,7 +344,6 @@ def settings(probability_two_random_records_match: float) -> SettingsCreator:
         probability_two_random_records_match=probability_two_random_records_match,
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
-        additional_columns_to_retain=["agency"],
         max_iterations=20,
     )
 

@@ -105,24 +105,23 @@ def _family_and_home(left: Row, right: Row) -> int:
         return 3
     if same and _eq(left["postcode_sector"], right["postcode_sector"]):
         return 4
-    if same and left["family_band"] == "rare":
-        return 5
-    if same and left["family_band"] == "usual":
-        return 6
+    # No home to compare: a postcode and phones each missing on one side at least.
+    unknown = _null(left, right, "postcode") and _null(left, right, "phones")
     if same:
-        return 7
+        band = {"rare": 5, "usual": 7}.get(left["family_band"], 9)
+        return band if unknown else band + 1
     close = a is not None and b is not None and _dl(a, b) <= 1
     if close and (postcode or phone):
-        return 8
+        return 11
     if close:
-        return 9
-    if _swapped(left, right):
-        return 10 if postcode or phone else 11
-    if a is not None and b is not None and _jw(a, b) >= 0.88:
         return 12
+    if _swapped(left, right):
+        return 13 if postcode or phone else 14
+    if a is not None and b is not None and _jw(a, b) >= 0.88:
+        return 15
     if postcode or phone:
-        return 13
-    return 14
+        return 16
+    return 17
 
 
 def _aliases(left: Row, right: Row) -> int:
@@ -166,6 +165,17 @@ def _exact(column: str) -> Callable[[Row, Row], int]:
     return level
 
 
+PERSON_TYPE_LEVELS = {"child": 1, "adult_of_concern": 2, "parent_carer": 3}
+
+
+def _person_type(left: Row, right: Row) -> int:
+    if _null(left, right, "person_type"):
+        return 0
+    if left["person_type"] != right["person_type"]:
+        return 5
+    return PERSON_TYPE_LEVELS.get(left["person_type"], 4)
+
+
 def _identifiers(left: Row, right: Row) -> int:
     names = ("nhs_number", "upn", "pnc_id")
     if not any(left[n] is not None and right[n] is not None for n in names):
@@ -180,7 +190,8 @@ LEVELS: dict[str, Callable[[Row, Row], int]] = {
     "date_of_birth": _date_of_birth,
     "email": _exact("email"),
     "sex": _exact("sex"),
-    "person_type": _exact("person_type"),
+    "person_type": _person_type,
+    "agency": _exact("agency"),
     "identifiers": _identifiers,
 }
 

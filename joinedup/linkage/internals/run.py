@@ -34,8 +34,8 @@ from .features import family_name_bands, identifier_conflict, record_features
 
 AUTO_THRESHOLD = model.AUTO_THRESHOLD
 REVIEW_THRESHOLD = model.REVIEW_THRESHOLD
-# Pairs are scored from the lower of the review and sole-candidate thresholds up.
-SCORE_THRESHOLD = min(REVIEW_THRESHOLD, model.SOLE_THRESHOLD)
+# Pairs are scored from the review threshold up: below it nothing is kept.
+SCORE_THRESHOLD = REVIEW_THRESHOLD
 STEPS = 5
 
 
@@ -89,22 +89,19 @@ def active_decisions() -> tuple[list[tuple[int, int]], list[tuple[int, int]], se
 
 def _pairs_split(
     pairs: list[dict[str, Any]], by_id: dict[int, dict[str, Any]]
-) -> tuple[list[tuple[int, int, float]], list[dict[str, Any]], list[tuple[int, int, float]]]:
-    """(automatic pairs, pairs for the review queue, sole-candidate pairs). The hard-identifier rule: a pair
-    holding different NHS numbers, UPNs or police ids is never linked automatically; at most a person decides
-    it in the queue. Sole-candidate pairs (from ``model.SOLE_THRESHOLD`` up) are linked only where two groups
-    are each other's only candidate (``clustering.cluster``)."""
-    auto_pairs, review_pairs, sole_pairs = [], [], []
+) -> tuple[list[tuple[int, int, float]], list[dict[str, Any]]]:
+    """(automatic pairs, pairs for the review queue). The hard-identifier rule: a pair holding different NHS
+    numbers, UPNs or police ids is never linked automatically; at most a person decides it in the queue. Every
+    pair of the review band waits for a person: none is joined below ``AUTO_THRESHOLD``."""
+    auto_pairs, review_pairs = [], []
     for pair in pairs:
         a, b, probability = pair["unique_id_l"], pair["unique_id_r"], pair["match_probability"]
         pair["identifier_conflict"] = identifier_conflict(by_id[a], by_id[b])
-        if probability >= model.SOLE_THRESHOLD and not pair["identifier_conflict"]:
-            sole_pairs.append((a, b, probability))
         if probability >= AUTO_THRESHOLD and not pair["identifier_conflict"]:
             auto_pairs.append((a, b, probability))
         elif probability >= REVIEW_THRESHOLD:
             review_pairs.append(pair)
-    return auto_pairs, review_pairs, sole_pairs
+    return auto_pairs, review_pairs
 
 
 def _clusters_of(assignment: dict[int, int]) -> dict[int, list[int]]:
@@ -189,7 +186,7 @@ def _link_records(run: LinkRun, step: Callable[[int], None]) -> LinkRun:
     scored = model.score(rows, threshold=SCORE_THRESHOLD) if len(rows) >= 2 else model.Scored([], {})
     step(2)
     decisions = active_decisions()
-    auto_pairs, review_pairs, sole_pairs = _pairs_split(scored.pairs, by_id)
+    auto_pairs, review_pairs = _pairs_split(scored.pairs, by_id)
 
     def clustered(decisions: tuple[list[tuple[int, int]], list[tuple[int, int]], set[tuple[int, int]]]) -> Any:
         confirmed, separated, _ = decisions
@@ -199,7 +196,6 @@ def _link_records(run: LinkRun, step: Callable[[int], None]) -> LinkRun:
             confirmed=confirmed,
             separated=separated,
             identifiers=by_id,
-            sole_pairs=sole_pairs,
         )
         best = _strongest(used, scored.pairs)
         confirmed_records = {r for a, b in confirmed if assignment.get(a) == assignment.get(b) for r in (a, b)}
@@ -331,7 +327,8 @@ def full_run_due(last: LinkRun | None, total: int, new: int) -> str:
     """Why new records need a full run rather than matching against the people already linked ('' if not)."""
     if last is None:
         return "no trained model yet"
-    if set(last.model["comparisons"]) != set(realtime.LEVELS):
+    kept = {name: [level["level"] for level in levels] for name, levels in last.model["comparisons"].items()}
+    if set(kept) != set(realtime.LEVELS) or kept != model.level_labels():
         return "the model's comparisons have changed"
     if timezone.now() - last.started_at > FULL_RUN_EVERY:
         return "the model is more than a week old"
@@ -380,7 +377,7 @@ def _link_new_records(
         matcher.add(by_id[record])
         if progress is not None and done % 500 == 0:
             progress(done, len(new_ids))
-    auto_pairs, review_pairs, sole_pairs = _pairs_split(pairs, by_id)
+    auto_pairs, review_pairs = _pairs_split(pairs, by_id)
 
     def clustered(previous: dict[int, Any], decisions: Any) -> Any:
         # The people already there stand as they are: each is joined up first, as a confirmed match would be.
@@ -395,7 +392,6 @@ def _link_new_records(
             confirmed=standing + confirmed,
             separated=separated,
             identifiers=by_id,
-            sole_pairs=sole_pairs,
         )
         return assignment, _clusters_of(assignment), _strongest(used, pairs, new_set), used
 

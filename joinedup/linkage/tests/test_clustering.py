@@ -1,10 +1,11 @@
-"""Joining scored pairs into people: dates of birth in different years, and groups that are each other's only
-candidate (``internals.clustering.cluster``)."""
+"""Joining scored pairs into people: dates of birth in different years, and nothing below the automatic
+threshold (``internals.clustering.cluster``, ``internals.run._pairs_split``)."""
 
 from typing import Any
 
 from joinedup.linkage.internals.clustering import cluster
 from joinedup.linkage.internals.features import dates_of_birth_conflict
+from joinedup.linkage.internals.run import _pairs_split
 
 
 def _records(*dobs: str | None) -> dict[int, dict[str, Any]]:
@@ -43,34 +44,19 @@ def test_a_confirmed_match_stands_across_dates_of_birth_in_different_years():
     assert assignment[1] == assignment[2]
 
 
-def test_groups_that_are_each_others_only_candidate_are_joined():
-    # 1 and 2 are one person already; 3 (no date of birth) scores below the automatic threshold with both,
-    # and with no one else: it joins them. 4 and 5 likewise pair only with each other.
-    records = _records("2010-06-01", "2010-06-01", None, "2001-01-01", None)
-    people = _people(
-        records,
-        auto_pairs=[(1, 2, 0.99)],
-        sole_pairs=[(1, 2, 0.99), (1, 3, 0.8), (2, 3, 0.75), (4, 5, 0.72)],
-    )
-    assert people[1] == people[2] == people[3]
-    assert people[4] == people[5] != people[1]
-
-
-def test_a_group_with_two_candidates_is_left_apart():
-    # 1 could be 2 or 3 (two different people): no guess is made, on either side.
-    records = _records(None, "2010-06-01", "2010-06-01")
-    people = _people(records, auto_pairs=[], sole_pairs=[(1, 2, 0.9), (1, 3, 0.8)])
-    assert len({people[1], people[2], people[3]}) == 3
-
-
-def test_a_sole_candidate_that_has_another_candidate_is_left_apart():
-    # 1's only candidate is 2, but 2 could also be 3: 2 is not 1's alone.
-    records = _records(None, None, None)
-    people = _people(records, auto_pairs=[], sole_pairs=[(1, 2, 0.9), (2, 3, 0.75)])
-    assert len({people[1], people[2], people[3]}) == 3
-
-
-def test_sole_candidates_born_in_different_years_are_left_apart():
-    records = _records("2008-06-01", "2014-06-01")
-    people = _people(records, auto_pairs=[], sole_pairs=[(1, 2, 0.9)])
-    assert people[1] != people[2]
+def test_a_review_band_pair_waits_for_a_person_even_with_no_other_candidate():
+    # 1 and 2 are one person already; 3 scores in the review band with both, and with no one else. It is not
+    # joined (no step joins "sole candidates" below the automatic threshold): the pairs go to the review queue.
+    records = {
+        number: {"dob": dob, "dob_y": dob[:4] if dob else None, "nhs_number": None, "upn": None, "pnc_id": None}
+        for number, dob in ((1, "2010-06-01"), (2, "2010-06-01"), (3, None))
+    }
+    scored = [
+        {"unique_id_l": 1, "unique_id_r": 2, "match_probability": 0.99},
+        {"unique_id_l": 1, "unique_id_r": 3, "match_probability": 0.9},
+        {"unique_id_l": 2, "unique_id_r": 3, "match_probability": 0.85},
+    ]
+    auto, review = _pairs_split(scored, records)
+    people = _people(records, auto_pairs=auto)
+    assert people[1] == people[2] != people[3]
+    assert {(p["unique_id_l"], p["unique_id_r"]) for p in review} == {(1, 3), (2, 3)}
