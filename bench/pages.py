@@ -510,8 +510,12 @@ def under_load(base: str, the_plan: dict[str, Any], workdir: Path, args: argpars
 
 def run_database(label: str, database_url: str, workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
     env = _env(database_url, workdir)
-    progress(f"{label}: loading the county at scale {args.scale}")
-    ids = load(env, workdir, args.scale)
+    if args.reuse_ids:
+        # A county an earlier run (or bench/_county.py itself) loaded into this database: its ids, not a new load.
+        ids = dict(json.loads(Path(args.reuse_ids).read_text(encoding="utf-8")))
+    else:
+        progress(f"{label}: loading the county at scale {args.scale}")
+        ids = load(env, workdir, args.scale)
     progress(f"{label}: loaded in {ids['load_seconds']} s: {ids['sizes']}")
     probes = check(env, "probes", workdir / "probes.json")
     progress(f"{label}: probes: " + ", ".join(f"{u} {p['hidden']} hidden" for u, p in probes["accounts"].items()))
@@ -761,11 +765,23 @@ def main() -> None:
     parser.add_argument("--databases", default="postgresql,sqlite")
     parser.add_argument("--import-people", type=int, default=IMPORT_PEOPLE, help="the extract's people at scale 1")
     parser.add_argument("--import-grace", type=int, default=300, help="seconds the import may outlast the load")
+    parser.add_argument(
+        "--reuse-database",
+        default="",
+        help="a database URL holding a county already loaded (with --reuse-ids): time it instead of loading one",
+    )
+    parser.add_argument("--reuse-ids", default="", help="the ids file bench/_county.py wrote for that load")
     args = parser.parse_args()
     if args.seconds is None:
         args.seconds = max(60, round(300 * args.scale))
+    if bool(args.reuse_database) != bool(args.reuse_ids):
+        parser.error("--reuse-database and --reuse-ids go together")
     results = []
-    for database in args.databases.split(","):
+    if args.reuse_database:
+        label = "PostgreSQL" if args.reuse_database.startswith("postgres") else "SQLite"
+        with tempfile.TemporaryDirectory(prefix="bench-pages-reused-") as tmp:
+            results.append(run_database(label, args.reuse_database, Path(tmp), args))
+    for database in args.databases.split(",") if not args.reuse_database else []:
         with tempfile.TemporaryDirectory(prefix=f"bench-pages-{database}-") as tmp:
             workdir = Path(tmp)
             if database == "sqlite":

@@ -8,6 +8,7 @@ than the INSERT itself. It returns nothing: use it where the caller does not nee
 are made in Python).
 """
 
+import datetime
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, cast
@@ -31,6 +32,18 @@ def _prep(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         return uuid_prep()
     if isinstance(target, models.DateTimeField):
         return connection.ops.adapt_datetimefield_value
+    if isinstance(target, models.DateField):
+        adapt_date = connection.ops.adapt_datefield_value
+        return lambda value: (
+            adapt_date(value) if type(value) is datetime.date else target.get_db_prep_save(value, connection)
+        )
+    if isinstance(target, models.JSONField):
+        # A dict or list as JSONField.get_db_prep_save adapts it, without its per-value lookups (the mapping
+        # refresh writes a million of them); anything else through the field.
+        adapt, encoder = connection.ops.adapt_json_value, target.encoder
+        return lambda value: (
+            adapt(value, encoder) if type(value) in (dict, list) else target.get_db_prep_save(value, connection)
+        )
     return lambda value: target.get_db_prep_save(value, connection)
 
 

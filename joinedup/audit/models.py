@@ -128,7 +128,6 @@ class AuditKind(models.TextChoices):
     # --- end of the local problem profile
     # One work list (joinedup.tasks) ---
     TASK_CHANGED = "task_changed", "Reassigned or completed a task on the work list"
-    TASKS_LISTED = "tasks_listed", "Read a work list of tasks"
     # --- end of the work list
     # Places as records (joinedup.places) ---
     PLACE_RECORDED = "place_recorded", "Recorded a new place"

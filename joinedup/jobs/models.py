@@ -14,6 +14,8 @@ class JobKind(models.TextChoices):
     SUBJECT_ACCESS_EXPORT = "subject_access_export", "Subject access export of a child's information"
     DATA_PACK_BUILD = "data_pack_build", "Building an inspection data pack"
     PROBLEM_PROFILE_BUILD = "problem_profile_build", "Building a local problem profile"
+    # Issue 14, the networks table follows the period (mapping); its migration is the lead's to make.
+    MAPPING_PERIOD_NETWORKS = "mapping_period_networks", "Working out the networks of a period on the mapping"
 
 
 class JobStatus(models.TextChoices):

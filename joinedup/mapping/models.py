@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from joinedup import dates
 from joinedup.children.models import Child
-from joinedup.jobs.models import Job
+from joinedup.jobs.models import Job, JobStatus
 
 # Ids of a generation's nodes and events: generation pk * ID_SPAN + position (0, 1, 2...).
 ID_SPAN = 10**10
@@ -153,3 +153,33 @@ class MappingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.period} #{self.rank}"
+
+
+class MappingPeriodNetworks(models.Model):
+    """The networks of one period no refresh stored, worked out by the worker when a page first asks for them
+    (see services.period_networks_request): one row per generation and period, so a period is worked out once
+    for each mapping. Its networks are ``MappingResult`` rows of the same generation and period, like a latest
+    period's; the pages read them once ``complete``. ``job`` carries the progress a page shows. A refresh
+    deletes a generation's rows, these with them, so a period worked out on an older mapping is never shown."""
+
+    snapshot = models.ForeignKey(
+        MappingSnapshot, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    period = models.CharField(max_length=21)
+    job = models.ForeignKey(Job, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    complete = models.BooleanField(default=False)
+    networks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "period"], name="mapping_period_networks_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Networks of {self.period} ({'stored' if self.complete else 'being worked out'})"
+
+    @property
+    def failed(self) -> bool:
+        """Not stored, and no job working on it: its job failed (or was deleted)."""
+        return not self.complete and (self.job is None or self.job.status == JobStatus.FAILED)

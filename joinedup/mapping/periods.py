@@ -25,13 +25,18 @@ def standard_periods(as_of: date) -> list[Period]:
 def latest_periods(as_of: date) -> list[Period]:
     """The period of each length that ends on ``as_of``: the refresh stores networks for these only (the
     hotspots page lists the networks of the latest period of the length chosen); hotspots and adults of concern
-    for every standard period (the slider). An earlier period's networks are computed when asked (map_patterns,
-    an explicit since/until), from the indexed events."""
+    for every standard period (the slider). Any other period's networks are worked out by the worker when a
+    page first asks for them, and stored alike (services.period_networks_request)."""
     return sorted({period_back(as_of, days, 0) for days in PERIOD_LENGTHS}, key=lambda p: p.days)
 
 
 def period_key(period: Period) -> str:
     return f"{period.since.isoformat()}/{period.until.isoformat()}"
+
+
+def period_of_key(key: str) -> Period:
+    since, until = key.split("/")
+    return Period(date.fromisoformat(since), date.fromisoformat(until))
 
 
 def _int(query: Mapping[str, str], name: str, default: int) -> int:

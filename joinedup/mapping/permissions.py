@@ -29,3 +29,10 @@ def can_open_group_work(user: User) -> bool:
     """Whether the network view and the networks tables offer to open work on a network's children as a peer group
     (contextual safeguarding: the coordinator)."""
     return policy.can_run_context_work(user)
+
+
+def can_request_period_networks(user: User) -> bool:
+    """Whether opening a period whose networks no refresh stored asks the worker to work them out: those who read
+    the stored whole-map networks (coordinators and leaders). Any other viewer's networks are built from the
+    events about children they may see, for them alone, and never stored."""
+    return can_use_mapping(user) and sees_whole_map(user)

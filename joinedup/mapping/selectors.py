@@ -39,6 +39,7 @@ from .models import (
     MappingEventNode,
     MappingNode,
     MappingNodeChild,
+    MappingPeriodNetworks,
     MappingResult,
     MappingSnapshot,
     ResultKind,
@@ -410,7 +411,7 @@ def node_search(*, user: User, text: str, limit: int = 20) -> list[dict[str, Any
     return [node_json(data, n) for n in found]
 
 
-def _window(snapshot: MappingSnapshot, period: Period) -> GraphData:
+def period_window(snapshot: MappingSnapshot, period: Period) -> GraphData:
     """For the whole map and a period no refresh stored: the events an analysis of it reads, from the index
     (see ``services._Windows``)."""
     schools = MappingNode.objects.filter(snapshot_id=snapshot.pk, kind=PLACE, data__place_type=SCHOOL)
@@ -434,7 +435,7 @@ def _computed(view: _Map, period: Period) -> GraphData:
     """The graph to analyse for a period this viewer's page needs computed now."""
     if not view.whole:
         return view.visible
-    return _window(view.snapshot, period) if view.snapshot is not None else GraphData()
+    return period_window(view.snapshot, period) if view.snapshot is not None else GraphData()
 
 
 def _results(view: _Map, kind: ResultKind, period: Period) -> QuerySet[MappingResult]:
@@ -476,28 +477,69 @@ def adults_for(*, user: User, period: Period, limit: int = ADULTS_SHOWN) -> list
 
 
 def networks_ready(*, user: User, period: Period) -> bool:
-    """Whether the period's networks are read without computing them over the whole map: stored by the refresh
-    (the latest period of each length), or the viewer's own part of the map. For any other period a page links
-    to them (computing them takes about as long as the whole hotspot page; docs/benchmarks.md)."""
+    """Whether the period's networks are read without asking the worker for them: stored by the refresh (the
+    latest period of each length), or the viewer's own part of the map. Any other period's are worked out by the
+    worker once, when a page first asks (services.period_networks_request), and read by ``networks_shown`` with
+    that row of work once it is complete."""
     view = _Map(user)
     return not view.whole or _stored(view, period, ResultKind.NETWORK)
 
 
-def networks_for(*, user: User, period: Period, limit: int = NETWORKS_SHOWN) -> Listing:
-    """The largest networks of the period, at most ``limit``, each as its summary (see summaries.py)."""
-    view = _Map(user)
-    if _stored(view, period, ResultKind.NETWORK):
-        results = _results(view, ResultKind.NETWORK, period)
-        listing = _page_of(results.count(), 1, limit)
-        listing.rows = [row.summary for row in results.order_by("rank").only("summary")[:limit]]
-    else:
-        data = _computed(view, period)
+def networks_work(view: "_Map", period: Period) -> MappingPeriodNetworks | None:
+    """For the whole map: the period's row of work asked of the worker for the current mapping, with its job."""
+    if view.snapshot is None:
+        return None
+    asked = MappingPeriodNetworks.objects.filter(snapshot_id=view.snapshot.pk, period=period_key(period))
+    return asked.select_related("job").first()
+
+
+def _networks(
+    view: _Map, period: Period, limit: int, work: MappingPeriodNetworks | None, *, compute: bool
+) -> Listing | None:
+    if not view.whole:
+        data = view.visible
         found = analysis.networks(data, period)
         listing = _page_of(len(found), 1, limit)
         listing.rows = [network_summary(data, row) for row in found[:limit]]
+    elif view.snapshot is None:
+        listing = Listing(per_page=limit)
+    else:
+        stored = _stored(view, period, ResultKind.NETWORK)
+        if not stored:
+            work = work if work is not None else networks_work(view, period)
+            stored = work is not None and work.complete and work.snapshot_id == view.snapshot.pk
+        if stored:
+            results = _results(view, ResultKind.NETWORK, period)
+            listing = _page_of(results.count(), 1, limit)
+            listing.rows = [row.summary for row in results.order_by("rank").only("summary")[:limit]]
+        elif compute:
+            data = _computed(view, period)
+            found = analysis.networks(data, period)
+            listing = _page_of(len(found), 1, limit)
+            listing.rows = [network_summary(data, row) for row in found[:limit]]
+        else:
+            return None
     for row in listing.rows:
         row["network_url"] = network_url(row["start"])
     return listing
+
+
+def networks_for(*, user: User, period: Period, limit: int = NETWORKS_SHOWN) -> Listing:
+    """The largest networks of the period, at most ``limit``, each as its summary (see summaries.py): stored (by
+    the refresh, or by the worker for a period a page asked for), else computed over the period's events. For
+    the worker's own work (a problem profile); a page reads ``networks_shown``, which never computes them for
+    the whole map."""
+    listing = _networks(_Map(user), period, limit, None, compute=True)
+    return listing if listing is not None else Listing()  # with compute, never None
+
+
+def networks_shown(
+    *, user: User, period: Period, work: MappingPeriodNetworks | None = None, limit: int = NETWORKS_SHOWN
+) -> Listing | None:
+    """What a page's networks table shows: the viewer's own part of the map computed for them; for the whole map
+    the stored networks (of a latest period, or of ``work``, the period's row of work, looked up when not given,
+    once complete), else None, and the page shows the work's progress."""
+    return _networks(_Map(user), period, limit, work, compute=False)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from joinedup import dates
@@ -30,17 +30,19 @@ from . import permissions
 from .internals import analysis
 from .internals.analysis import Period
 from .internals.build import GraphData, graph_data_build
+from .internals.periodic import PeriodAnalyses
 from .models import (
     ID_SPAN,
     MappingEvent,
     MappingEventNode,
     MappingNode,
     MappingNodeChild,
+    MappingPeriodNetworks,
     MappingResult,
     MappingSnapshot,
     ResultKind,
 )
-from .periods import latest_periods, period_key, standard_periods
+from .periods import latest_periods, period_key, period_of_key, standard_periods
 from .summaries import network_summary, numpy_marked_absent, read_over_all_time, result_data
 
 # Rows written (or deleted) in one transaction.
@@ -163,42 +165,53 @@ class _Windows:
         return GraphData(nodes=self.data.nodes, events=events, child_nodes=self.data.child_nodes)
 
 
-def _results_write(snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool) -> int:
+def _networks_write(snapshot: MappingSnapshot, data: GraphData, period: Period, found: list[dict[str, Any]]) -> int:
+    """A period's networks as ``MappingResult`` rows, in the analysis's order, each with its list's summary."""
+    common = {"snapshot_id": snapshot.pk, "period": period_key(period), "kind": ResultKind.NETWORK}
+    return _insert(
+        MappingResult,
+        (
+            {
+                **common,
+                "rank": rank,
+                "node": (summary := network_summary(data, row))["start"],
+                "summary": summary,
+                "data": row,
+            }
+            for rank, row in enumerate(found)
+        ),
+    )
+
+
+def _results_write(
+    snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool, shared: PeriodAnalyses | None = None
+) -> int:
     """Store the period's hotspots and adults of concern; with ``whole`` (a latest period, see
-    periods.latest_periods) its networks too."""
+    periods.latest_periods) its networks too. With ``shared``, the hotspots and adults come from its one reading
+    of the events for all the periods (the same rows), and ``data`` is read for the networks only."""
     key = period_key(period)
     common = {"snapshot_id": snapshot.pk, "period": key}
     written = _insert(
         MappingResult,
         (
             {**common, "kind": ResultKind.HOTSPOT, "rank": rank, "node": row["node"], "data": result_data(row)}
-            for rank, row in enumerate(analysis.hotspots(data, period))
+            for rank, row in enumerate(
+                shared.hotspots(period) if shared is not None else analysis.hotspots(data, period)
+            )
         ),
     )
     written += _insert(
         MappingResult,
         (
             {**common, "kind": ResultKind.ADULT, "rank": rank, "node": row["node"], "data": result_data(row)}
-            for rank, row in enumerate(analysis.adults_ranked(data, period))
+            for rank, row in enumerate(
+                shared.adults_ranked(period) if shared is not None else analysis.adults_ranked(data, period)
+            )
         ),
     )
     if not whole:
         return written
-    written += _insert(
-        MappingResult,
-        (
-            {
-                **common,
-                "kind": ResultKind.NETWORK,
-                "rank": rank,
-                "node": (summary := network_summary(data, row))["start"],
-                "summary": summary,
-                "data": row,
-            }
-            for rank, row in enumerate(analysis.networks(data, period))
-        ),
-    )
-    return written
+    return written + _networks_write(snapshot, data, period, analysis.networks(data, period))
 
 
 def _generation_delete(snapshot: MappingSnapshot) -> None:
@@ -213,6 +226,8 @@ def _generation_delete(snapshot: MappingSnapshot) -> None:
     with transaction.atomic():
         MappingNodeChild.objects.filter(snapshot_id=snapshot.pk).delete()
         MappingResult.objects.filter(snapshot_id=snapshot.pk).delete()
+        # The periods worked out on request go with their generation: stale once a newer one is current.
+        MappingPeriodNetworks.objects.filter(snapshot_id=snapshot.pk).delete()
     last_node = MappingNode.objects.filter(snapshot_id=snapshot.pk).aggregate(last=models.Max("id"))["last"]
     for low in range(base, (last_node or base - 1) + 1, CHUNK):
         with transaction.atomic():
@@ -227,14 +242,17 @@ def _periods_write(
     latest: set[Period],
     report: Callable[[int, str], None],
 ) -> None:
-    """Each standard period's stored results, with its step of progress."""
+    """Each standard period's stored results, with its step of progress: hotspots and adults of concern from one
+    reading of the events for all the periods (internals/periodic.py), networks from the period's window."""
+    shared = PeriodAnalyses(windows.data)
     for i, period in enumerate(periods):
         what = "Hotspots, adults of concern and networks" if period in latest else "Hotspots and adults of concern"
         report(
             STEPS_BEFORE + i,
             f"{what} for {dates.day(period.since)} to {dates.day(period.until)} (period {i + 1} of {len(periods)})",
         )
-        _results_write(snapshot, windows.of(period), period, whole=period in latest)
+        whole = period in latest
+        _results_write(snapshot, windows.of(period) if whole else windows.data, period, whole=whole, shared=shared)
 
 
 def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
@@ -325,5 +343,133 @@ def mapping_refresh_run(*, job_id: UUID | str) -> Job:
         result_name=f"mapping-{timezone.localtime(snapshot.built_at):%Y%m%d-%H%M}.json",
         result_text=json.dumps(summary),
     )
+    job.refresh_from_db()
+    return job
+
+
+# The networks of a period no refresh stored, worked out by the worker when a page first asks (issue 14).
+# A page asks on its own as it is opened, so what it may ask is bounded: periods of at most a year, and at most
+# PERIOD_NETWORKS_MAX periods a generation (the slider offers 48; the rest are shared links' dates).
+PERIOD_NETWORKS_MAX = 200
+PERIOD_NETWORKS_MAX_DAYS = 366
+# The worker's steps: reading the period's events, working out its networks, storing them.
+PERIOD_NETWORKS_STEPS = 3
+WAITING = "Waiting for the worker"
+
+
+class _Taken(Exception):
+    """Another request replaced the failed job first."""
+
+
+def period_networks_request(*, user: User, period: Period, retry_failed: bool = True) -> MappingPeriodNetworks | None:
+    """Ask the worker, once for each mapping, to work out and store the networks of a period the refresh did not
+    store; returns the period's row (its job shows the progress), or None where none is asked for: no mapping
+    yet, a latest period (the refresh stored it), a period longer than ``PERIOD_NETWORKS_MAX_DAYS`` or the
+    generation's ``PERIOD_NETWORKS_MAX`` periods already asked for. A row whose job failed is asked for again
+    with ``retry_failed`` (a page opened, not its fragment polling). Two requests at once make one job: the
+    row is unique by generation and period, and a failed job is replaced by a conditional update."""
+    from .tasks import mapping_period_networks_task
+
+    if not permissions.can_request_period_networks(user):
+        raise PermissionDenied
+    snapshot = MappingSnapshot.objects.filter(complete=True).first()
+    if snapshot is None or period.days > PERIOD_NETWORKS_MAX_DAYS or period in latest_periods(snapshot.as_of):
+        return None
+    asked = MappingPeriodNetworks.objects.filter(snapshot_id=snapshot.pk, period=period_key(period))
+    work = asked.select_related("job").first()
+    if work is not None and (not work.failed or not retry_failed):
+        return work
+    if work is None and MappingPeriodNetworks.objects.filter(snapshot_id=snapshot.pk).count() >= PERIOD_NETWORKS_MAX:
+        return None
+    try:
+        with transaction.atomic():
+            job = Job.objects.create(
+                kind=JobKind.MAPPING_PERIOD_NETWORKS,
+                requested_by=user,
+                progress_total=PERIOD_NETWORKS_STEPS,
+                message=WAITING,
+            )
+            if work is None:
+                work = MappingPeriodNetworks.objects.create(snapshot_id=snapshot.pk, period=period_key(period), job=job)
+            elif not MappingPeriodNetworks.objects.filter(
+                models.Q(job__isnull=True) if work.job_id is None else models.Q(job_id=work.job_id),
+                pk=work.pk,
+                complete=False,
+            ).update(job=job, requested_at=timezone.now()):
+                raise _Taken
+            transaction.on_commit(lambda: mapping_period_networks_task.enqueue(str(job.pk)))
+    except (IntegrityError, _Taken):
+        return asked.select_related("job").first()
+    work.job = job
+    return work
+
+
+def _job_update(job: Job, **fields: Any) -> None:
+    if "message" in fields:
+        fields["message"] = str(fields["message"])[:500]
+    Job.objects.filter(pk=job.pk).update(**fields)
+
+
+def period_networks_run(*, job_id: UUID | str) -> Job:
+    """The worker's half: read the period's events from the indexed tables, work out its networks and store them
+    as the refresh stores a latest period's, with the job's progress; then mark the period's row complete, in
+    the short transaction that also finishes the job. If a refresh replaced the mapping meanwhile, what was
+    written for the older one is deleted and the job says so (the page asks again for the new mapping)."""
+    from .selectors import period_window
+
+    job = Job.objects.get(pk=job_id)
+    work = MappingPeriodNetworks.objects.filter(job_id=job.pk).first()
+    snapshot = MappingSnapshot.objects.filter(pk=work.snapshot_id).first() if work is not None else None
+    if work is None or snapshot is None:
+        _job_update(
+            job,
+            status=JobStatus.DONE,
+            progress_done=models.F("progress_total"),
+            message="Not needed: the mapping was refreshed after this was asked for, and pages ask again for it",
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
+    period = period_of_key(work.period)
+    span = f"{dates.day(period.since)} to {dates.day(period.until)}"
+    _job_update(job, status=JobStatus.RUNNING, progress_done=0, message=f"Reading the events from {span}")
+    try:
+        with numpy_marked_absent():
+            data = period_window(snapshot, period)
+            _job_update(
+                job, progress_done=1, message=f"Working out the networks from {span} ({len(data.events)} events)"
+            )
+            found = analysis.networks(data, period)
+        _job_update(job, progress_done=2, message=f"Storing the {len(found)} networks from {span}")
+        stored = MappingResult.objects.filter(snapshot_id=snapshot.pk, kind=ResultKind.NETWORK, period=work.period)
+        with transaction.atomic():
+            stored.delete()  # what an earlier try that failed half way wrote
+        _networks_write(snapshot, data, period, found)
+        with transaction.atomic():
+            kept = MappingPeriodNetworks.objects.filter(pk=work.pk, job_id=job.pk).update(
+                complete=True, networks=len(found)
+            )
+            if not kept and not MappingPeriodNetworks.objects.filter(pk=work.pk).exists():
+                stored.delete()
+            _job_update(
+                job,
+                status=JobStatus.DONE,
+                progress_done=PERIOD_NETWORKS_STEPS,
+                message=(
+                    f"{len(found)} networks from {span} worked out: the hotspot map and the network view list them"
+                    if kept
+                    else f"Not kept: the mapping was refreshed (or the period asked for again) while the networks "
+                    f"from {span} were worked out"
+                ),
+                finished_at=timezone.now(),
+            )
+    except Exception as error:
+        _job_update(
+            job,
+            status=JobStatus.FAILED,
+            message=f"Working out the networks from {span} failed: {error}",
+            finished_at=timezone.now(),
+        )
+        raise
     job.refresh_from_db()
     return job

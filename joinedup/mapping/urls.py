@@ -9,6 +9,7 @@ urlpatterns = [
     path("evidence/", views.evidence, name="evidence"),
     path("hotspots/", views.hotspots, name="hotspots"),
     path("hotspots/list/", views.hotspot_list, name="hotspot-list"),
+    path("networks/", views.period_networks, name="period-networks"),
     path("children/<uuid:child_id>/panel/", views.child_panel, name="child-panel"),
     path("refresh/", views.refresh, name="refresh"),
 ]

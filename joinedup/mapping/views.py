@@ -74,7 +74,7 @@ def network(request: AuthenticatedHttpRequest) -> HttpResponse:
             "back": back,
             "lengths": PERIOD_LENGTHS,
             "periods_back": PERIODS_BACK,
-            "networks": selectors.networks_for(user=request.user, period=period),
+            **_period_networks(request, period, ask=True, page="network"),
             **map_settings(),
         },
     )
@@ -162,14 +162,33 @@ def _hotspot_context(request: AuthenticatedHttpRequest, period: Period) -> dict[
         "extra_layers": layers,
         "layer_ids": ",".join(["hotspot-points", *(layer["id"] for layer in layers)]),
         "adults": selectors.adults_for(user=request.user, period=period),
-        # The networks of the period when stored (or the viewer's part of the map); otherwise a link to them.
-        "networks": (
-            selectors.networks_for(user=request.user, period=period)
-            if selectors.networks_ready(user=request.user, period=period)
-            else None
-        ),
-        "networks_url": f"{reverse('mapping:network')}?{urlencode(_period_query(period))}",
+        **_period_networks(request, period, ask=True),
         "query": _without_page(request),
+    }
+
+
+# The pages a networks table is on, by the name the fragment's address gives.
+NETWORKS_PAGES = {"hotspots": "mapping:hotspots", "network": "mapping:network"}
+
+
+def _period_networks(
+    request: AuthenticatedHttpRequest, period: Period, *, ask: bool, page: str = "hotspots"
+) -> dict[str, Any]:
+    """The networks table of the period: stored (by the refresh, or by the worker for a period asked for before),
+    or the viewer's own part of the map; otherwise the worker is asked for them, once for each mapping, and the
+    table shows its progress until they are stored. ``ask``: ask again if the last try failed (a page opened, not
+    the fragment polling)."""
+    page = page if page in NETWORKS_PAGES else "hotspots"
+    work = None
+    if not selectors.networks_ready(user=request.user, period=period):
+        work = services.period_networks_request(user=request.user, period=period, retry_failed=ask)
+    query = urlencode(_period_query(period))
+    return {
+        "networks": selectors.networks_shown(user=request.user, period=period, work=work),
+        "networks_work": work,
+        "networks_poll_url": f"{reverse('mapping:period-networks')}?{query}&page={page}",
+        "networks_again_url": f"{reverse(NETWORKS_PAGES[page])}?{query}",
+        "networks_max": services.PERIOD_NETWORKS_MAX,
     }
 
 
@@ -187,6 +206,19 @@ def hotspot_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_open_group_work": permissions.can_open_group_work(request.user),
     }
     return render(request, "mapping/_hotspot_list.html", context)
+
+
+@login_required
+def period_networks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The fragment a networks table reloads while the worker works the period's networks out (``since`` and
+    ``until``): their progress, then the table once they are stored."""
+    _require(permissions.can_use_mapping(request.user))
+    period = _period(request.GET)[0]
+    context = _period_networks(request, period, ask=False, page=request.GET.get("page", "hotspots")) | {
+        "period": period,
+        "can_open_group_work": permissions.can_open_group_work(request.user),
+    }
+    return render(request, "mapping/_period_networks.html", context)
 
 
 @login_required

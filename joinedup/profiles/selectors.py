@@ -39,7 +39,9 @@ def schedules_for(*, user: User) -> QuerySet[ProfileSchedule]:
     """Every schedule, running ones first, for those who manage them."""
     if not policy.can_manage_profile_schedules(user):
         raise PermissionDenied
-    return ProfileSchedule.objects.select_related("owner").order_by(F("stopped_at").desc(nulls_first=True), "-created_at")
+    return ProfileSchedule.objects.select_related("owner").order_by(
+        F("stopped_at").desc(nulls_first=True), "-created_at"
+    )
 
 
 def schedule_get(*, user: User, schedule_id: int) -> ProfileSchedule:

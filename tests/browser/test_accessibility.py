@@ -66,6 +66,7 @@ NOT_LINKED: dict[str, str] = {
     "api:openapi-json": "the REST API's schema, for agency systems (docs/api.md)",
     "missing:alerts-badge": "a fragment the menu reloads, not a page",
     "mapping:hotspot-list": "a fragment the hotspot page reloads as the period changes",
+    "mapping:period-networks": "a fragment the networks table reloads while a period's networks are worked out",
     "mapping:neighbours": "the network view's JSON, fetched as a node is expanded",
     "mapping:child-panel": "a fragment the map loads as a child's point is chosen, not a page of its own",
     "jobs:progress": "a fragment the job's page reloads while the job runs, not a page of its own",

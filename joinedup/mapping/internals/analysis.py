@@ -13,7 +13,7 @@ benchmark measures against.
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -46,6 +46,12 @@ class Period:
 
     def holds(self, day: str | None) -> bool:
         return day is None or self.since.isoformat() <= day <= self.until.isoformat()
+
+
+# A place -> the children seen there and its events (``_place_counts``); a place -> signal -> the children it
+# holds (``_signals``).
+PlaceCounts = dict[str, tuple[set[str], int]]
+Signals = dict[str, dict[str, set[str]]]
 
 
 def events_in(data: GraphData, period: Period | None) -> list[dict[str, Any]]:
@@ -441,20 +447,32 @@ def adults_ranked(
     same number of children in a large network can differ from exact betweenness. It is shown relative to
     the most central node of any network holding an adult (1.0).
     """
-    graph = graph_of(data, events_in(data, period))
+    return adults_of_graph(data, graph_of(data, events_in(data, period)), sources=sources)
+
+
+def adults_of_graph(
+    data: GraphData, graph: ig.Graph, *, sources: int | None = BETWEENNESS_SOURCES
+) -> list[dict[str, Any]]:
+    """``adults_ranked`` over the period's graph (``graph_of``), however it was made: the refresh makes the graphs
+    of all its periods from one reading of the events (periodic.py)."""
     if graph.vcount() == 0:
         return []
     betweenness = network_betweenness(graph, sources=sources)
     largest = max(betweenness.values(), default=0.0) or 1.0
-    kinds, names, adjacent = graph.vs["kind"], graph.vs["name"], graph.get_adjlist()
+    kinds, names, adjacent = graph.vs["kind"], graph.vs["name"], graph.neighbors
+    # The children next to a place, vehicle, phone or handle, found once however many adults share it.
+    beside: dict[int, list[str]] = {}
     ranked = []
     for adult in (v for v, kind in enumerate(kinds) if kind == ADULT):
         children: set[str] = set()
-        for neighbour in adjacent[adult]:
+        for neighbour in adjacent(adult):
             if kinds[neighbour] == CHILD:
                 children.add(names[neighbour])
             elif kinds[neighbour] in THINGS:
-                children.update(names[n] for n in adjacent[neighbour] if kinds[n] == CHILD)
+                near = beside.get(neighbour)
+                if near is None:
+                    near = beside[neighbour] = [names[n] for n in adjacent(neighbour) if kinds[n] == CHILD]
+                children.update(near)
         ranked.append(
             {
                 "node": names[adult],
@@ -468,8 +486,8 @@ def adults_ranked(
     return sorted(ranked, key=lambda a: (-a["children"], -a["betweenness"], a["node"]))
 
 
-def _place_counts(data: GraphData, period: Period) -> dict[str, tuple[set[str], int]]:
-    counts: dict[str, tuple[set[str], int]] = {}
+def _place_counts(data: GraphData, period: Period) -> PlaceCounts:
+    counts: PlaceCounts = {}
     for event in events_in(data, period):
         if event["date"] is None:
             continue
@@ -497,7 +515,11 @@ def hotspots_by_footfall(data: GraphData, period: Period) -> list[dict[str, Any]
 
     The older ranking, kept as the benchmark's baseline and as the figures ``hotspots`` shows beside its
     own: a school or a station, where most children pass, always comes first."""
-    now, before = _place_counts(data, period), _place_counts(data, period.previous())
+    return footfall_rows(data, _place_counts(data, period), _place_counts(data, period.previous()))
+
+
+def footfall_rows(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> list[dict[str, Any]]:
+    """``hotspots_by_footfall`` from the places' counts (``_place_counts``) in the period and the one before."""
     found = []
     for place in set(now) | {p for p, (children, _) in before.items() if children}:
         children, events = now.get(place, (set(), 0))
@@ -570,7 +592,7 @@ def _schools(data: GraphData, period: Period) -> dict[str, str]:
     return {child: counts.most_common(1)[0][0] for child, counts in seen.items()}
 
 
-def _signals(data: GraphData, period: Period) -> dict[str, dict[str, set[str]]]:
+def _signals(data: GraphData, period: Period) -> Signals:
     """Place -> signal -> the children it holds, and ``children``: every child seen there in the period."""
     nodes = data.nodes
     school = _schools(data, period)
@@ -606,19 +628,33 @@ def _signals(data: GraphData, period: Period) -> dict[str, dict[str, set[str]]]:
                 signals["with_adult"] |= children
                 adult_days[place].add(day)
             by_day[place][day] |= children
+    return signals_near(found, by_day, adult_days, school)
+
+
+def signals_near(
+    found: Signals,
+    by_day: Mapping[str, Mapping[int, Collection[str]]],
+    adult_days: Mapping[str, set[int]],
+    school: dict[str, str],
+) -> Signals:
+    """What ``_signals`` adds from the children at a place within TOGETHER_DAYS of each other (``by_day``: place
+    -> day -> the children there; ``adult_days``: the days an adult of concern was there), into ``found``."""
     for place, present in by_day.items():
         signals = found[place]
         near_adult = {d + step for d in adult_days.get(place, ()) for step in range(-TOGETHER_DAYS, TOGETHER_DAYS + 1)}
         for day, children in present.items():
+            if not children:
+                continue
             around = set(children)
             for step in range(1, TOGETHER_DAYS + 1):
-                around |= present.get(day - step, set()) | present.get(day + step, set())
+                around.update(present.get(day - step, ()))
+                around.update(present.get(day + step, ()))
             if len(around) > MEETING_CROWD:
                 continue
             if day in near_adult:
-                signals["with_adult"] |= children
+                signals["with_adult"].update(children)
             if len(around) > 1 and len({school.get(c, c) for c in around}) > 1:
-                signals["meeting"] |= children
+                signals["meeting"].update(children)
     return found
 
 
@@ -639,8 +675,16 @@ def hotspots(data: GraphData, period: Period) -> list[dict[str, Any]]:
     Each row keeps the footfall figures too (``children``, ``events`` and the ``change`` against the
     previous period of the same length); places that had children before and none now come last.
     """
-    rows = {row["node"]: row for row in hotspots_by_footfall(data, period)}
-    signals = _signals(data, period)
+    return hotspots_from(
+        data, _place_counts(data, period), _place_counts(data, period.previous()), _signals(data, period)
+    )
+
+
+def hotspots_from(data: GraphData, now: PlaceCounts, before: PlaceCounts, signals: Signals) -> list[dict[str, Any]]:
+    """``hotspots`` from what it counts: the places' counts in the period and the one before (``_place_counts``)
+    and their signals (``_signals``). The refresh counts these for all its periods from one reading of the
+    events (periodic.py)."""
+    rows = {row["node"]: row for row in footfall_rows(data, now, before)}
     weighted: dict[str, float] = {}
     for place, held in signals.items():
         weighted[place] = sum(weight * len(held.get(name, ())) for name, weight in SIGNALS.items())

@@ -34,6 +34,8 @@ PLACE, VEHICLE, PHONE, HANDLE = "place", "vehicle", "phone", "handle"
 # Words too short or too common to stand for an adult when they appear in what a child said.
 MENTION_MIN_LENGTH = 4
 PLACE_MENTION_MIN_LENGTH = 6
+# Rows fetched from the database at a time while building.
+ROWS_READ = 5000
 
 
 @dataclass
@@ -80,6 +82,11 @@ class _Collector:
         self.data = GraphData()
         # (type, day, child pk, place) of extract events, so the episode an extract made is not counted again.
         self.from_extracts: set[tuple[str, str, str, str]] = set()
+        # The node each place and each cell of things was found to be, by what described it: a second call with
+        # the same description changes nothing (a node's attributes are filled once), so it is looked up.
+        self.places_seen: dict[tuple[Any, ...], str | None] = {}
+        self.things_seen: dict[tuple[str, str, str], list[str]] = {}
+        self.days_seen: dict[str, str] = {}
 
     def node(self, node_id: str, kind: str, label: str, **attrs: Any) -> dict[str, Any]:
         node = self.data.nodes.get(node_id)
@@ -96,6 +103,16 @@ class _Collector:
     def place(
         self, name: str, postcode: str, place_type: str = "", lat: Any = None, lon: Any = None, record: Any = None
     ) -> str | None:
+        described = (name, postcode, place_type, lat, lon, record.pk if record is not None else None)
+        try:
+            return self.places_seen[described]
+        except KeyError:
+            found = self.places_seen[described] = self._place(name, postcode, place_type, lat, lon, record)
+        except TypeError:  # a latitude that is not a plain value: described afresh each time
+            found = self._place(name, postcode, place_type, lat, lon, record)
+        return found
+
+    def _place(self, name: str, postcode: str, place_type: str, lat: Any, lon: Any, record: Any) -> str | None:
         if record is not None:
             # The place record (joinedup.places): its id is the key, its name and postcode the label.
             name, postcode = record.name, record.postcode
@@ -122,6 +139,13 @@ class _Collector:
         return f"place:{key}"
 
     def things(self, *, vehicles: str = "", phones: str = "", handles: str = "") -> list[str]:
+        described = (vehicles or "", phones or "", handles or "")
+        found = self.things_seen.get(described)
+        if found is None:
+            found = self.things_seen[described] = self._things(*described)
+        return list(found)
+
+    def _things(self, vehicles: str, phones: str, handles: str) -> list[str]:
         ids = []
         for vrm in filter(None, map(vrm_normalise, split_multi(vehicles))):
             ids.append(self.node(f"vehicle:{vrm}", VEHICLE, vrm)["id"])
@@ -136,7 +160,8 @@ class _Collector:
         if not distinct:
             return
         day, hour = _day_and_hour(when)
-        day = day or ""
+        # One string a day, however many events it has (a million events fit in less memory).
+        day = self.days_seen.setdefault(day, day) if day else ""
         places = [n for n in distinct if n.startswith("place:")]
         children = [c for n in distinct for c in self.data.nodes[n]["child_ids"]]
         keys = {(type, day, child, place) for child in children for place in places}
@@ -216,6 +241,7 @@ def graph_data_build() -> GraphData:
     from joinedup.concerns.models import AdultOfConcern, Concern
     from joinedup.imports.models import EventRecord, PersonRecord, PersonType
     from joinedup.missing.models import MissingEpisode, ReturnInterview
+    from joinedup.places.models import Place
 
     c = _Collector()
     data = c.data
@@ -223,26 +249,30 @@ def graph_data_build() -> GraphData:
     record_nodes: dict[tuple[str, str], str] = {}
     adult_aliases: dict[str, set[str]] = {}
 
-    for record in PersonRecord.objects.select_related("agency").order_by("agency__code", "record_id").iterator():
-        key = (record.agency.code, record.record_id)
+    # Plain rows, not model instances: a county has hundreds of thousands of records.
+    kinds: dict[str, str] = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}
+    person_rows = PersonRecord.objects.order_by("agency__code", "record_id").values_list(
+        "agency__code", "record_id", "person_type", "data", "child_id"
+    )
+    for code, record_id, person_type, row, child_id in person_rows.iterator(chunk_size=ROWS_READ):
+        key = (code, record_id)
         node_id = f"person:{ids.get(key) or f'{key[0]}:{key[1]}'}"
         record_nodes[key] = node_id
-        kinds: dict[str, str] = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}
-        kind = kinds.get(record.person_type, PERSON)
-        label = f"{record.data.get('given_name', '')} {record.data.get('family_name', '')}".strip() or record.record_id
+        kind = kinds.get(person_type, PERSON)
+        label = f"{row.get('given_name', '')} {row.get('family_name', '')}".strip() or record_id
         node = c.node(node_id, kind, label)
-        node["members"].append([record.agency.code, record.record_id])
-        if record.child_id and str(record.child_id) not in node["child_ids"]:
-            node["child_ids"].append(str(record.child_id))
-            data.child_nodes.setdefault(str(record.child_id), node_id)
+        node["members"].append([code, record_id])
+        if child_id and str(child_id) not in node["child_ids"]:
+            node["child_ids"].append(str(child_id))
+            data.child_nodes.setdefault(str(child_id), node_id)
         if kind == ADULT:
-            names = {label, *split_multi(record.data.get("other_names", ""))}
+            names = {label, *split_multi(row.get("other_names", ""))}
             adult_aliases.setdefault(node_id, set()).update(names)
-        for thing in c.things(phones=record.data.get("phones", "")):
+        for thing in c.things(phones=row.get("phones", "")):
             c.event(
                 source="person_record",
-                agency=record.agency.code,
-                record=record.record_id,
+                agency=code,
+                record=record_id,
                 type="person_phone",
                 when=None,
                 nodes=[node_id, thing],
@@ -266,9 +296,11 @@ def graph_data_build() -> GraphData:
         adult_aliases.setdefault(node_id, set()).update({adult.name, *split_multi(adult.other_names)})
         return node_id
 
-    events = EventRecord.objects.select_related("agency", "place").order_by("agency__code", "event_id")
-    for event in events.iterator():
-        row, code = event.data, event.agency.code
+    places_named = {place.pk: place for place in Place.objects.filter(pk__in=EventRecord.objects.values("place_id"))}
+    events = EventRecord.objects.order_by("agency__code", "event_id").values_list(
+        "agency__code", "event_id", "event_type", "data", "place_id"
+    )
+    for code, event_id, event_type, row, place_id in events.iterator(chunk_size=ROWS_READ):
         people = [
             record_nodes.get((code, rid))
             for rid in [row.get("subject_record_id", ""), *split_multi(row.get("other_record_ids"))]
@@ -279,7 +311,7 @@ def graph_data_build() -> GraphData:
             row.get("place_type", ""),
             row.get("latitude"),
             row.get("longitude"),
-            record=event.place,
+            record=places_named.get(place_id) if place_id is not None else None,
         )
         things = c.things(
             vehicles=row.get("vehicles", ""), phones=row.get("phones", ""), handles=row.get("online_handles", "")
@@ -287,8 +319,8 @@ def graph_data_build() -> GraphData:
         c.event(
             source="extract",
             agency=code,
-            record=event.event_id,
-            type=event.event_type,
+            record=event_id,
+            type=event_type,
             when=row.get("occurred_at"),
             nodes=[*people, place, *things],
         )

@@ -218,8 +218,9 @@ def test_the_hotspots_page_offers_the_periods_the_refresh_stored_and_pages_long_
     assert listing.count > 3 and len(first.context["rows"]) == 3 and listing.pages == -(-listing.count // 3)
     names = [r["node"] for r in first.context["rows"]] + [r["node"] for r in second.context["rows"]]
     assert len(set(names)) == 6
-    # The networks follow the period on the slider: an earlier period's are not stored, so the page and the
-    # fragment the slider reloads link to them (the network view works them out), under the period's heading.
+    # The networks follow the period on the slider: an earlier period's are not stored by the refresh, so the page
+    # and the fragment the slider reloads ask the worker for them (test_period_networks.py), under the period's
+    # heading.
     for response in (first, second):
         assert response.context["networks"] is None
         html = response.content.decode()
@@ -242,10 +243,11 @@ def test_a_period_no_refresh_stored_is_computed_from_the_indexed_rows(sign_in, c
     period = analysis.Period(date(2026, 10, 1), date(2026, 10, 31))
     expected = [r["node"] for r in analysis.hotspots(graph_data_build(), period)]
     assert [r["node"] for r in page.context["rows"]] == expected[: selectors.HOTSPOTS_PER_PAGE]
-    # Its networks are worked out by the network view, for the same period, when asked.
+    # Its networks are asked of the worker (test_period_networks.py), the network view showing the same work.
     assert page.context["networks"] is None
     networks = client.get(f"{reverse('mapping:network')}?since=2026-10-01&until=2026-10-31")
-    assert networks.context["networks"].rows
+    assert networks.context["networks"] is None
+    assert networks.context["networks_work"].job_id == page.context["networks_work"].job_id is not None
 
 
 def _queries(client, url: str) -> tuple[int, list[str]]:

@@ -786,6 +786,7 @@ MATRIX.update(
         "mapping:network": Row(fixed("mapping:network"), USES_MAPPING),
         "mapping:hotspots": Row(fixed("mapping:hotspots"), USES_MAPPING),
         "mapping:hotspot-list": Row(fixed("mapping:hotspot-list"), USES_MAPPING),
+        "mapping:period-networks": Row(fixed("mapping:period-networks"), USES_MAPPING),
         "mapping:neighbours": Row(mapping_child_url("mapping:neighbours"), MAPPING_NEED_TO_KNOW),
         "mapping:evidence": Row(mapping_child_url("mapping:evidence"), MAPPING_NEED_TO_KNOW),
         "mapping:child-panel": Row(child_url("mapping:child-panel"), MAPPING_NEED_TO_KNOW),

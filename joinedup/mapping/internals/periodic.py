@@ -1,0 +1,209 @@
+"""The hotspots and adults of concern of many periods from one reading of the events, for the refresh.
+
+``analysis.hotspots`` and ``analysis.adults_ranked`` each read every event of a period and the one before it
+(several times: the places' counts of both, each child's school, the signals, the graph). The refresh runs them
+for the 52 standard periods; the 13 periods of one length tile the year, so most of that reading was done again
+and again. ``PeriodAnalyses`` reads the events once: each event's nodes as numbers, and each dated event at a
+place as a small tuple filed by its day (its places, its children, and bits for found there, in a concern, at
+night, with an adult of concern). A period's counts are then the union of its days' (the period before it is the
+period before in the list, counted already), and its graph is made from its events' numbers. What it hands
+``hotspots_from`` and ``adults_of_graph`` is what ``hotspots`` and ``adults_ranked`` count themselves, so the rows
+are the same (``tests/test_periodic.py`` compares them over every standard period of generated areas).
+"""
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date
+from itertools import combinations
+from typing import Any
+
+import igraph as ig
+
+from .analysis import (
+    BETWEENNESS_SOURCES,
+    CONCERN_TYPES,
+    FOUND_TYPES,
+    NIGHT_FROM,
+    NIGHT_UNTIL,
+    PlaceCounts,
+    Signals,
+    adults_of_graph,
+    hotspots_from,
+    signals_near,
+)
+from .analysis import Period as Period
+from .build import ADULT, CHILD, PLACE, GraphData
+
+SCHOOL = "school"
+
+
+# What an event at a place carries by itself, as bits: found there, in a concern, at night, with an adult of
+# concern; and, in a period, meeting children from other schools there.
+FOUND, CONCERN, NIGHT, WITH_ADULT, MEETING = 1, 2, 4, 8, 16
+SIGNAL_BITS = (
+    ("found", FOUND),
+    ("concern", CONCERN),
+    ("night", NIGHT),
+    ("with_adult", WITH_ADULT),
+    ("meeting", MEETING),
+)
+# A dated event at a place, as a period counts it: its places, its children and its bits. A tuple each, a few
+# hundred bytes less than the event's dict (a million events).
+Seen = tuple[tuple[str, ...], tuple[str, ...], int]
+
+
+class PeriodAnalyses:
+    """Hotspots and adults of concern for any period of ``data``, equal to ``analysis.hotspots`` and
+    ``analysis.adults_ranked``; periods asked for in order (each length's oldest first) reuse the period before."""
+
+    def __init__(self, data: GraphData) -> None:
+        self.data = data
+        nodes = data.nodes
+        kinds = {node_id: node["kind"] for node_id, node in nodes.items()}
+        schools = {n for n, node in nodes.items() if node["kind"] == PLACE and node.get("place_type") == SCHOOL}
+        # Every node by its place in sorted order: sorting numbers sorts the names.
+        self.names = sorted(nodes)
+        rank = {name: i for i, name in enumerate(self.names)}
+        self.kinds = [kinds[name] for name in self.names]
+        self.event_nodes: list[tuple[int, ...]] = []
+        ordinals: dict[str, int] = {}
+        day_of: list[int] = []
+        self.undated: list[int] = []
+        # Day -> the dated events at a place that day, in the build's order.
+        self.days: dict[int, list[Seen]] = defaultdict(list)
+        # Events at a school: (index, day or None, their children, their schools), in the build's order.
+        self.at_school: list[tuple[int, int | None, list[str], list[str]]] = []
+        for index, event in enumerate(data.events):
+            members = event["nodes"]
+            self.event_nodes.append(tuple(sorted(rank[n] for n in members)))
+            day_text = event["date"]
+            day = None
+            if day_text is None:
+                self.undated.append(index)
+            else:
+                day = ordinals.get(day_text)
+                if day is None:
+                    day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
+            day_of.append(-1 if day is None else day)
+            if schools and any(n in schools for n in members):
+                at = [n for n in members if n in schools]
+                self.at_school.append((index, day, [n for n in members if kinds[n] == CHILD], at))
+            if day is None:
+                continue
+            places = tuple(n for n in members if kinds[n] == PLACE)
+            if places:
+                children = tuple(n for n in members if kinds[n] == CHILD)
+                self.days[day].append((places, children, self._bits(event, members, kinds)))
+        # The dated events by day, each day's in the build's order.
+        self.dated = sorted((i for i, day in enumerate(day_of) if day >= 0), key=day_of.__getitem__)
+        self.dated_days = [day_of[index] for index in self.dated]
+        del day_of
+        self._counted: dict[tuple[int, int], PlaceCounts] = {}
+
+    @staticmethod
+    def _bits(event: dict[str, Any], members: list[str], kinds: dict[str, str]) -> int:
+        hour = event.get("hour")
+        return (
+            (FOUND if event["type"] in FOUND_TYPES else 0)
+            | (CONCERN if event["type"] in CONCERN_TYPES else 0)
+            | (NIGHT if hour is not None and (hour >= NIGHT_FROM or hour < NIGHT_UNTIL) else 0)
+            | (WITH_ADULT if any(kinds[n] == ADULT for n in members) else 0)
+        )
+
+    def _range(self, period: Period) -> range:
+        return range(period.since.toordinal(), period.until.toordinal() + 1)
+
+    def _days(self, period: Period) -> Iterable[tuple[int, list[Seen]]]:
+        for day in self._range(period):
+            seen = self.days.get(day)
+            if seen is not None:
+                yield day, seen
+
+    def place_counts(self, period: Period) -> PlaceCounts:
+        """``analysis._place_counts``: each place's children and events in the period (the last two kept)."""
+        key = (period.since.toordinal(), period.until.toordinal())
+        counted = self._counted.get(key)
+        if counted is not None:
+            return counted
+        found: dict[str, list[Any]] = {}
+        for _, seen in self._days(period):
+            for places, children, _ in seen:
+                for place in places:
+                    total = found.get(place)
+                    if total is None:
+                        found[place] = [set(children), 1]
+                    else:
+                        total[0].update(children)
+                        total[1] += 1
+        counted = {place: (children, events) for place, (children, events) in found.items()}
+        if len(self._counted) >= 2:
+            self._counted.pop(next(iter(self._counted)))
+        self._counted[key] = counted
+        return counted
+
+    def schools(self, period: Period) -> dict[str, str]:
+        """``analysis._schools``: each child's school, the one they are most often recorded at in the period and
+        the one before (and in events with no date); of two as often, the one recorded first."""
+        low, high = period.previous().since.toordinal(), period.until.toordinal()
+        seen: dict[str, Counter[str]] = defaultdict(Counter)
+        for _, day, children, at in self.at_school:
+            if day is None or low <= day <= high:
+                for child in children:
+                    seen[child].update(at)
+        return {child: counts.most_common(1)[0][0] for child, counts in seen.items()}
+
+    def signals(self, period: Period) -> Signals:
+        """``analysis._signals``: each place's children of each signal in the period."""
+        school = self.schools(period)
+        # Each place's children: its counts' (read only, never added to).
+        found: Signals = {
+            place: defaultdict(set, children=children) for place, (children, _) in self.place_counts(period).items()
+        }
+        by_day: dict[str, dict[int, list[str]]] = defaultdict(dict)
+        adult_days: dict[str, set[int]] = defaultdict(set)
+        for day, seen in self._days(period):
+            for places, children, bits in seen:
+                if bits & WITH_ADULT:
+                    for place in places:
+                        adult_days[place].add(day)
+                if not children:
+                    continue
+                if len(children) > 1 and len({school.get(c, c) for c in children}) > 1:
+                    bits |= MEETING
+                for place in places:
+                    present = by_day[place]
+                    if day in present:
+                        present[day] += children
+                    else:
+                        present[day] = list(children)
+                    if bits:
+                        held = found[place]
+                        for name, bit in SIGNAL_BITS:
+                            if bits & bit:
+                                held[name].update(children)
+        return signals_near(found, by_day, adult_days, school)
+
+    def hotspots(self, period: Period) -> list[dict[str, Any]]:
+        """``analysis.hotspots(data, period)``."""
+        return hotspots_from(
+            self.data, self.place_counts(period), self.place_counts(period.previous()), self.signals(period)
+        )
+
+    def graph(self, period: Period) -> ig.Graph:
+        """``analysis.graph_of`` the period's events (those in it and those with no date), less the weights."""
+        low = bisect.bisect_left(self.dated_days, period.since.toordinal())
+        high = bisect.bisect_right(self.dated_days, period.until.toordinal())
+        chosen = sorted(self.dated[low:high] + self.undated)
+        event_nodes = self.event_nodes
+        pairs = dict.fromkeys(pair for i in chosen for pair in combinations(event_nodes[i], 2))
+        present = sorted({n for i in chosen for n in event_nodes[i]})
+        local = {n: i for i, n in enumerate(present)}
+        graph = ig.Graph(n=len(present), edges=[(local[a], local[b]) for a, b in pairs])
+        graph.vs["name"] = [self.names[n] for n in present]
+        graph.vs["kind"] = [self.kinds[n] for n in present]
+        return graph
+
+    def adults_ranked(self, period: Period, *, sources: int | None = BETWEENNESS_SOURCES) -> list[dict[str, Any]]:
+        """``analysis.adults_ranked(data, period)``."""
+        return adults_of_graph(self.data, self.graph(period), sources=sources)
