@@ -27,6 +27,7 @@ from joinedup.children.models import Child, CorrectionKind, ItemCorrection, Item
 from joinedup.children.services import correction_require, item_changes, item_correction_apply, item_correction_record
 from joinedup.deadlines import is_historical_return, london_day_ends, return_interview_due
 from joinedup.places.models import Place
+from joinedup.places.selectors import place_now
 from joinedup.places.services import place_resolve_text
 from joinedup.sharing.models import ShareDecision
 from joinedup.sharing.services import share_under_agreement
@@ -935,7 +936,7 @@ def return_interview_correct(
     if "place" in changes:
         if changes["place"] is not None and not isinstance(changes["place"], Place):
             raise ValidationError({"place": "Choose a place from the list."})
-        chosen = _place_now(changes["place"])
+        chosen = place_now(changes["place"]) if changes["place"] is not None else None
         # Only a place the user may see in full is chosen: a private address, only where they see its children.
         if chosen is not None and chosen.pk != interview.place_id and not policy.can_see_place(user, chosen):
             raise PermissionDenied
@@ -962,15 +963,6 @@ def return_interview_correct(
             after=after,
             reason=reason,
         )
-
-
-def _place_now(place: Place | None) -> Place | None:
-    """The place as it stands: a place merged into another is that other place."""
-    seen = 0
-    while place is not None and place.merged_into_id is not None and seen < 20:
-        place = Place.objects.get(pk=place.merged_into_id)
-        seen += 1
-    return place
 
 
 def _place_label(place: Place | None) -> str:

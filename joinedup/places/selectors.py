@@ -103,6 +103,11 @@ def place_get(user: User, place_id: Any) -> Place:
         place = Place.objects.get(pk=place_id)
     except (Place.DoesNotExist, ValueError) as error:
         raise Http404 from error
+    return place_now(place)
+
+
+def place_now(place: Place) -> Place:
+    """The place as it stands: a place merged into another is that other place (followed at most 20 merges)."""
     seen = 0
     while place.merged_into_id is not None and seen < 20:
         place = Place.objects.get(pk=place.merged_into_id)
