@@ -162,6 +162,10 @@ LOGOUT_REDIRECT_URL = "accounts:sign-in"
 # Sign-in (OWASP ASVS level 2).
 JOINEDUP_OTP_REQUIRED = env_bool("JOINEDUP_OTP_REQUIRED", True)
 JOINEDUP_IDLE_TIMEOUT = timedelta(minutes=15)
+# The session's last activity is written only once it is this old, so most requests do not write their session
+# (on SQLite each write waits for the one writer). The idle timeout then ends a session after between
+# JOINEDUP_IDLE_TIMEOUT less this and JOINEDUP_IDLE_TIMEOUT without activity; keep it well under the idle timeout.
+JOINEDUP_LAST_SEEN_INTERVAL = timedelta(seconds=60)
 JOINEDUP_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 JOINEDUP_BREAK_GLASS_DURATION = timedelta(hours=4)
 # Emergency-access lookups that match no single child, audited; after this many in an hour, every lookup waits.

@@ -37,8 +37,22 @@ def session_expiry_reason(request: HttpRequest, now: datetime) -> str | None:
     return None
 
 
+def last_seen_due(request: HttpRequest, now: datetime) -> bool:
+    """Whether this request's time must be written as the session's last activity.
+
+    Only once the time written is ``JOINEDUP_LAST_SEEN_INTERVAL`` old (60 s): a request within that interval
+    leaves the session unmodified, so Django's session middleware does not save it and the request writes
+    nothing for the timeout (on SQLite, one writer at a time, a page that writes waits behind every other
+    writer, an import's chunks included). The time written is then at most that interval older than the user's
+    last request, so a session is signed out after between ``JOINEDUP_IDLE_TIMEOUT`` less the interval (14
+    minutes) and ``JOINEDUP_IDLE_TIMEOUT`` (15 minutes) without activity: never later."""
+    last_seen_at = _stamp(request.session.get(LAST_SEEN_AT))
+    return last_seen_at is None or now - last_seen_at >= settings.JOINEDUP_LAST_SEEN_INTERVAL
+
+
 def session_timeouts(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable:
-    """Idle (15 minutes) and absolute (12 hours) session timeouts."""
+    """Idle (15 minutes) and absolute (12 hours) session timeouts; the last activity written at most once a
+    minute (``last_seen_due``)."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
@@ -58,7 +72,7 @@ def session_timeouts(get_response: Callable[[HttpRequest], HttpResponse]) -> Cal
                     response["HX-Redirect"] = reverse(settings.LOGIN_URL)
                     return response
                 return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-            if not request.headers.get(PASSIVE_HEADER):
+            if not request.headers.get(PASSIVE_HEADER) and last_seen_due(request, now):
                 request.session[LAST_SEEN_AT] = now.isoformat()
         return get_response(request)
 

@@ -56,7 +56,7 @@ from .parsers import (
     iso_moment_parse,
     partial_date_parse,
 )
-from .queued import PROGRESS_CHUNK, chunks_committed, import_job_run, import_queue, rows_cap_check
+from .queued import PROGRESS_CHUNK, chunks_committed_timed, import_job_run, import_queue, rows_cap_check
 from .rows import (
     CREATED,
     UNCHANGED,
@@ -134,6 +134,11 @@ def _id_length_check(column: str, value: str) -> None:
 
 # People rows written together: validated one by one, then looked up and written in bulk.
 PEOPLE_CHUNK = 1000
+# In the worker on SQLite, where each chunk holds the only write lock (``queued.chunks_committed_timed``): how long
+# a transaction holds it at most, about (a page that writes waits for the one under way), and the rows of its first
+# piece (at a county's size an event row takes about 6 ms, a people row well under 1 ms). docs/benchmarks.md.
+EXTRACT_FIRST_PIECE = 20
+EXTRACT_CHUNK_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -802,7 +807,15 @@ def agency_extract_import(
             run = _Run(batch=batch, user=user)
             ctx = _ExtractContext(run, register_agencies)
         counts = functools.partial(_counts_commit, run)
-        for chunk in chunks_committed(rows, progress, chunk=PROGRESS_CHUNK, committed=counts):
+        for chunk in chunks_committed_timed(
+            rows,
+            progress,
+            chunk=PROGRESS_CHUNK,
+            committed=counts,
+            first=EXTRACT_FIRST_PIECE,
+            seconds=EXTRACT_CHUNK_SECONDS,
+            kind=lambda row: row[2],
+        ):
             chunk_people = [(extract.name, row) for extract, row, apply in chunk if apply is _person_row]
             for first in range(0, len(chunk_people), PEOPLE_CHUNK):
                 _people_apply(ctx, chunk_people[first : first + PEOPLE_CHUNK])
