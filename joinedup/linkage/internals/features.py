@@ -78,6 +78,14 @@ def soundex(name: str) -> str:
     return (out + "000")[:4]
 
 
+def letter_bits(name: str) -> int:
+    """The set of letters of a normalised name as bits: 'abba' -> 0b11 (a and b)."""
+    bits = 0
+    for char in set(name):
+        bits |= 1 << (ord(char) - 97)
+    return bits
+
+
 def postcode_normalise(value: str | None) -> str:
     """' wb1  2ab' -> 'WB1 2AB'; anything that is not a UK postcode shape -> ''."""
     compact = re.sub(r"\s+", "", (value or "").upper())
@@ -149,6 +157,9 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "given_prefix": given[:3] or None,
         "family_initial": family[:1] or None,
         "family_soundex": soundex(family) or None,
+        # Which letters the family name holds, as bits (a = 1, b = 2, ...): two names one edit apart differ in
+        # at most two letters, which the model checks before working out the edit distance.
+        "family_letters": letter_bits(family) if family else None,
         "family_band": None,  # set across the area by family_name_bands
         "names": sorted(names) or None,
         "aliases": sorted(aliases) or None,

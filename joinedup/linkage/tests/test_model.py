@@ -63,3 +63,87 @@ def test_a_kept_model_whose_levels_differ_from_the_code_needs_a_full_run():
     older = {**kept, "family_and_home": kept["family_and_home"][:-1]}
     reason = full_run_due(LinkRun(started_at=timezone.now(), model={"comparisons": older}), 1000, 10)
     assert reason == "the model's comparisons have changed"
+
+
+# The plain form of each level condition that ``model`` writes more cheaply, and which pairs reach that level.
+PLAIN_FORMS = [
+    (model.NICKNAME, "list_has_any(given_group_l, given_group_r)", "given_name_l <> given_name_r"),
+    (model.FAMILY_CLOSE, "damerau_levenshtein(family_name_l, family_name_r) <= 1", "true"),
+    (model.DOB_ONE_EDIT, "damerau_levenshtein(dob_l, dob_r) <= 1", "true"),
+    (
+        model.ALIAS_MATCH,
+        "list_has_any(coalesce(aliases_l, []), coalesce(names_r, [])) "
+        "OR list_has_any(coalesce(aliases_r, []), coalesce(names_l, [])) "
+        "OR list_has_any(coalesce(aliases_l, []), coalesce(aliases_r, []))",
+        "true",
+    ),
+]
+
+
+def _one_edit_away(value: str, letters: str) -> set[str]:
+    """Every string one edit from ``value``: a character changed, added, dropped, or two side by side swapped."""
+    out: set[str] = set()
+    for i in range(len(value) + 1):
+        for char in letters:
+            out.add(value[:i] + char + value[i:])
+            if i < len(value):
+                out.add(value[:i] + char + value[i + 1 :])
+        if i < len(value):
+            out.add(value[:i] + value[i + 1 :])
+        if i + 1 < len(value):
+            out.add(value[:i] + value[i + 1] + value[i] + value[i + 2 :])
+    return out
+
+
+def test_each_cheaper_level_condition_reads_every_pair_as_its_plain_form_does():
+    # Blocked pairs of a generated area, and every pair among names and dates one edit apart (as features
+    # write them: a changed date is read again as a date), so that each condition is met and missed many ways.
+    import duckdb
+    from splink.internals.blocking_rule_creator_utils import to_blocking_rule_creator
+
+    from joinedup.linkage.internals.features import date_parts
+    from joinedup.linkage.synthetic import generate_area
+
+    records, _ = generate_area(1000, seed=3)
+    rows = [record_features(i, r["agency"], r) for i, r in enumerate(records)]
+    extra: list[dict[str, Any]] = []
+    for family, dob, given in (
+        ("smith", "2011-04-05", "bill"),
+        ("oneil", "2009-12-21", "kate"),
+        ("li", "2010-01-10", "al"),
+    ):
+        dates = {date for d in _one_edit_away(dob, "0123456789") if (date := date_parts(d)[0])}
+        # model.DOB_ONE_EDIT's Hamming distance needs full dates of one length (DuckDB refuses two lengths).
+        assert {len(date) for date in dates} == {10}
+        names = sorted(_one_edit_away(family, "aeilnost"))[:60]
+        for j, (name, date) in enumerate(zip(names * 3, sorted(dates), strict=False)):
+            data = {"given_name": given if j % 2 else name, "family_name": name, "date_of_birth": date}
+            extra.append(record_features(len(rows) + len(extra), "CSC", data))
+    rows += extra
+    connection = duckdb.connect()
+    model._load(connection, rows)
+    blocked = " UNION ".join(
+        f"SELECT l.unique_id AS a, r.unique_id AS b FROM records l JOIN records r ON ({sql}) "  # noqa: S608
+        "AND l.unique_id < r.unique_id"
+        for sql in (
+            to_blocking_rule_creator(rule).get_blocking_rule("duckdb").blocking_rule_sql
+            for rule in model.blocking_rules()
+        )
+    )
+    first_extra = len(rows) - len(extra)
+    columns = ", ".join(f"l.{c} AS {c}_l, r.{c} AS {c}_r" for c in model.COLUMNS)
+    connection.execute(
+        f"CREATE TABLE pairs AS SELECT {columns} FROM ({blocked} UNION "  # noqa: S608
+        f"SELECT l.unique_id, r.unique_id FROM records l JOIN records r ON l.unique_id < r.unique_id "
+        f"AND l.unique_id >= {first_extra}) p JOIN records l ON l.unique_id = p.a JOIN records r ON r.unique_id = p.b"
+    )
+    for cheaper, plain, reached in PLAIN_FORMS:
+        counts = connection.execute(
+            f"SELECT count(*) FILTER (WHERE coalesce({cheaper}, false) <> coalesce({plain}, false)), "  # noqa: S608
+            f"count(*) FILTER (WHERE {plain}), count(*) FROM pairs WHERE {reached}"
+        ).fetchone()
+        assert counts is not None
+        differ, met, total = counts
+        # No pair read differently, and the condition both met and missed.
+        assert differ == 0, plain
+        assert 20 < met < total, plain
