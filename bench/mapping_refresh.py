@@ -1,7 +1,8 @@
 """Full mapping refresh on 1M synthetic events: graph, networks (components and communities), adults of
 concern ranked, hotspots; then the whole refresh through the database and the pages that read what it stored.
 
-Through the database (``--through-db 1``, the default): the same events go into a temporary SQLite database as
+Through the database (``--through-db 1``, the default): the same events go into a temporary SQLite database (with
+``--postgresql 1``, a throwaway PostgreSQL server started as ``bench/pages.py`` starts one) as
 agency extract rows (``PersonRecord``, ``EventRecord``), ``manage.py refresh_mapping`` runs in a process of its
 own (build from the database, the analyses of all 52 standard periods, every row stored), timed with its peak
 memory; then, as a coordinator through Django's test client, the hotspots page (the standard periods) and one
@@ -32,6 +33,7 @@ for the estimated part, how far the top adults agree with networkx's estimate, a
 network is small enough (``--exact-up-to``), with exact betweenness.
 """
 
+import argparse
 import os
 import random
 import resource
@@ -42,6 +44,7 @@ import tempfile
 import time
 from collections.abc import Iterable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from _common import ROOT, arguments, p95, progress, timed
@@ -406,6 +409,8 @@ def old_expansion_timed(data: Any, requests: int, seed: int = 5) -> list[float]:
 
 
 def through_database(data: Any, args: Any, old_page: float) -> str:
+    from django.db import connection
+
     times: dict[str, float] = {}
     with timed(f"load {len(data.events)} events into the database", times):
         loaded = database_load(data)
@@ -420,7 +425,8 @@ def through_database(data: Any, args: Any, old_page: float) -> str:
     old_step_ms = statistics.median(old_step) * 1000
     periods = f"; {period_pages_timed(args.requests)}" if args.period_pages else ""
     return (
-        f"mapping_refresh through the database: {loaded['events']} event records; refresh_mapping "
+        f"mapping_refresh through the database ({connection.vendor}): {loaded['events']} event records; "
+        f"refresh_mapping "
         f"{refresh['seconds']:.1f}s (goal <= {GOAL_REFRESH_S}s: "
         f"{'met' if refresh['seconds'] <= GOAL_REFRESH_S else 'NOT met'}), "
         f"peak memory {refresh['peak_gb']:.2f} GB (goal <= {GOAL_PEAK_GB} GB: "
@@ -436,7 +442,24 @@ def through_database(data: Any, args: Any, old_page: float) -> str:
 
 def main() -> None:
     workdir = tempfile.TemporaryDirectory(prefix="bench-mapping-")
+    # Asked for before Django starts, which reads DATABASE_URL: the same option is parsed again below.
+    wanted = argparse.ArgumentParser(add_help=False)
+    wanted.add_argument("--postgresql", type=int, default=0)
+    if wanted.parse_known_args()[0].postgresql:
+        from pages import _pg_bin, postgresql
+
+        pg_bin = _pg_bin()
+        if pg_bin is None:
+            raise SystemExit("--postgresql 1: no PostgreSQL (initdb) on this machine")
+        with postgresql(Path(workdir.name), pg_bin) as url:
+            os.environ["DATABASE_URL"] = url
+            run()
+        return
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir.name}/bench.sqlite3"
+    run()
+
+
+def run() -> None:
     args = arguments(
         __doc__ or "",
         1_000_000,
@@ -447,6 +470,7 @@ def main() -> None:
         networkx=(1, "0 leaves out networkx (the baseline of the analyses)"),
         requests=(30, "requests timed of each page"),
         period_pages=(1, "0 leaves out the hotspots page of periods whose networks are worked out on request"),
+        postgresql=(0, "1: the database a throwaway PostgreSQL server, as bench/pages.py starts one, not SQLite"),
     )
     from django.core.management import call_command
     from django.utils import timezone

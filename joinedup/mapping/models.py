@@ -134,8 +134,8 @@ class MappingEventNode(models.Model):
 
 class MappingResult(models.Model):
     """One row of an analysis for one standard period (``period``: ``since/until``): a hotspot, a network or an
-    adult of concern, in the analysis's order (``rank``). ``data`` is the analysis's dict as it returned it
-    (less the lists of child nodes the pages never show); ``summary`` what a list page shows of a network, whose
+    adult of concern, in the analysis's order (``rank``). ``data`` is the analysis's dict as it returned it;
+    ``summary`` what a list page shows of a network, whose
     dict can hold thousands of nodes."""
 
     snapshot = models.ForeignKey(

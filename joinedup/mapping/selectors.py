@@ -45,7 +45,7 @@ from .models import (
     ResultKind,
 )
 from .periods import latest_periods, period_key, standard_periods
-from .summaries import SCHOOL, network_summary, result_data
+from .summaries import SCHOOL, network_summary
 
 NEIGHBOUR_CAP = 50
 HOTSPOTS_PER_PAGE = 50
@@ -452,9 +452,9 @@ def hotspots_for(*, user: User, period: Period, page: int = 1, per_page: int | N
         results = _results(view, ResultKind.HOTSPOT, period)
         listing = _page_of(results.count(), page, per_page)
         stored = results.order_by("rank").only("data")[listing.first : listing.first + per_page]
-        listing.rows = [row.data for row in stored]
+        listing.rows = [row.data | {"why": analysis.hotspot_why(row.data)} for row in stored]
     else:
-        rows = [result_data(row) for row in analysis.hotspots(_computed(view, period), period)]
+        rows = analysis.hotspots(_computed(view, period), period)
         listing = _page_of(len(rows), page, per_page)
         listing.rows = rows[listing.first : listing.first + per_page]
     for row in listing.rows:
@@ -469,7 +469,7 @@ def adults_for(*, user: User, period: Period, limit: int = ADULTS_SHOWN) -> list
     if _stored(view, period, ResultKind.ADULT):
         rows = [row.data for row in _results(view, ResultKind.ADULT, period).order_by("rank").only("data")[:limit]]
     else:
-        rows = [result_data(row) for row in analysis.adults_ranked(_computed(view, period), period)[:limit]]
+        rows = analysis.adults_ranked(_computed(view, period), period)[:limit]
     for row in rows:
         row["network_url"] = network_url(row["node"])
         row["evidence_url"] = evidence_url(row["node"], period=period)

@@ -9,21 +9,23 @@ rows) never wait long behind a refresh.
 
 import bisect
 import json
+import queue
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import islice
 from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from joinedup import dates
 from joinedup.accounts.models import User
-from joinedup.bulk import rows_insert
+from joinedup.bulk import large_writes, values_insert
 from joinedup.jobs.models import Job, JobKind, JobStatus
 
 from . import permissions
@@ -43,13 +45,16 @@ from .models import (
     ResultKind,
 )
 from .periods import latest_periods, period_key, period_of_key, standard_periods
-from .summaries import network_summary, numpy_marked_absent, read_over_all_time, result_data
+from .summaries import network_summary, numpy_marked_absent, read_over_all_time
 
 # Rows written (or deleted) in one transaction.
 CHUNK = 20_000
 EVENT_FIELDS = ("source", "agency", "record", "type", "date", "nodes")
-# Progress steps before the analyses: build, nodes, events.
+# A stored result's fields, in the order the writes give them.
+RESULT_FIELDS = ("snapshot_id", "kind", "period", "rank", "node", "summary", "data")
+# Progress steps before the analyses: build, nodes, events; and after them: the last rows written.
 STEPS_BEFORE = 3
+STEPS_AFTER = 1
 
 Progress = Callable[[int, int, str], None]
 
@@ -60,18 +65,80 @@ def search_text(node: dict[str, Any]) -> str:
     return "\x1f".join(str(part).lower().replace(" ", "") for part in parts)
 
 
-def _chunks(rows: Iterable[dict[str, Any]], size: int = CHUNK) -> Iterator[list[dict[str, Any]]]:
-    iterator = iter(rows)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+Values = Iterable[tuple[Any, ...]]
+# Lots of rows a writer thread may hold waiting to be written (see _Writer).
+WRITER_QUEUE = 4
 
 
-def _insert(model: type[models.Model], rows: Iterable[dict[str, Any]]) -> int:
+def _insert_values(model: type[models.Model], names: tuple[str, ...], values: Values) -> int:
+    """Rows given as tuples of the fields ``names`` (see bulk.values_insert), in transactions of ``CHUNK``."""
     written = 0
-    for chunk in _chunks(rows):
+    iterator = iter(values)
+    while chunk := list(islice(iterator, CHUNK)):
         with transaction.atomic():
-            written += rows_insert(model, chunk)
+            written += values_insert(model, names, chunk)
     return written
+
+
+class _Writer:
+    """Where a refresh's rows go. Threaded, a second thread with its own database connection writes them while the
+    refresh goes on: ``insert`` hands it the rows as they are given (a generator over the graph, or over a
+    period's results already worked out), and the thread makes each row and writes them in transactions of
+    ``CHUNK`` rows, as before. SQLite lets go of Python's lock while it writes, and PostgreSQL works in its own
+    process, so the database's work runs beside the analyses on another core instead of after them. At most
+    ``WRITER_QUEUE`` lots of rows wait (a period's results each: the memory a refresh holds beyond its own stays
+    small). The rows given must not change once given: the graph and the results are only read. Not threaded
+    (inside a transaction, as in the tests, whose rows another connection could not see), rows are written at
+    once. Leaving the block waits for every row; an error in the thread is raised in the refresh (at the next
+    rows given, or on leaving), which then deletes the generation as for any other failure."""
+
+    def __init__(self, *, threaded: bool) -> None:
+        self.threaded = threaded
+        self.error: BaseException | None = None
+        self.waiting: queue.Queue[tuple[type[models.Model], tuple[str, ...], Values] | None] = queue.Queue(
+            maxsize=WRITER_QUEUE
+        )
+        self.thread = threading.Thread(target=self._run, name="mapping-refresh-writer", daemon=True)
+
+    def __enter__(self) -> "_Writer":
+        if self.threaded:
+            self.thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: Any) -> None:
+        if not self.threaded:
+            return
+        self.waiting.put(None)
+        self.thread.join()
+        if self.error is not None and kind is None:
+            raise self.error
+
+    def insert(self, model: type[models.Model], names: tuple[str, ...], values: Values) -> None:
+        if not self.threaded:
+            _insert_values(model, names, values)
+            return
+        if self.error is not None:
+            raise self.error
+        self.waiting.put((model, names, values))
+
+    def _run(self) -> None:
+        ended = False
+        try:
+            with large_writes():
+                while (item := self.waiting.get()) is not None:
+                    if self.error is not None:
+                        continue  # taking what is given until the end, so the refresh never waits on a full queue
+                    try:
+                        _insert_values(*item)
+                    except BaseException as error:
+                        self.error = error
+                ended = True
+        except BaseException as error:
+            self.error = self.error or error
+            while not ended and self.waiting.get() is not None:
+                pass
+        finally:
+            connection.close()
 
 
 def _uuid(text: str) -> UUID | None:
@@ -81,20 +148,13 @@ def _uuid(text: str) -> UUID | None:
         return None
 
 
-def _nodes_write(snapshot: MappingSnapshot, data: GraphData) -> dict[str, int]:
+def _nodes_write(snapshot: MappingSnapshot, data: GraphData, writer: _Writer) -> dict[str, int]:
     ids = {key: snapshot.id_base + i for i, key in enumerate(data.nodes)}
-    _insert(
+    writer.insert(
         MappingNode,
+        ("id", "snapshot_id", "key", "kind", "label", "search", "data"),
         (
-            {
-                "id": ids[key],
-                "snapshot_id": snapshot.pk,
-                "key": key,
-                "kind": node["kind"],
-                "label": node["label"],
-                "search": search_text(node),
-                "data": node,
-            }
+            (ids[key], snapshot.pk, key, node["kind"], node["label"], search_text(node), node)
             for key, node in data.nodes.items()
         ),
     )
@@ -102,10 +162,11 @@ def _nodes_write(snapshot: MappingSnapshot, data: GraphData) -> dict[str, int]:
     pairs = {(key, pk) for key, node in data.nodes.items() for pk in node["child_ids"]} | {
         pair for pair in primary if pair[0] in ids
     }
-    _insert(
+    writer.insert(
         MappingNodeChild,
+        ("snapshot_id", "node_id", "child_id", "primary"),
         (
-            {"snapshot_id": snapshot.pk, "node_id": ids[key], "child_id": child, "primary": (key, pk) in primary}
+            (snapshot.pk, ids[key], child, (key, pk) in primary)
             for key, pk in sorted(pairs)
             if (child := _uuid(pk)) is not None
         ),
@@ -113,28 +174,30 @@ def _nodes_write(snapshot: MappingSnapshot, data: GraphData) -> dict[str, int]:
     return ids
 
 
-def _events_write(snapshot: MappingSnapshot, data: GraphData, ids: dict[str, int]) -> None:
-    base = snapshot.id_base
-    _insert(
+def _events_write(snapshot: MappingSnapshot, data: GraphData, ids: dict[str, int], writer: _Writer) -> None:
+    base, pk = snapshot.id_base, snapshot.pk
+    writer.insert(
         MappingEvent,
+        ("id", "snapshot_id", "source", "agency", "record", "type", "date", "extra"),
         (
-            {
-                "id": base + i,
-                "snapshot_id": snapshot.pk,
-                "source": event["source"],
-                "agency": event["agency"],
-                "record": event["record"],
-                "type": event["type"],
-                "date": date.fromisoformat(event["date"]) if event["date"] else None,
-                "extra": {name: value for name, value in event.items() if name not in EVENT_FIELDS},
-            }
+            (
+                base + i,
+                pk,
+                event["source"],
+                event["agency"],
+                event["record"],
+                event["type"],
+                date.fromisoformat(event["date"]) if event["date"] else None,
+                {name: value for name, value in event.items() if name not in EVENT_FIELDS},
+            )
             for i, event in enumerate(data.events)
         ),
     )
-    _insert(
+    writer.insert(
         MappingEventNode,
+        ("event_id", "node_id", "position"),
         (
-            {"event_id": base + i, "node_id": ids[node], "position": position}
+            (base + i, ids[node], position)
             for i, event in enumerate(data.events)
             for position, node in enumerate(event["nodes"])
         ),
@@ -165,53 +228,45 @@ class _Windows:
         return GraphData(nodes=self.data.nodes, events=events, child_nodes=self.data.child_nodes)
 
 
-def _networks_write(snapshot: MappingSnapshot, data: GraphData, period: Period, found: list[dict[str, Any]]) -> int:
+def _networks_write(
+    snapshot: MappingSnapshot, data: GraphData, period: Period, found: list[dict[str, Any]], writer: _Writer
+) -> None:
     """A period's networks as ``MappingResult`` rows, in the analysis's order, each with its list's summary."""
-    common = {"snapshot_id": snapshot.pk, "period": period_key(period), "kind": ResultKind.NETWORK}
-    return _insert(
+    key, kind = period_key(period), ResultKind.NETWORK.value
+    writer.insert(
         MappingResult,
+        RESULT_FIELDS,
         (
-            {
-                **common,
-                "rank": rank,
-                "node": (summary := network_summary(data, row))["start"],
-                "summary": summary,
-                "data": row,
-            }
+            (snapshot.pk, kind, key, rank, (summary := network_summary(data, row))["start"], summary, row)
             for rank, row in enumerate(found)
         ),
     )
 
 
 def _results_write(
-    snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool, shared: PeriodAnalyses | None = None
-) -> int:
-    """Store the period's hotspots and adults of concern; with ``whole`` (a latest period, see
-    periods.latest_periods) its networks too. With ``shared``, the hotspots and adults come from its one reading
-    of the events for all the periods (the same rows), and ``data`` is read for the networks only."""
-    key = period_key(period)
-    common = {"snapshot_id": snapshot.pk, "period": key}
-    written = _insert(
+    snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool, shared: PeriodAnalyses, writer: _Writer
+) -> None:
+    """Store the period's hotspots and adults of concern, from ``shared``'s one reading of the events for all the
+    periods (the rows ``analysis.hotspots`` and ``analysis.adults_ranked`` give; a hotspot without its ``why``,
+    which a page adds from the figures); with ``whole`` (a latest period, see periods.latest_periods) its
+    networks too, from ``data``, the period's window of the events."""
+    key, pk = period_key(period), snapshot.pk
+    hotspot, adult = ResultKind.HOTSPOT.value, ResultKind.ADULT.value
+    writer.insert(
         MappingResult,
+        RESULT_FIELDS,
         (
-            {**common, "kind": ResultKind.HOTSPOT, "rank": rank, "node": row["node"], "data": result_data(row)}
-            for rank, row in enumerate(
-                shared.hotspots(period) if shared is not None else analysis.hotspots(data, period)
-            )
+            (pk, hotspot, key, rank, row["node"], {}, row)
+            for rank, row in enumerate(shared.hotspots(period, reasons=False))
         ),
     )
-    written += _insert(
+    writer.insert(
         MappingResult,
-        (
-            {**common, "kind": ResultKind.ADULT, "rank": rank, "node": row["node"], "data": result_data(row)}
-            for rank, row in enumerate(
-                shared.adults_ranked(period) if shared is not None else analysis.adults_ranked(data, period)
-            )
-        ),
+        RESULT_FIELDS,
+        ((pk, adult, key, rank, row["node"], {}, row) for rank, row in enumerate(shared.adults_ranked(period))),
     )
-    if not whole:
-        return written
-    return written + _networks_write(snapshot, data, period, analysis.networks(data, period))
+    if whole:
+        _networks_write(snapshot, data, period, analysis.networks(data, period), writer)
 
 
 def _generation_delete(snapshot: MappingSnapshot) -> None:
@@ -241,6 +296,7 @@ def _periods_write(
     periods: list[Period],
     latest: set[Period],
     report: Callable[[int, str], None],
+    writer: _Writer,
 ) -> None:
     """Each standard period's stored results, with its step of progress: hotspots and adults of concern from one
     reading of the events for all the periods (internals/periodic.py), networks from the period's window."""
@@ -252,19 +308,21 @@ def _periods_write(
             f"{what} for {dates.day(period.since)} to {dates.day(period.until)} (period {i + 1} of {len(periods)})",
         )
         whole = period in latest
-        _results_write(snapshot, windows.of(period) if whole else windows.data, period, whole=whole, shared=shared)
+        _results_write(
+            snapshot, windows.of(period) if whole else windows.data, period, whole=whole, shared=shared, writer=writer
+        )
 
 
 def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
     """Build the mapping again from every module, store it and its analyses, and make it the current one.
 
     ``progress(done, total, message)`` is called before each step: building, writing the nodes, the events,
-    then the analyses of each standard period.
+    then the analyses of each standard period, then the last rows written.
     """
     started = time.monotonic()
     as_of = timezone.localdate()
     periods = standard_periods(as_of)
-    total = STEPS_BEFORE + len(periods)
+    total = STEPS_BEFORE + len(periods) + STEPS_AFTER
 
     def report(done: int, message: str) -> None:
         if progress is not None:
@@ -275,25 +333,29 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
     snapshot = MappingSnapshot.objects.create(
         as_of=as_of, complete=False, node_count=len(data.nodes), event_count=len(data.events), job=job
     )
-    try:
-        report(1, f"Writing {len(data.nodes)} nodes")
-        ids = _nodes_write(snapshot, data)
-        report(2, f"Writing {len(data.events)} events")
-        _events_write(snapshot, data, ids)
-        del ids
-        windows = _Windows(data)
-        latest = set(latest_periods(as_of))
-        with numpy_marked_absent():
-            _periods_write(snapshot, windows, periods, latest, report)
-        with transaction.atomic():
-            snapshot.complete = True
-            snapshot.seconds = round(time.monotonic() - started, 3)
-            snapshot.save(update_fields=["complete", "seconds"])
-    except BaseException:
-        _generation_delete(snapshot)
-        raise
-    for older in MappingSnapshot.objects.filter(pk__lt=snapshot.pk):
-        _generation_delete(older)
+    with large_writes():
+        try:
+            # The rows are written in a thread of their own while the analyses run, outside a transaction.
+            with _Writer(threaded=not connection.in_atomic_block) as writer:
+                report(1, f"Writing {len(data.nodes)} nodes")
+                ids = _nodes_write(snapshot, data, writer)
+                report(2, f"Writing {len(data.events)} events")
+                _events_write(snapshot, data, ids, writer)
+                del ids
+                windows = _Windows(data)
+                latest = set(latest_periods(as_of))
+                with numpy_marked_absent():
+                    _periods_write(snapshot, windows, periods, latest, report, writer)
+                report(STEPS_BEFORE + len(periods), "Storing the last of the results")
+            with transaction.atomic():
+                snapshot.complete = True
+                snapshot.seconds = round(time.monotonic() - started, 3)
+                snapshot.save(update_fields=["complete", "seconds"])
+        except BaseException:
+            _generation_delete(snapshot)
+            raise
+        for older in MappingSnapshot.objects.filter(pk__lt=snapshot.pk):
+            _generation_delete(older)
     return snapshot
 
 
@@ -444,7 +506,7 @@ def period_networks_run(*, job_id: UUID | str) -> Job:
         stored = MappingResult.objects.filter(snapshot_id=snapshot.pk, kind=ResultKind.NETWORK, period=work.period)
         with transaction.atomic():
             stored.delete()  # what an earlier try that failed half way wrote
-        _networks_write(snapshot, data, period, found)
+        _networks_write(snapshot, data, period, found, _Writer(threaded=False))
         with transaction.atomic():
             kept = MappingPeriodNetworks.objects.filter(pk=work.pk, job_id=job.pk).update(
                 complete=True, networks=len(found)

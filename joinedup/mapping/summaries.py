@@ -46,12 +46,6 @@ def network_summary(data: GraphData, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def result_data(row: dict[str, Any]) -> dict[str, Any]:
-    """An analysis's dict as stored: whole, less the list of child nodes behind a hotspot's or an adult's figure
-    (never shown; a page filtered for its viewer computes its own)."""
-    return {name: value for name, value in row.items() if name != "child_nodes"}
-
-
 def read_over_all_time(data: GraphData, event: dict[str, Any]) -> bool:
     """Whether the analyses of any period read this event whatever its date: today, those at a school, since a
     child's school is the one they are most often recorded at over all time (``analysis._schools``)."""

@@ -479,7 +479,6 @@ def adults_of_graph(
                 "label": data.nodes[names[adult]]["label"],
                 "members": _member_list(data, [names[adult]]),
                 "children": len(children),
-                "child_nodes": sorted(children),
                 "betweenness": round(betweenness[adult] / largest, 4),
             }
         )
@@ -520,6 +519,13 @@ def hotspots_by_footfall(data: GraphData, period: Period) -> list[dict[str, Any]
 
 def footfall_rows(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> list[dict[str, Any]]:
     """``hotspots_by_footfall`` from the places' counts (``_place_counts``) in the period and the one before."""
+    return sorted(
+        _footfall(data, now, before), key=lambda h: (-h["children"], -h["events"], h["place_name"], h["node"])
+    )
+
+
+def _footfall(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> list[dict[str, Any]]:
+    """``footfall_rows`` in no particular order."""
     found = []
     for place in set(now) | {p for p, (children, _) in before.items() if children}:
         children, events = now.get(place, (set(), 0))
@@ -539,10 +545,9 @@ def footfall_rows(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> lis
                 "children_before": earlier,
                 "events": events,
                 "change": change_label(len(children), earlier),
-                "child_nodes": sorted(children),
             }
         )
-    return sorted(found, key=lambda h: (-h["children"], -h["events"], h["place_name"], h["node"]))
+    return found
 
 
 # Hotspots: what happens at a place, counted in distinct children in the period, each kind of signal
@@ -680,11 +685,14 @@ def hotspots(data: GraphData, period: Period) -> list[dict[str, Any]]:
     )
 
 
-def hotspots_from(data: GraphData, now: PlaceCounts, before: PlaceCounts, signals: Signals) -> list[dict[str, Any]]:
+def hotspots_from(
+    data: GraphData, now: PlaceCounts, before: PlaceCounts, signals: Signals, *, reasons: bool = True
+) -> list[dict[str, Any]]:
     """``hotspots`` from what it counts: the places' counts in the period and the one before (``_place_counts``)
     and their signals (``_signals``). The refresh counts these for all its periods from one reading of the
-    events (periodic.py)."""
-    rows = {row["node"]: row for row in footfall_rows(data, now, before)}
+    events (periodic.py), and stores the rows without ``reasons`` (``why``): a page adds them to the rows it
+    shows (``hotspot_why``), the same words from the same figures."""
+    rows = {row["node"]: row for row in _footfall(data, now, before)}
     weighted: dict[str, float] = {}
     for place, held in signals.items():
         weighted[place] = sum(weight * len(held.get(name, ())) for name, weight in SIGNALS.items())
@@ -706,27 +714,37 @@ def hotspots_from(data: GraphData, now: PlaceCounts, before: PlaceCounts, signal
         rate = (others_signal + KIND_PRIOR_CHILDREN * area_rate) / (others_children + KIND_PRIOR_CHILDREN)
         expected = rate * children
         score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
-        counts = {name: len(held.get(name, ())) for name in SIGNALS}
-        why = [f"{n} {'child' if n == 1 else 'children'} {SIGNAL_WHY[name]}" for name, n in counts.items() if n]
-        if signal:
-            why.append(
-                f"signal {signal:g} against about {expected:.1f} expected of a place of its kind "
-                f"({kind.replace('_', ' ')}) seeing {children} {'child' if children == 1 else 'children'}"
-                + (f": {signal / expected:.1f} times that" if expected > 0 else "")
-            )
-        elif children:
-            why.append(f"nothing of concern recorded here; {children} children passed through")
         row |= {
             "signal": signal,
             "expected": round(expected, 3),
             "score": round(score, 4),
-            "signals": counts,
-            "why": why,
+            "signals": {name: len(held.get(name, ())) for name in SIGNALS},
         }
+        if reasons:
+            row["why"] = hotspot_why(row)
     return sorted(
         rows.values(),
         key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"]),
     )
+
+
+def hotspot_why(row: dict[str, Any]) -> list[str]:
+    """Why a hotspot ranks where it does, in words, from its row's figures: each signal's children, then its
+    signal against what a place of its kind seeing as many children would lead one to expect."""
+    signal, expected, children = row["signal"], row["expected"], row["children"]
+    # In the signals' own order: a row read back from PostgreSQL's jsonb has its keys in another.
+    counts = row["signals"]
+    why = [f"{n} {'child' if n == 1 else 'children'} {SIGNAL_WHY[name]}" for name in SIGNALS if (n := counts[name])]
+    if signal:
+        kind = row["place_type"] or "unknown"
+        why.append(
+            f"signal {signal:g} against about {expected:.1f} expected of a place of its kind "
+            f"({kind.replace('_', ' ')}) seeing {children} {'child' if children == 1 else 'children'}"
+            + (f": {signal / expected:.1f} times that" if expected > 0 else "")
+        )
+    elif children:
+        why.append(f"nothing of concern recorded here; {children} children passed through")
+    return why
 
 
 def neighbours(data: GraphData, node_id: str, *, cap: int, exclude: Iterable[str] = ()) -> dict[str, Any]:

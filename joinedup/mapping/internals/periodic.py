@@ -184,10 +184,14 @@ class PeriodAnalyses:
                                 held[name].update(children)
         return signals_near(found, by_day, adult_days, school)
 
-    def hotspots(self, period: Period) -> list[dict[str, Any]]:
-        """``analysis.hotspots(data, period)``."""
+    def hotspots(self, period: Period, *, reasons: bool = True) -> list[dict[str, Any]]:
+        """``analysis.hotspots(data, period)``; without ``reasons``, its rows less ``why`` (see ``hotspots_from``)."""
         return hotspots_from(
-            self.data, self.place_counts(period), self.place_counts(period.previous()), self.signals(period)
+            self.data,
+            self.place_counts(period),
+            self.place_counts(period.previous()),
+            self.signals(period),
+            reasons=reasons,
         )
 
     def graph(self, period: Period) -> ig.Graph:

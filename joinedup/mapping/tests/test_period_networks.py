@@ -212,12 +212,11 @@ def test_a_job_for_a_mapping_replaced_before_or_while_it_runs_stores_nothing(
     write = services._networks_write
     refreshed: list[bool] = []
 
-    def write_then_refresh(*args: Any, **kwargs: Any) -> int:
-        written = write(*args, **kwargs)
+    def write_then_refresh(*args: Any, **kwargs: Any) -> None:
+        write(*args, **kwargs)
         if not refreshed:  # a refresh finishes while the job stores its rows (the refresh writes networks too)
             refreshed.append(True)
             mapping_snapshot_refresh()
-        return written
 
     monkeypatch.setattr(services, "_networks_write", write_then_refresh)
     queued_tasks_run()

@@ -102,3 +102,22 @@ def test_the_schools_children_are_at_decide_who_met_children_from_other_schools(
     spots = {row["node"]: row["signals"]["meeting"] for row in analysis.hotspots(data, period)}
     assert (spots[cafe], spots[hotel]) == (0, 2)
     assert PeriodAnalyses(data).hotspots(period) == analysis.hotspots(data, period)
+
+
+def test_periods_that_are_not_whole_weeks_back_from_the_refresh_equal_their_own_analysis():
+    """A period of any other length or end than the standard ones (a shared link's dates) gives its own
+    analysis's rows too, before and after the standard periods were read (the reading keeps the last counts)."""
+    data = _area(7)
+    shared = PeriodAnalyses(data)
+    odd = [
+        analysis.Period(AS_OF - timedelta(days=9), AS_OF - timedelta(days=2)),
+        analysis.Period(AS_OF - timedelta(days=40), AS_OF - timedelta(days=31)),
+        analysis.Period(AS_OF - timedelta(days=3), AS_OF - timedelta(days=3)),
+        analysis.Period(AS_OF - timedelta(days=120), AS_OF - timedelta(days=1)),
+    ]
+    checked = 0
+    for period in [*odd, *standard_periods(AS_OF), *odd]:
+        spots = analysis.hotspots(data, period)
+        assert shared.hotspots(period) == spots, period
+        checked += sum(row["signal"] > 0 for row in spots)
+    assert checked > 50

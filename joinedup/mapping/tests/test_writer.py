@@ -1,0 +1,102 @@
+"""The refresh as the worker runs it, outside a transaction: its rows are written by a second thread while the
+analyses run, and they are the same rows; a write that fails there leaves nothing behind and the mapping before
+it stays the one the pages read."""
+
+import os
+import threading
+
+import pytest
+
+from joinedup.mapping import services
+from joinedup.mapping.internals import analysis
+from joinedup.mapping.internals.build import graph_data_build
+from joinedup.mapping.models import (
+    MappingEvent,
+    MappingEventNode,
+    MappingNode,
+    MappingNodeChild,
+    MappingResult,
+    MappingSnapshot,
+    ResultKind,
+)
+from joinedup.mapping.periods import latest_periods, period_key, standard_periods
+from joinedup.mapping.summaries import network_summary
+
+from .planted import plant
+from .test_stored import _roundtrip, grow
+
+# Outside a transaction, as the worker and `manage.py refresh_mapping` run it: another connection sees the rows.
+# On PostgreSQL a transactional test's flush would meet the audit trail's append-only rows that planting the area
+# writes; there the writes themselves (COPY) are the other tests' and bench/mapping_refresh.py's.
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="A transactional test's flush meets the append-only audit rows: the SQLite run covers the thread.",
+    ),
+]
+
+
+def _threads_writing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that wrote each chunk of rows (the real writes, only watched)."""
+    writing: list[str] = []
+    real = services.values_insert
+
+    def watched(*args: object, **kwargs: object) -> int:
+        writing.append(threading.current_thread().name)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(services, "values_insert", watched)
+    return writing
+
+
+def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of_a_fresh_computation(monkeypatch):
+    planted = plant()
+    grow(planted, 12)
+    writing = _threads_writing(monkeypatch)
+    snapshot = services.mapping_snapshot_refresh()
+    assert writing and set(writing) == {"mapping-refresh-writer"}
+    assert MappingSnapshot.objects.get().pk == snapshot.pk and snapshot.complete
+    data = graph_data_build()
+    assert MappingNode.objects.filter(snapshot_id=snapshot.pk).count() == len(data.nodes)
+    assert MappingEvent.objects.filter(snapshot_id=snapshot.pk).count() == len(data.events)
+    assert MappingEventNode.objects.count() == sum(len(event["nodes"]) for event in data.events)
+    latest = latest_periods(snapshot.as_of)
+    compared = 0
+    for period in standard_periods(snapshot.as_of):
+        stored = MappingResult.objects.filter(snapshot_id=snapshot.pk, period=period_key(period)).order_by("rank")
+        by_kind = {kind: [row for row in stored if row.kind == kind] for kind in ResultKind}
+        spots = [row.data | {"why": analysis.hotspot_why(row.data)} for row in by_kind[ResultKind.HOTSPOT]]
+        assert spots == _roundtrip(analysis.hotspots(data, period))
+        assert [row.data for row in by_kind[ResultKind.ADULT]] == _roundtrip(analysis.adults_ranked(data, period))
+        fresh_networks = analysis.networks(data, period) if period in latest else []
+        assert [row.data for row in by_kind[ResultKind.NETWORK]] == _roundtrip(fresh_networks)
+        assert [row.summary for row in by_kind[ResultKind.NETWORK]] == _roundtrip(
+            [network_summary(data, row) for row in fresh_networks]
+        )
+        compared += len(stored)
+    assert compared > 50
+
+
+def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping_before_stays(monkeypatch):
+    planted = plant()
+    grow(planted, 6)
+    before = services.mapping_snapshot_refresh()
+    counts = [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)]
+    real = services.values_insert
+    written: list[str] = []
+
+    def failing_on_results(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]]) -> int:
+        if model is MappingResult:
+            raise RuntimeError("the disk is full")
+        written.append(threading.current_thread().name)
+        return real(model, names, chunk)
+
+    monkeypatch.setattr(services, "values_insert", failing_on_results)
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        services.mapping_snapshot_refresh()
+    assert written and set(written) == {"mapping-refresh-writer"}  # it got as far as the events, from the thread
+    assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
+    assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
+    assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
+    assert not any(thread.name == "mapping-refresh-writer" for thread in threading.enumerate())
