@@ -68,6 +68,8 @@ bench: setup-dev
 	@failed=""; for b in bench/[!_]*.py; do \
 		DJANGO_SETTINGS_MODULE=config.settings.test $(PY) $$b || failed="$$failed $$b"; \
 	done; \
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) bench/mapping_refresh.py --postgresql 1 --networkx 0 \
+		|| failed="$$failed bench/mapping_refresh.py(postgresql)"; \
 	if [ -n "$$failed" ]; then echo "Benchmarks that failed:$$failed"; exit 1; fi
 
 # The malformed-import corpus (issue 11): 507 bad files and a file of a million rows through the upload pages,
