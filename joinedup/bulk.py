@@ -139,8 +139,9 @@ def values_insert(
     iterator = iter(values)
     if connection.vendor == "postgresql":
         # COPY: the rows stream to the server as data, where an INSERT each would be bound and run row by row.
+        # Through the driver's own cursor, its errors raised as Django's, as for any query.
         copy_in = f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN"
-        with connection.cursor() as cursor, cursor.cursor.copy(copy_in) as copy:
+        with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(copy_in) as copy:
             while batch := list(islice(iterator, batch_size)):
                 for line in batch:
                     if preps:

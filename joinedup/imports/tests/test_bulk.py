@@ -4,6 +4,7 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from joinedup.accounts.tests.factories import UserFactory
@@ -73,3 +74,27 @@ def test_rows_update_writes_only_the_fields_named():
     assert (child.nhs_number, child.other_names, child.family_name) == ("9434765919", "Rob", "Before")
     with pytest.raises(ValueError, match="concrete fields"):
         rows_update(Child, [child], ["id"])
+
+
+def test_values_insert_writes_tuples_read_lazily_as_the_orm_would_and_leaves_the_rest_to_defaults():
+    """The mapping refresh's writes: rows as tuples of the named fields, from a generator, a batch at a time (on
+    PostgreSQL by COPY); JSON prepared as the ORM prepares it, an id left out made by the database."""
+    from joinedup.bulk import values_insert
+    from joinedup.mapping.models import MappingEventNode, MappingResult
+
+    given = [
+        (7, "hotspot", "2026-11-01/2026-11-28", rank, f"place:{rank}", {}, {"why": ["à la gare"], "n": rank})
+        for rank in range(5)
+    ]
+    names = ("snapshot_id", "kind", "period", "rank", "node", "summary", "data")
+    assert values_insert(MappingResult, names, (row for row in given), batch_size=2) == 5
+    stored = MappingResult.objects.filter(snapshot_id=7).order_by("rank")
+    assert [(r.kind, r.period, r.rank, r.node, r.summary, r.data) for r in stored] == [row[1:] for row in given]
+    assert len({r.pk for r in stored}) == 5
+    # A field left out takes the database's default only: one with a default in Python alone is refused whole.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        values_insert(MappingEventNode, ("event_id", "node_id"), iter([(1, 2), (3, 4)]))
+    assert not MappingEventNode.objects.exists()
+    assert values_insert(MappingEventNode, ("event_id", "node_id", "position"), iter([(1, 2, 0), (3, 4, 1)])) == 2
+    assert sorted(MappingEventNode.objects.values_list("event_id", "node_id", "position")) == [(1, 2, 0), (3, 4, 1)]
+    assert values_insert(MappingResult, names, iter([])) == 0
