@@ -2,6 +2,7 @@
 
 import datetime as dt
 import uuid
+from typing import Any
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -82,7 +83,7 @@ def test_values_insert_writes_tuples_read_lazily_as_the_orm_would_and_leaves_the
     from joinedup.bulk import values_insert
     from joinedup.mapping.models import MappingEventNode, MappingResult
 
-    given = [
+    given: list[tuple[Any, ...]] = [
         (7, "hotspot", "2026-11-01/2026-11-28", rank, f"place:{rank}", {}, {"why": ["à la gare"], "n": rank})
         for rank in range(5)
     ]
