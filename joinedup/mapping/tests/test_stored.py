@@ -218,6 +218,10 @@ def test_the_hotspots_page_offers_the_periods_the_refresh_stored_and_pages_long_
     # Two days on, the periods still end on the day of the refresh, whose analyses it stored.
     assert first.context["period"] == period
     assert first.context["rows"][0]["place_name"] == "As stored"
+    # Each ranking says why, in words made from the stored figures (the rows are stored without them).
+    why = first.context["rows"][0]["why"]
+    assert why == analysis.hotspot_why(top.data) and why
+    assert "; ".join(why) in first.content.decode()
     listing = first.context["listing"]
     assert listing.count > 3 and len(first.context["rows"]) == 3 and listing.pages == -(-listing.count // 3)
     names = [r["node"] for r in first.context["rows"]] + [r["node"] for r in second.context["rows"]]
