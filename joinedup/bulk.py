@@ -56,6 +56,14 @@ def uuid_prep() -> Callable[[Any], Any]:
     return lambda value: value.hex if isinstance(value, uuid.UUID) else uuid.UUID(str(value)).hex
 
 
+def _prepared(line: list[Any], preps: list[tuple[int, Callable[[Any], Any]]]) -> list[Any]:
+    """A row's values, each field's prepared for the database in place (None as it is)."""
+    for i, prep in preps:
+        if line[i] is not None:
+            line[i] = prep(line[i])
+    return line
+
+
 def _default(field: models.Field[Any, Any]) -> Callable[[], Any]:
     """The value a plain row that leaves the field out gets: its default, a callable one (``uuid4``,
     ``timezone.now``, ``dict``) called for each row, as a new instance would."""
@@ -100,10 +108,7 @@ def rows_insert(
             values: list[list[Any]] = []
             for row in batch:
                 line = [row[name] if name in row else default() for name, default in zip(names, defaults, strict=True)]
-                for i, prep in preps:
-                    if line[i] is not None:
-                        line[i] = prep(line[i])
-                values.append(line)
+                values.append(_prepared(line, preps))
             cursor.executemany(insert, values)
             written += len(batch)
     for obj in objs:
@@ -144,25 +149,12 @@ def values_insert(
         with connection.cursor() as cursor, connection.wrap_database_errors, cursor.cursor.copy(copy_in) as copy:
             while batch := list(islice(iterator, batch_size)):
                 for line in batch:
-                    if preps:
-                        line = list(line)
-                        for i, prep in preps:
-                            if line[i] is not None:
-                                line[i] = prep(line[i])
-                    copy.write_row(line)
+                    copy.write_row(_prepared(list(line), preps) if preps else line)
                 written += len(batch)
         return written
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, batch_size)):
-            if preps:
-                lines = [list(line) for line in batch]
-                for line in lines:
-                    for i, prep in preps:
-                        if line[i] is not None:
-                            line[i] = prep(line[i])
-                cursor.executemany(insert, lines)
-            else:
-                cursor.executemany(insert, batch)
+            cursor.executemany(insert, [_prepared(list(line), preps) for line in batch] if preps else batch)
             written += len(batch)
     return written
 
