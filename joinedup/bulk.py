@@ -17,12 +17,16 @@ from typing import Any, cast
 
 from django.db import connection, models
 
+from joinedup.jsontext import json_text
+
 # Types whose Python values the database drivers take as they are.
 _AS_IS = (models.IntegerField, models.BooleanField, models.FloatField)
 
 
-def _prep(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
-    """How a field's value is prepared for the database, or None where it goes as it is."""
+def _prep(field: models.Field[Any, Any], *, json_as_text: bool = False) -> Callable[[Any], Any] | None:
+    """How a field's value is prepared for the database, or None where it goes as it is. With ``json_as_text``
+    (SQLite's INSERTs and PostgreSQL's COPY, which read JSON as text), a JSONField with no encoder of its own
+    takes a dict or list as ``jsontext.json_text``."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
         raise ValueError(f"rows_insert does not fill {field.name}: set it before inserting.")
     target = field.target_field if isinstance(field, models.ForeignKey) else field
@@ -43,6 +47,10 @@ def _prep(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
         # A dict or list as JSONField.get_db_prep_save adapts it, without its per-value lookups (the mapping
         # refresh writes a million of them); anything else through the field.
         adapt, encoder = connection.ops.adapt_json_value, target.encoder
+        if encoder is None and (json_as_text or connection.vendor == "sqlite"):
+            return lambda value: (
+                json_text(value) if type(value) in (dict, list) else target.get_db_prep_save(value, connection)
+            )
         return lambda value: (
             adapt(value, encoder) if type(value) in (dict, list) else target.get_db_prep_save(value, connection)
         )
@@ -124,22 +132,30 @@ def values_insert(
     values: Iterable[Sequence[Any]],
     *,
     batch_size: int = 2000,
+    encoded: Sequence[str] = (),
 ) -> int:
     """INSERT rows given as sequences of values for the fields ``names`` (attnames), in that order, each value
     prepared as ``rows_insert`` prepares it; every other field of the model is left to the database's default,
     so it must have one (an auto-incremented id, a nullable column). For the largest writes (the mapping
     refresh's millions of rows), where making a dict per row cost more than the INSERT: ``values`` is read
-    lazily, a batch at a time. A text field's value goes as it is given, so it must be a ``str`` (or None)."""
+    lazily, a batch at a time. A text field's value goes as it is given, so it must be a ``str`` (or None); so does
+    the value of a JSONField named in ``encoded``, given already as JSON text (``jsontext.json_text``)."""
     meta = model._meta
     fields = [meta.get_field(name) for name in names]
     concrete = [f for f in fields if isinstance(f, models.Field) and f.concrete]
     if len(concrete) != len(fields):
         raise ValueError(f"values_insert writes concrete fields only, not {', '.join(names)}.")
+    if any(not isinstance(meta.get_field(name), models.JSONField) for name in encoded):
+        raise ValueError(f"values_insert takes JSON text only for JSON fields, not {', '.join(encoded)}.")
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in concrete)
     marks = ", ".join(["%s"] * len(concrete))
     insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
-    preps = [(i, prep) for i, prep in enumerate(map(_prep, concrete)) if prep is not None and prep is not str]
+    preps = [
+        (i, prep)
+        for i, (field, prep) in enumerate((f, _prep(f, json_as_text=True)) for f in concrete)
+        if prep is not None and prep is not str and field.attname not in encoded
+    ]
     written = 0
     iterator = iter(values)
     if connection.vendor == "postgresql":
@@ -168,20 +184,30 @@ LARGE_WRITES_WAL_PAGES = 65_536
 def large_writes() -> Iterator[None]:
     """Around a long series of bulk INSERTs in short transactions (the mapping refresh's millions of rows): on
     SQLite, copy the write-ahead log into the database once it reaches ``LARGE_WRITES_WAL_PAGES`` pages instead
-    of SQLite's default 1,000, then as before. Each transaction still commits as it did (the same durability);
-    only the copying is done less often. Elsewhere nothing changes."""
+    of SQLite's default 1,000, and wait for the disk at each copy rather than at each commit (``synchronous``
+    NORMAL, not FULL, outside a transaction: SQLite changes it only there); then as before. The database stays
+    whole whatever happens: a commit the disk had not kept when the power went is lost with every later one, in
+    order, so a refresh cut short that way is an unfinished generation, which the next refresh deletes. Elsewhere
+    nothing changes."""
     if connection.vendor != "sqlite":
         yield
         return
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA wal_autocheckpoint")
         (before,) = cursor.fetchone()
+        cursor.execute("PRAGMA synchronous")
+        (synchronous,) = cursor.fetchone()
         cursor.execute(f"PRAGMA wal_autocheckpoint={LARGE_WRITES_WAL_PAGES}")
+        relaxed = not connection.in_atomic_block
+        if relaxed:
+            cursor.execute("PRAGMA synchronous=NORMAL")
     try:
         yield
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+            if relaxed and not connection.in_atomic_block:
+                cursor.execute(f"PRAGMA synchronous={int(synchronous)}")
 
 
 def rows_update(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> int:

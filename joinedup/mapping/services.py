@@ -9,13 +9,18 @@ rows) never wait long behind a refresh.
 
 import bisect
 import json
+import multiprocessing
+import os
 import queue
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from itertools import islice
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -32,7 +37,7 @@ from . import permissions
 from .internals import analysis
 from .internals.analysis import Period
 from .internals.build import GraphData, graph_data_build
-from .internals.periodic import PeriodAnalyses
+from .internals.periodic import ADULTS, HOTSPOTS, AnalysisJob, PeriodAnalyses, PlaceSeen, result_rows
 from .models import (
     ID_SPAN,
     MappingEvent,
@@ -52,9 +57,36 @@ CHUNK = 20_000
 EVENT_FIELDS = ("source", "agency", "record", "type", "date", "nodes")
 # A stored result's fields, in the order the writes give them.
 RESULT_FIELDS = ("snapshot_id", "kind", "period", "rank", "node", "summary", "data")
-# Progress steps before the analyses: build, nodes, events; and after them: the last rows written.
+# The fields of a result worked out beside the refresh given as JSON text (periodic.result_rows).
+ENCODED = ("summary", "data")
+# Progress steps before the analyses: build, nodes, events; and after them: the last rows written. Between them a
+# step for each period's hotspots, each period's adults of concern and each latest period's networks.
 STEPS_BEFORE = 3
 STEPS_AFTER = 1
+
+
+class _Steps:
+    """A refresh's steps of progress, each reported as it starts (``progress(done, total, message)``, ``done`` the
+    steps started before it), by the refresh or by the thread writing what is worked out beside it, in the order
+    they start."""
+
+    def __init__(self, progress: "Progress | None", total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, message: str) -> None:
+        with self.lock:
+            if self.progress is not None:
+                self.progress(self.done, self.total, message)
+            self.done += 1
+
+
+def _step_text(what: str, period: Period, number: int, periods: int) -> str:
+    return f"{what} for {dates.day(period.since)} to {dates.day(period.until)} (period {number} of {periods})"
+
+
+# What each analysis worked out beside is called in the steps of progress.
+BESIDE_STEPS = {HOTSPOTS: "Hotspots", ADULTS: "Adults of concern"}
 
 Progress = Callable[[int, int, str], None]
 
@@ -70,13 +102,16 @@ Values = Iterable[tuple[Any, ...]]
 WRITER_QUEUE = 4
 
 
-def _insert_values(model: type[models.Model], names: tuple[str, ...], values: Values) -> int:
-    """Rows given as tuples of the fields ``names`` (see bulk.values_insert), in transactions of ``CHUNK``."""
+def _insert_values(
+    model: type[models.Model], names: tuple[str, ...], values: Values, encoded: tuple[str, ...] = ()
+) -> int:
+    """Rows given as tuples of the fields ``names`` (see bulk.values_insert; ``encoded``: the JSON fields given as
+    JSON text), in transactions of ``CHUNK``."""
     written = 0
     iterator = iter(values)
     while chunk := list(islice(iterator, CHUNK)):
         with transaction.atomic():
-            written += values_insert(model, names, chunk)
+            written += values_insert(model, names, chunk, encoded=encoded)
     return written
 
 
@@ -95,8 +130,8 @@ class _Writer:
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
         self.error: BaseException | None = None
-        self.waiting: queue.Queue[tuple[type[models.Model], tuple[str, ...], Values] | None] = queue.Queue(
-            maxsize=WRITER_QUEUE
+        self.waiting: queue.Queue[tuple[type[models.Model], tuple[str, ...], Values, tuple[str, ...]] | None] = (
+            queue.Queue(maxsize=WRITER_QUEUE)
         )
         self.thread = threading.Thread(target=self._run, name="mapping-refresh-writer", daemon=True)
 
@@ -113,13 +148,15 @@ class _Writer:
         if self.error is not None and kind is None:
             raise self.error
 
-    def insert(self, model: type[models.Model], names: tuple[str, ...], values: Values) -> None:
+    def insert(
+        self, model: type[models.Model], names: tuple[str, ...], values: Values, encoded: tuple[str, ...] = ()
+    ) -> None:
         if not self.threaded:
-            _insert_values(model, names, values)
+            _insert_values(model, names, values, encoded)
             return
         if self.error is not None:
             raise self.error
-        self.waiting.put((model, names, values))
+        self.waiting.put((model, names, values, encoded))
 
     def _run(self) -> None:
         ended = False
@@ -139,6 +176,106 @@ class _Writer:
                 pass
         finally:
             connection.close()
+
+
+class BesideFailed(RuntimeError):
+    """The process working out analyses beside the refresh failed: its traceback is the message."""
+
+
+# The adults of concern of periods of at most this many days are worked out beside the refresh (see _Beside),
+# with every period's hotspots; the longer periods' with their networks in the refresh itself. At 1M events the
+# hotspots alone are about as much work as the rest of the analyses with the writing of the rows.
+ADULTS_BESIDE_DAYS = 7
+
+
+class _Beside:
+    """Analyses worked out beside the refresh: the hotspots of every standard period and the adults of concern of
+    the periods of at most ``ADULTS_BESIDE_DAYS`` days (``jobs``). Threaded (see ``_Writer``), they are worked
+    out in a process of its own (``periodic.analyses_process``, a new interpreter, internals/beside.py: it reads
+    no database and holds only what it is handed, a ``PlaceSeen`` and an ``EventGraphs``) on the other core,
+    while the refresh works out the rest; a thread of the refresh takes each job's rows as the process hands them
+    over, already as JSON text, and gives them to the writing thread. Not threaded, they are worked out and
+    written at once. ``finish`` waits for
+    every row and raises what failed in the process or the thread (as ``BesideFailed``, with the process's
+    traceback); ``stop`` ends the process, for a refresh that failed otherwise."""
+
+    def __init__(
+        self,
+        snapshot: MappingSnapshot,
+        data: GraphData,
+        shared: PeriodAnalyses,
+        jobs: list[AnalysisJob],
+        steps: _Steps,
+        periods: list[Period],
+        writer: _Writer,
+    ) -> None:
+        self.threaded, self.writer = writer.threaded, writer
+        self.error: BaseException | None = None
+        number = {period: i + 1 for i, period in enumerate(periods)}
+        self.steps = [
+            (steps, _step_text(BESIDE_STEPS.get(what, what), period, number[period], len(periods)))
+            for what, period, _, _ in jobs
+        ]
+        given = (PlaceSeen(data), shared.graphs, jobs, snapshot.pk)
+        if not self.threaded:
+            for (step, text), rows in zip(self.steps, result_rows(*given), strict=True):
+                step(text)
+                writer.insert(MappingResult, RESULT_FIELDS, rows, ENCODED)
+            return
+        self.pipe, theirs = multiprocessing.Pipe()
+        # A new interpreter, not a copy of this one: it holds only what it is handed.
+        root = str(Path(__file__).resolve().parent.parent.parent)
+        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+        self.process = subprocess.Popen(  # noqa: S603 (our own module, by this interpreter)
+            [sys.executable, "-m", "joinedup.mapping.internals.beside", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            env=os.environ | {"PYTHONPATH": path},
+        )
+        theirs.close()
+        self.given: tuple[Any, ...] | None = given
+        self.thread = threading.Thread(target=self._run, name="mapping-refresh-beside", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            self.pipe.send(self.given)
+            self.given = None
+            steps = iter(self.steps)
+            while True:
+                what, rows = self.pipe.recv()
+                if what == "done":
+                    break
+                if what == "error":
+                    raise BesideFailed(f"Working out the analyses beside the refresh failed:\n{rows}")
+                step, text = next(steps)
+                step(text)
+                # To the refresh's one writing thread: two would take SQLite's one lock from each other.
+                self.writer.insert(MappingResult, RESULT_FIELDS, rows, ENCODED)
+        except BaseException as error:
+            self.error = error
+        finally:
+            self.given = None
+            self.pipe.close()
+            connection.close()
+
+    def finish(self) -> None:
+        if not self.threaded:
+            return
+        self.thread.join()
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self) -> None:
+        if not self.threaded:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.thread.join()
 
 
 def _uuid(text: str) -> UUID | None:
@@ -243,30 +380,15 @@ def _networks_write(
     )
 
 
-def _results_write(
-    snapshot: MappingSnapshot, data: GraphData, period: Period, *, whole: bool, shared: PeriodAnalyses, writer: _Writer
-) -> None:
-    """Store the period's hotspots and adults of concern, from ``shared``'s one reading of the events for all the
-    periods (the rows ``analysis.hotspots`` and ``analysis.adults_ranked`` give; a hotspot without its ``why``,
-    which a page adds from the figures); with ``whole`` (a latest period, see periods.latest_periods) its
-    networks too, from ``data``, the period's window of the events."""
-    key, pk = period_key(period), snapshot.pk
-    hotspot, adult = ResultKind.HOTSPOT.value, ResultKind.ADULT.value
-    writer.insert(
-        MappingResult,
-        RESULT_FIELDS,
-        (
-            (pk, hotspot, key, rank, row["node"], {}, row)
-            for rank, row in enumerate(shared.hotspots(period, reasons=False))
-        ),
-    )
+def _adults_write(snapshot: MappingSnapshot, period: Period, shared: PeriodAnalyses, writer: _Writer) -> None:
+    """Store the period's adults of concern (the rows ``analysis.adults_ranked`` gives, from ``shared``'s one
+    reading of the events for all the periods)."""
+    key, pk, adult = period_key(period), snapshot.pk, ResultKind.ADULT.value
     writer.insert(
         MappingResult,
         RESULT_FIELDS,
         ((pk, adult, key, rank, row["node"], {}, row) for rank, row in enumerate(shared.adults_ranked(period))),
     )
-    if whole:
-        _networks_write(snapshot, data, period, analysis.networks(data, period), writer)
 
 
 def _generation_delete(snapshot: MappingSnapshot) -> None:
@@ -293,24 +415,36 @@ def _generation_delete(snapshot: MappingSnapshot) -> None:
 def _periods_write(
     snapshot: MappingSnapshot,
     windows: "_Windows",
+    shared: PeriodAnalyses,
     periods: list[Period],
     latest: set[Period],
-    report: Callable[[int, str], None],
+    steps: _Steps,
     writer: _Writer,
 ) -> None:
-    """Each standard period's stored results, with its step of progress: hotspots and adults of concern from one
-    reading of the events for all the periods (internals/periodic.py), networks from the period's window."""
-    shared = PeriodAnalyses(windows.data)
+    """The stored results of each standard period the refresh works out itself, with its step of progress: adults
+    of concern of the periods longer than ``ADULTS_BESIDE_DAYS`` from one reading of the events for all the
+    periods (internals/periodic.py), networks of the latest periods from each one's window. The rest are worked
+    out beside (``_Beside``)."""
     for i, period in enumerate(periods):
-        what = "Hotspots, adults of concern and networks" if period in latest else "Hotspots and adults of concern"
-        report(
-            STEPS_BEFORE + i,
-            f"{what} for {dates.day(period.since)} to {dates.day(period.until)} (period {i + 1} of {len(periods)})",
-        )
-        whole = period in latest
-        _results_write(
-            snapshot, windows.of(period) if whole else windows.data, period, whole=whole, shared=shared, writer=writer
-        )
+        whole, adults = period in latest, period.days > ADULTS_BESIDE_DAYS
+        if not whole and not adults:
+            continue
+        if adults:
+            steps(_step_text("Adults of concern", period, i + 1, len(periods)))
+            _adults_write(snapshot, period, shared, writer)
+        if whole:
+            steps(_step_text("Networks", period, i + 1, len(periods)))
+            data = windows.of(period)
+            _networks_write(snapshot, data, period, analysis.networks(data, period), writer)
+
+
+def _beside_jobs(periods: list[Period]) -> list[AnalysisJob]:
+    """What is worked out beside the refresh: every period's hotspots, each length's in order (a period's counts
+    are the next one's "before"), then the adults of concern of the periods of at most ``ADULTS_BESIDE_DAYS``."""
+    hotspot, adult = ResultKind.HOTSPOT.value, ResultKind.ADULT.value
+    return [(HOTSPOTS, period, period_key(period), hotspot) for period in periods] + [
+        (ADULTS, period, period_key(period), adult) for period in periods if period.days <= ADULTS_BESIDE_DAYS
+    ]
 
 
 def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
@@ -322,36 +456,37 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
     started = time.monotonic()
     as_of = timezone.localdate()
     periods = standard_periods(as_of)
-    total = STEPS_BEFORE + len(periods) + STEPS_AFTER
-
-    def report(done: int, message: str) -> None:
-        if progress is not None:
-            progress(done, total, message)
-
-    report(0, "Collecting people, places and things from every module")
+    latest = set(latest_periods(as_of))
+    steps = _Steps(progress, STEPS_BEFORE + 2 * len(periods) + len(latest) + STEPS_AFTER)
+    steps("Collecting people, places and things from every module")
     data = graph_data_build()
     snapshot = MappingSnapshot.objects.create(
         as_of=as_of, complete=False, node_count=len(data.nodes), event_count=len(data.events), job=job
     )
+    beside: _Beside | None = None
     with large_writes():
         try:
-            # The rows are written in a thread of their own while the analyses run, outside a transaction.
-            with _Writer(threaded=not connection.in_atomic_block) as writer:
-                report(1, f"Writing {len(data.nodes)} nodes")
+            # Outside a transaction, the rows are written in a thread of their own while the analyses run, and half
+            # the analyses are worked out in a process of their own.
+            with _Writer(threaded=not connection.in_atomic_block) as writer, numpy_marked_absent():
+                shared = PeriodAnalyses(data)
+                beside = _Beside(snapshot, data, shared, _beside_jobs(periods), steps, periods, writer)
+                steps(f"Writing {len(data.nodes)} nodes")
                 ids = _nodes_write(snapshot, data, writer)
-                report(2, f"Writing {len(data.events)} events")
+                steps(f"Writing {len(data.events)} events")
                 _events_write(snapshot, data, ids, writer)
                 del ids
                 windows = _Windows(data)
-                latest = set(latest_periods(as_of))
-                with numpy_marked_absent():
-                    _periods_write(snapshot, windows, periods, latest, report, writer)
-                report(STEPS_BEFORE + len(periods), "Storing the last of the results")
+                _periods_write(snapshot, windows, shared, periods, latest, steps, writer)
+                beside.finish()
+                steps("Storing the last of the results")
             with transaction.atomic():
                 snapshot.complete = True
                 snapshot.seconds = round(time.monotonic() - started, 3)
                 snapshot.save(update_fields=["complete", "seconds"])
         except BaseException:
+            if beside is not None:
+                beside.stop()
             _generation_delete(snapshot)
             raise
         for older in MappingSnapshot.objects.filter(pk__lt=snapshot.pk):

@@ -12,13 +12,17 @@ are the same (``tests/test_periodic.py`` compares them over every standard perio
 """
 
 import bisect
+import traceback
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import combinations
+from multiprocessing.connection import Connection
 from typing import Any
 
 import igraph as ig
+
+from joinedup.jsontext import json_text
 
 from .analysis import (
     BETWEENNESS_SOURCES,
@@ -53,52 +57,48 @@ SIGNAL_BITS = (
 Seen = tuple[tuple[str, ...], tuple[str, ...], int]
 
 
-class PeriodAnalyses:
-    """Hotspots and adults of concern for any period of ``data``, equal to ``analysis.hotspots`` and
-    ``analysis.adults_ranked``; periods asked for in order (each length's oldest first) reuse the period before."""
+# The fields of a place's node its hotspot rows show (``analysis._footfall``) and rank by (``analysis._kind``).
+PLACE_FIELDS = ("kind", "place_name", "postcode", "place_type", "lat", "lon")
+
+
+class PlaceSeen:
+    """What the hotspots of any period count, read once from ``data``'s events: each dated event at a place as a
+    ``Seen`` filed by its day, the events at a school, and the places' nodes (the fields ``PLACE_FIELDS``). Small
+    and made of plain values only, so the refresh hands it to a process of its own (``hotspots_process``);
+    periods asked for in order (each length's oldest first) reuse the period before."""
 
     def __init__(self, data: GraphData) -> None:
-        self.data = data
         nodes = data.nodes
         kinds = {node_id: node["kind"] for node_id, node in nodes.items()}
         schools = {n for n, node in nodes.items() if node["kind"] == PLACE and node.get("place_type") == SCHOOL}
-        # Every node by its place in sorted order: sorting numbers sorts the names.
-        self.names = sorted(nodes)
-        rank = {name: i for i, name in enumerate(self.names)}
-        self.kinds = [kinds[name] for name in self.names]
-        self.event_nodes: list[tuple[int, ...]] = []
-        ordinals: dict[str, int] = {}
-        day_of: list[int] = []
-        self.undated: list[int] = []
+        self.nodes = {
+            n: {name: node[name] for name in PLACE_FIELDS if name in node}
+            for n, node in nodes.items()
+            if node["kind"] == PLACE
+        }
         # Day -> the dated events at a place that day, in the build's order.
         self.days: dict[int, list[Seen]] = defaultdict(list)
-        # Events at a school: (index, day or None, their children, their schools), in the build's order.
-        self.at_school: list[tuple[int, int | None, list[str], list[str]]] = []
-        for index, event in enumerate(data.events):
+        # Events at a school: (day or None, their children, their schools), in the build's order.
+        self.at_school: list[tuple[int | None, list[str], list[str]]] = []
+        ordinals: dict[str, int] = {}
+        for event in data.events:
             members = event["nodes"]
-            self.event_nodes.append(tuple(sorted(rank[n] for n in members)))
             day_text = event["date"]
             day = None
-            if day_text is None:
-                self.undated.append(index)
-            else:
+            if day_text is not None:
                 day = ordinals.get(day_text)
                 if day is None:
                     day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
-            day_of.append(-1 if day is None else day)
             if schools and any(n in schools for n in members):
                 at = [n for n in members if n in schools]
-                self.at_school.append((index, day, [n for n in members if kinds[n] == CHILD], at))
+                self.at_school.append((day, [n for n in members if kinds[n] == CHILD], at))
             if day is None:
                 continue
             places = tuple(n for n in members if kinds[n] == PLACE)
             if places:
                 children = tuple(n for n in members if kinds[n] == CHILD)
                 self.days[day].append((places, children, self._bits(event, members, kinds)))
-        # The dated events by day, each day's in the build's order.
-        self.dated = sorted((i for i, day in enumerate(day_of) if day >= 0), key=day_of.__getitem__)
-        self.dated_days = [day_of[index] for index in self.dated]
-        del day_of
+        self.days = dict(self.days)
         self._counted: dict[tuple[int, int], PlaceCounts] = {}
 
     @staticmethod
@@ -147,7 +147,7 @@ class PeriodAnalyses:
         the one before (and in events with no date); of two as often, the one recorded first."""
         low, high = period.previous().since.toordinal(), period.until.toordinal()
         seen: dict[str, Counter[str]] = defaultdict(Counter)
-        for _, day, children, at in self.at_school:
+        for day, children, at in self.at_school:
             if day is None or low <= day <= high:
                 for child in children:
                     seen[child].update(at)
@@ -187,12 +187,52 @@ class PeriodAnalyses:
     def hotspots(self, period: Period, *, reasons: bool = True) -> list[dict[str, Any]]:
         """``analysis.hotspots(data, period)``; without ``reasons``, its rows less ``why`` (see ``hotspots_from``)."""
         return hotspots_from(
-            self.data,
+            GraphData(nodes=self.nodes),
             self.place_counts(period),
             self.place_counts(period.previous()),
             self.signals(period),
             reasons=reasons,
         )
+
+
+# The fields of an adult of concern's node their rows show (``analysis.adults_of_graph``, ``_member_list``).
+ADULT_FIELDS = ("kind", "label", "members", "child_ids", "adult_ids")
+
+
+class EventGraphs:
+    """The graph of any period's events (``analysis.graph_of``'s, less the weights), from one reading of ``data``'s
+    events: each event's nodes as numbers and the events by day; and the adults of concern ranked over it. Plain
+    values only, like ``PlaceSeen``, so a process of its own can be handed it."""
+
+    def __init__(self, data: GraphData) -> None:
+        nodes = data.nodes
+        # Every node by its place in sorted order: sorting numbers sorts the names.
+        self.names = sorted(nodes)
+        rank = {name: i for i, name in enumerate(self.names)}
+        self.kinds = [nodes[name]["kind"] for name in self.names]
+        self.nodes = {
+            n: {name: node[name] for name in ADULT_FIELDS if name in node}
+            for n, node in nodes.items()
+            if node["kind"] == ADULT
+        }
+        self.event_nodes: list[tuple[int, ...]] = []
+        ordinals: dict[str, int] = {}
+        day_of: list[int] = []
+        self.undated: list[int] = []
+        for index, event in enumerate(data.events):
+            self.event_nodes.append(tuple(sorted(rank[n] for n in event["nodes"])))
+            day_text = event["date"]
+            if day_text is None:
+                self.undated.append(index)
+                day_of.append(-1)
+                continue
+            day = ordinals.get(day_text)
+            if day is None:
+                day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
+            day_of.append(day)
+        # The dated events by day, each day's in the build's order.
+        self.dated = sorted((i for i, day in enumerate(day_of) if day >= 0), key=day_of.__getitem__)
+        self.dated_days = [day_of[index] for index in self.dated]
 
     def graph(self, period: Period) -> ig.Graph:
         """``analysis.graph_of`` the period's events (those in it and those with no date), less the weights."""
@@ -210,4 +250,82 @@ class PeriodAnalyses:
 
     def adults_ranked(self, period: Period, *, sources: int | None = BETWEENNESS_SOURCES) -> list[dict[str, Any]]:
         """``analysis.adults_ranked(data, period)``."""
-        return adults_of_graph(self.data, self.graph(period), sources=sources)
+        return adults_of_graph(GraphData(nodes=self.nodes), self.graph(period), sources=sources)
+
+
+# A stored result's values in the order the refresh writes them (services.RESULT_FIELDS), its summary and data as
+# JSON text.
+Stored = tuple[int, str, str, int, str, str, str]
+# What a process of its own may be asked to work out for a period: its hotspots, its adults of concern.
+HOTSPOTS, ADULTS = "hotspots", "adults"
+# A period's analysis asked for: which, the period, the period's key and the kind of result its rows are stored as.
+AnalysisJob = tuple[str, Period, str, str]
+
+
+def result_rows(
+    places: PlaceSeen | None, graphs: EventGraphs | None, jobs: list[AnalysisJob], snapshot: int
+) -> Iterator[list[Stored]]:
+    """Each job's rows as the refresh stores them, in rank order: the snapshot, the kind, the period's key, the
+    rank, the node, an empty summary and the row (a hotspot less its ``why``), as JSON text (jsontext.json_text).
+    ``places`` for hotspots, ``graphs`` for adults of concern."""
+    for what, period, key, kind in jobs:
+        if what == HOTSPOTS and places is not None:
+            found = places.hotspots(period, reasons=False)
+        elif what == ADULTS and graphs is not None:
+            found = graphs.adults_ranked(period)
+        else:
+            raise ValueError(f"Nothing to work out {what} from.")
+        yield [(snapshot, kind, key, rank, row["node"], "{}", json_text(row)) for rank, row in enumerate(found)]
+
+
+def analyses_process(pipe: Connection) -> None:
+    """A process of its own working out analyses beside the refresh (services._Beside): it is handed a
+    ``PlaceSeen`` (or None), an ``EventGraphs`` (or None), the jobs and the snapshot; it hands back each job's
+    rows (``("rows", list)``), then ``("done", None)``; or, where anything fails, ``("error", the traceback)``.
+    It reads and writes no database: the refresh writes what it is handed."""
+    try:
+        places, graphs, jobs, snapshot = pipe.recv()
+        for rows in result_rows(places, graphs, jobs, snapshot):
+            pipe.send(("rows", rows))
+        pipe.send(("done", None))
+    except BaseException:
+        pipe.send(("error", traceback.format_exc()))
+    finally:
+        pipe.close()
+
+
+class PeriodAnalyses:
+    """Hotspots and adults of concern for any period of ``data``, equal to ``analysis.hotspots`` and
+    ``analysis.adults_ranked``; periods asked for in order (each length's oldest first) reuse the period before.
+    The hotspots' reading of the events (``PlaceSeen``) is made when first asked for."""
+
+    def __init__(self, data: GraphData) -> None:
+        self.data = data
+        self.graphs = EventGraphs(data)
+        self._places: PlaceSeen | None = None
+
+    @property
+    def places(self) -> PlaceSeen:
+        if self._places is None:
+            self._places = PlaceSeen(self.data)
+        return self._places
+
+    def place_counts(self, period: Period) -> PlaceCounts:
+        return self.places.place_counts(period)
+
+    def schools(self, period: Period) -> dict[str, str]:
+        return self.places.schools(period)
+
+    def signals(self, period: Period) -> Signals:
+        return self.places.signals(period)
+
+    def hotspots(self, period: Period, *, reasons: bool = True) -> list[dict[str, Any]]:
+        """``analysis.hotspots(data, period)``; without ``reasons``, its rows less ``why`` (see ``hotspots_from``)."""
+        return self.places.hotspots(period, reasons=reasons)
+
+    def graph(self, period: Period) -> ig.Graph:
+        return self.graphs.graph(period)
+
+    def adults_ranked(self, period: Period, *, sources: int | None = BETWEENNESS_SOURCES) -> list[dict[str, Any]]:
+        """``analysis.adults_ranked(data, period)``."""
+        return self.graphs.adults_ranked(period, sources=sources)

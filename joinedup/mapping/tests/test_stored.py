@@ -188,14 +188,23 @@ def test_the_refresh_reports_its_progress_on_the_job(sign_in, client):
         seen.append((done, total, message))
 
     mapping_snapshot_refresh(progress=watch)
-    totals = {total for _, total, _ in seen}
-    assert totals == {3 + 52 + 1}
-    assert [done for done, _, _ in seen] == list(range(len(seen))) and len(seen) == 3 + 52 + 1
+    # Building, the nodes, the events; each period's hotspots and adults of concern, each latest period's networks;
+    # the last rows.
+    steps = 3 + 52 * 2 + 4 + 1
+    assert {total for _, total, _ in seen} == {steps}
+    assert [done for done, _, _ in seen] == list(range(len(seen))) and len(seen) == steps
+    messages = [message for _, _, message in seen]
+    for what in ("Hotspots", "Adults of concern"):
+        assert [m for m in messages if m.startswith(f"{what} for ")] == [
+            m for m in messages if m.startswith(what) and "(period" in m
+        ]
+        assert len([m for m in messages if m.startswith(f"{what} for ")]) == 52
+    assert len([m for m in messages if m.startswith("Networks for ")]) == 4
     assert "period 52 of 52" in seen[-2][2] and seen[-1][2] == "Storing the last of the results"
 
     mapping_refresh_run(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.status, job.progress_done, job.progress_total, job.percent) == (JobStatus.DONE, 56, 56, 100)
+    assert (job.status, job.progress_done, job.progress_total, job.percent) == (JobStatus.DONE, steps, steps, 100)
     sign_in(coordinator)
     assert client.get(reverse("jobs:detail", kwargs={"job_id": job.pk})).status_code == 200
 

@@ -1,9 +1,12 @@
 """The refresh as the worker runs it, outside a transaction: its rows are written by a second thread while the
-analyses run, and they are the same rows; a write that fails there leaves nothing behind and the mapping before
-it stays the one the pages read."""
+analyses run, half the analyses are worked out in a process of their own, and they are the same rows; a write
+that fails in a thread, or an analysis that fails in the process, leaves nothing behind and the mapping before it
+stays the one the pages read."""
 
 import os
+import subprocess
 import threading
+from typing import Any
 
 import pytest
 
@@ -37,14 +40,14 @@ pytestmark = [
 ]
 
 
-def _threads_writing(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the threads that wrote each chunk of rows (the real writes, only watched)."""
-    writing: list[str] = []
+def _threads_writing(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The thread that wrote each chunk of rows and the model's name (the real writes, only watched)."""
+    writing: list[tuple[str, str]] = []
     real = services.values_insert
 
-    def watched(*args: object, **kwargs: object) -> int:
-        writing.append(threading.current_thread().name)
-        return real(*args, **kwargs)  # type: ignore[arg-type]
+    def watched(model: type, *args: object, **kwargs: object) -> int:
+        writing.append((threading.current_thread().name, model.__name__))
+        return real(model, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(services, "values_insert", watched)
     return writing
@@ -54,8 +57,19 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
     planted = plant()
     grow(planted, 12)
     writing = _threads_writing(monkeypatch)
+    started: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def watched_popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(args)
+        return real_popen(args, **kwargs)
+
+    monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
     snapshot = services.mapping_snapshot_refresh()
-    assert writing and set(writing) == {"mapping-refresh-writer"}
+    # Every row from the one writing thread; the hotspots and the shorter periods' adults of concern worked out in
+    # a process of their own.
+    assert {thread for thread, _ in writing} == {"mapping-refresh-writer"}
+    assert [args[1:3] for args in started] == [["-m", "joinedup.mapping.internals.beside"]]
     assert MappingSnapshot.objects.get().pk == snapshot.pk and snapshot.complete
     data = graph_data_build()
     assert MappingNode.objects.filter(snapshot_id=snapshot.pk).count() == len(data.nodes)
@@ -76,6 +90,23 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
         )
         compared += len(stored)
     assert compared > 50
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
+def test_analyses_that_fail_in_the_process_beside_leave_nothing_and_the_mapping_before_stays(monkeypatch):
+    planted = plant()
+    grow(planted, 6)
+    before = services.mapping_snapshot_refresh()
+    counts = [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)]
+    real = services._beside_jobs
+    # An analysis the process does not know: it fails there, in a process of its own, as any error in it would.
+    monkeypatch.setattr(services, "_beside_jobs", lambda periods: [*real(periods), ("nonsense", *real(periods)[0][1:])])
+    with pytest.raises(services.BesideFailed, match="Nothing to work out nonsense from"):
+        services.mapping_snapshot_refresh()
+    assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
+    assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
+    assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
 
 
 def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping_before_stays(monkeypatch):
@@ -86,11 +117,11 @@ def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping
     real = services.values_insert
     written: list[str] = []
 
-    def failing_on_results(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]]) -> int:
+    def failing_on_results(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]], **kw: Any) -> int:
         if model is MappingResult:
             raise RuntimeError("the disk is full")
         written.append(threading.current_thread().name)
-        return real(model, names, chunk)
+        return real(model, names, chunk, **kw)
 
     monkeypatch.setattr(services, "values_insert", failing_on_results)
     with pytest.raises(RuntimeError, match="the disk is full"):
@@ -99,4 +130,4 @@ def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping
     assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
     assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
     assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
-    assert not any(thread.name == "mapping-refresh-writer" for thread in threading.enumerate())
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
