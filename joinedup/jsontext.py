@@ -11,8 +11,14 @@ def json_text(value: Any) -> str:
     """A value as JSON text, as ``json.dumps`` writes it for a JSONField with no encoder of its own, by orjson (a
     fifth of the time, for the mapping refresh's millions of rows): the same values read back, written without
     the spaces and with other characters than ASCII as they are. Where orjson declines a value (a key that is
-    not a string, an integer beyond 64 bits), ``json.dumps`` writes it."""
+    not a string, an integer beyond 64 bits) or is told to (a date or time, a dataclass, a subclass of str, int,
+    dict or list: ``PASS``), ``json.dumps`` writes it or refuses it as Django would. One value differs: a UUID,
+    which ``json.dumps`` refuses, is written as its text."""
     try:
-        return orjson.dumps(value).decode()
+        return orjson.dumps(value, option=PASS).decode()
     except TypeError:
         return json.dumps(value)
+
+
+# What orjson hands back to json.dumps (as it has no ``default``: a TypeError) rather than write itself.
+PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS

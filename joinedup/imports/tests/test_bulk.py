@@ -99,3 +99,51 @@ def test_values_insert_writes_tuples_read_lazily_as_the_orm_would_and_leaves_the
     assert values_insert(MappingEventNode, ("event_id", "node_id", "position"), iter([(1, 2, 0), (3, 4, 1)])) == 2
     assert sorted(MappingEventNode.objects.values_list("event_id", "node_id", "position")) == [(1, 2, 0), (3, 4, 1)]
     assert values_insert(MappingResult, names, iter([])) == 0
+
+
+def test_values_insert_takes_json_given_as_text_as_it_is_and_only_for_json_fields():
+    """The rows the mapping refresh's process beside it makes: their JSON already text (jsontext.json_text), written
+    as it is, read back as the values it was made from; a field that is not JSON is refused, writing nothing."""
+    from joinedup.bulk import values_insert
+    from joinedup.jsontext import json_text
+    from joinedup.mapping.models import MappingResult
+
+    names = ("snapshot_id", "kind", "period", "rank", "node", "summary", "data")
+    data = [
+        {"node": f"place:{rank}", "score": 0.1 * rank, "why": ["à la gare"], "signals": {"found": rank}}
+        for rank in range(3)
+    ]
+    given = [
+        (8, "hotspot", "2026-11-01/2026-11-28", rank, row["node"], "{}", json_text(row))
+        for rank, row in enumerate(data)
+    ]
+    assert values_insert(MappingResult, names, iter(given), encoded=("summary", "data")) == 3
+    stored = MappingResult.objects.filter(snapshot_id=8).order_by("rank")
+    assert [(r.summary, r.data) for r in stored] == [({}, row) for row in data]
+    with pytest.raises(ValueError, match="JSON text only for JSON fields"):
+        values_insert(MappingResult, names, iter(given), encoded=("node",))
+    assert MappingResult.objects.filter(snapshot_id=8).count() == 3
+
+
+def test_json_text_reads_back_as_json_dumps_writes_even_where_orjson_declines():
+    import json
+
+    from joinedup.jsontext import json_text
+
+    for value in (
+        {"a": [1, 2.5, None, True], "b": 'à \u2028 "quoted"', "c": {"d": []}},
+        [0.1 + 0.2, 1e16, -0.0, 2**63 - 1],
+        {1: "a key that is not a string"},  # orjson declines it: json.dumps writes it
+        [2**70],  # beyond 64 bits: likewise
+    ):
+        assert json.loads(json_text(value)) == json.loads(json.dumps(value))
+    # Refused as json.dumps refuses them (a JSONField with no encoder of its own): a date, a time.
+    for refused in ({"a day": dt.date(2026, 1, 1)}, [timezone.now()]):
+        with pytest.raises(TypeError):
+            json_text(refused)
+    # A str subclass (a model's choice) as json.dumps writes it; a UUID, which json.dumps refuses, as its text.
+    from joinedup.mapping.models import ResultKind
+
+    assert json.loads(json_text({"kind": ResultKind.HOTSPOT})) == {"kind": "hotspot"}
+    made = uuid.uuid4()
+    assert json.loads(json_text([made])) == [str(made)]
