@@ -195,9 +195,9 @@ class _Beside:
     no database and holds only what it is handed, a ``PlaceSeen`` and an ``EventGraphs``) on the other core,
     while the refresh works out the rest; a thread of the refresh takes each job's rows as the process hands them
     over, already as JSON text, and gives them to the writing thread. Not threaded, they are worked out and
-    written at once. ``finish`` waits for
-    every row and raises what failed in the process or the thread (as ``BesideFailed``, with the process's
-    traceback); ``stop`` ends the process, for a refresh that failed otherwise."""
+    written at once. ``finish`` waits for every row and raises what failed in the process or the thread (as
+    ``BesideFailed``, with the process's traceback); ``stop`` ends the process and the thread, for a refresh that
+    failed otherwise, while the writing thread still takes what it is given."""
 
     def __init__(
         self,
@@ -273,8 +273,9 @@ class _Beside:
     def stop(self) -> None:
         if not self.threaded:
             return
-        self.process.kill()
-        self.process.wait()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
         self.thread.join()
 
 
@@ -471,14 +472,19 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
             with _Writer(threaded=not connection.in_atomic_block) as writer, numpy_marked_absent():
                 shared = PeriodAnalyses(data)
                 beside = _Beside(snapshot, data, shared, _beside_jobs(periods), steps, periods, writer)
-                steps(f"Writing {len(data.nodes)} nodes")
-                ids = _nodes_write(snapshot, data, writer)
-                steps(f"Writing {len(data.events)} events")
-                _events_write(snapshot, data, ids, writer)
-                del ids
-                windows = _Windows(data)
-                _periods_write(snapshot, windows, shared, periods, latest, steps, writer)
-                beside.finish()
+                try:
+                    steps(f"Writing {len(data.nodes)} nodes")
+                    ids = _nodes_write(snapshot, data, writer)
+                    steps(f"Writing {len(data.events)} events")
+                    _events_write(snapshot, data, ids, writer)
+                    del ids
+                    windows = _Windows(data)
+                    _periods_write(snapshot, windows, shared, periods, latest, steps, writer)
+                    beside.finish()
+                except BaseException:
+                    # Before the writing thread ends: the thread taking the process's rows may wait on its queue.
+                    beside.stop()
+                    raise
                 steps("Storing the last of the results")
             with transaction.atomic():
                 snapshot.complete = True
@@ -486,7 +492,7 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
                 snapshot.save(update_fields=["complete", "seconds"])
         except BaseException:
             if beside is not None:
-                beside.stop()
+                beside.stop()  # where the writing thread failed as it ended: nothing to do if stopped already
             _generation_delete(snapshot)
             raise
         for older in MappingSnapshot.objects.filter(pk__lt=snapshot.pk):

@@ -131,3 +131,28 @@ def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping
     assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
     assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
     assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
+def test_an_analysis_that_fails_in_the_refresh_ends_the_process_beside_and_leaves_nothing(monkeypatch):
+    planted = plant()
+    grow(planted, 6)
+    before = services.mapping_snapshot_refresh()
+    counts = [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)]
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def watched_popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real_popen(args, **kwargs))
+        return started[-1]
+
+    def failing(*args: object, **kwargs: object) -> list[dict[str, Any]]:
+        raise RuntimeError("out of memory")
+
+    monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
+    monkeypatch.setattr(services.analysis, "networks", failing)
+    with pytest.raises(RuntimeError, match="out of memory"):
+        services.mapping_snapshot_refresh()
+    assert len(started) == 1 and started[0].poll() is not None  # the process beside is ended, not left running
+    assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
+    assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
