@@ -692,39 +692,61 @@ def hotspots_from(
     and their signals (``_signals``). The refresh counts these for all its periods from one reading of the
     events (periodic.py), and stores the rows without ``reasons`` (``why``): a page adds them to the rows it
     shows (``hotspot_why``), the same words from the same figures."""
-    rows = {row["node"]: row for row in _footfall(data, now, before)}
+    nodes = data.nodes
+    # Each place's children of each signal, and its signal weighted; its kind, and each kind's totals.
+    counted: dict[str, dict[str, int]] = {}
     weighted: dict[str, float] = {}
     for place, held in signals.items():
-        weighted[place] = sum(weight * len(held.get(name, ())) for name, weight in SIGNALS.items())
+        counts = counted[place] = {name: len(held[name]) if name in held else 0 for name in SIGNALS}
+        weighted[place] = sum(weight * counts[name] for name, weight in SIGNALS.items())
+    kinds: dict[str, str] = {}
     kind_signal: dict[str, float] = defaultdict(float)
     kind_children: dict[str, int] = defaultdict(int)
     for place, held in signals.items():
-        kind = _kind(data.nodes[place])
+        kind = kinds[place] = _kind(nodes[place])
         kind_signal[kind] += weighted[place]
         kind_children[kind] += len(held["children"])
     all_children = sum(kind_children.values())
     area_rate = sum(kind_signal.values()) / all_children if all_children else 0.0
-    for place, row in rows.items():
-        held = signals.get(place, {})
-        children = len(held.get("children", ()))
+    nothing = dict.fromkeys(SIGNALS, 0)
+    rows = []
+    # The rows ``_footfall`` makes, each with its figures, made at once.
+    for place in set(now) | {p for p, (children_before, _) in before.items() if children_before}:
+        seen, events = now.get(place, (set(), 0))
+        earlier = len(before.get(place, (set(), 0))[0])
+        if not seen and not earlier:
+            continue
+        node = nodes[place]
+        at = signals.get(place)
+        children = len(at["children"]) if at is not None and "children" in at else 0
         signal = weighted.get(place, 0.0)
-        kind = _kind(data.nodes[place])
+        kind = kinds.get(place) or _kind(node)
         others_signal = kind_signal[kind] - signal
         others_children = kind_children[kind] - children
         rate = (others_signal + KIND_PRIOR_CHILDREN * area_rate) / (others_children + KIND_PRIOR_CHILDREN)
         expected = rate * children
         score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
-        row |= {
+        row = {
+            "node": place,
+            "place_name": node.get("place_name", ""),
+            "place_postcode": node.get("postcode", ""),
+            "place_type": node.get("place_type", ""),
+            "lat": node.get("lat"),
+            "lon": node.get("lon"),
+            "children": len(seen),
+            "children_before": earlier,
+            "events": events,
+            "change": change_label(len(seen), earlier),
             "signal": signal,
             "expected": round(expected, 3),
             "score": round(score, 4),
-            "signals": {name: len(held.get(name, ())) for name in SIGNALS},
+            "signals": counted[place] if place in counted else dict(nothing),
         }
         if reasons:
             row["why"] = hotspot_why(row)
+        rows.append(row)
     return sorted(
-        rows.values(),
-        key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"]),
+        rows, key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"])
     )
 
 

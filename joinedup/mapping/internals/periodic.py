@@ -13,12 +13,13 @@ are the same (``tests/test_periodic.py`` compares them over every standard perio
 
 import bisect
 import traceback
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import combinations
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, cast
 
 import igraph as ig
 
@@ -136,7 +137,8 @@ class PlaceSeen:
                     else:
                         total[0].update(children)
                         total[1] += 1
-        counted = {place: (children, events) for place, (children, events) in found.items()}
+        # Each place's [children, events] as they were counted: read as the pair PlaceCounts holds, never changed.
+        counted = cast(PlaceCounts, found)
         if len(self._counted) >= 2:
             self._counted.pop(next(iter(self._counted)))
         self._counted[key] = counted
@@ -201,51 +203,65 @@ ADULT_FIELDS = ("kind", "label", "members", "child_ids", "adult_ids")
 
 class EventGraphs:
     """The graph of any period's events (``analysis.graph_of``'s, less the weights), from one reading of ``data``'s
-    events: each event's nodes as numbers and the events by day; and the adults of concern ranked over it. Plain
-    values only, like ``PlaceSeen``, so a process of its own can be handed it."""
+    events; and the adults of concern ranked over it. The dated events' nodes, as numbers, and every two of them
+    (a pair as one number) are kept in flat arrays in the order of their days, so a period's are one slice of
+    each; the undated events' (in every period) as sets. Plain values only, like ``PlaceSeen``, so a process of
+    its own can be handed it."""
 
     def __init__(self, data: GraphData) -> None:
         nodes = data.nodes
         # Every node by its place in sorted order: sorting numbers sorts the names.
         self.names = sorted(nodes)
         rank = {name: i for i, name in enumerate(self.names)}
+        self.width = width = len(self.names)
         self.kinds = [nodes[name]["kind"] for name in self.names]
         self.nodes = {
             n: {name: node[name] for name in ADULT_FIELDS if name in node}
             for n, node in nodes.items()
             if node["kind"] == ADULT
         }
-        self.event_nodes: list[tuple[int, ...]] = []
         ordinals: dict[str, int] = {}
-        day_of: list[int] = []
-        self.undated: list[int] = []
-        for index, event in enumerate(data.events):
-            self.event_nodes.append(tuple(sorted(rank[n] for n in event["nodes"])))
+        dated: list[tuple[int, tuple[int, ...]]] = []
+        self.undated_nodes: set[int] = set()
+        self.undated_pairs: set[int] = set()
+        for event in data.events:
+            members = tuple(sorted(rank[n] for n in event["nodes"]))
             day_text = event["date"]
             if day_text is None:
-                self.undated.append(index)
-                day_of.append(-1)
+                self.undated_nodes.update(members)
+                self.undated_pairs.update(a * width + b for a, b in combinations(members, 2))
                 continue
             day = ordinals.get(day_text)
             if day is None:
                 day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
-            day_of.append(day)
-        # The dated events by day, each day's in the build's order.
-        self.dated = sorted((i for i, day in enumerate(day_of) if day >= 0), key=day_of.__getitem__)
-        self.dated_days = [day_of[index] for index in self.dated]
+            dated.append((day, members))
+        # The dated events by day (each day's in the build's order): their days, their nodes and their pairs, with
+        # where each event's begin in the two last (``node_at``, ``pair_at``: one more than the events).
+        dated.sort(key=lambda item: item[0])
+        self.dated_days = array("l", (day for day, _ in dated))
+        self.event_nodes, self.pairs = array("q"), array("q")
+        self.node_at, self.pair_at = array("q", [0]), array("q", [0])
+        for _, members in dated:
+            self.event_nodes.extend(members)
+            self.pairs.extend(a * width + b for a, b in combinations(members, 2))
+            self.node_at.append(len(self.event_nodes))
+            self.pair_at.append(len(self.pairs))
 
     def graph(self, period: Period) -> ig.Graph:
-        """``analysis.graph_of`` the period's events (those in it and those with no date), less the weights."""
+        """``analysis.graph_of`` the period's events (those in it and those with no date), less the weights: its
+        edges in the order of their ends."""
         low = bisect.bisect_left(self.dated_days, period.since.toordinal())
         high = bisect.bisect_right(self.dated_days, period.until.toordinal())
-        chosen = sorted(self.dated[low:high] + self.undated)
-        event_nodes = self.event_nodes
-        pairs = dict.fromkeys(pair for i in chosen for pair in combinations(event_nodes[i], 2))
-        present = sorted({n for i in chosen for n in event_nodes[i]})
-        local = {n: i for i, n in enumerate(present)}
-        graph = ig.Graph(n=len(present), edges=[(local[a], local[b]) for a, b in pairs])
-        graph.vs["name"] = [self.names[n] for n in present]
-        graph.vs["kind"] = [self.kinds[n] for n in present]
+        pairs = set(self.pairs[self.pair_at[low] : self.pair_at[high]])
+        pairs |= self.undated_pairs
+        present = set(self.event_nodes[self.node_at[low] : self.node_at[high]])
+        present |= self.undated_nodes
+        ordered = sorted(present)
+        local = {n: i for i, n in enumerate(ordered)}
+        width = self.width
+        graph = ig.Graph(n=len(ordered), edges=[(local[pair // width], local[pair % width]) for pair in sorted(pairs)])
+        graph.vs["name"] = [self.names[n] for n in ordered]
+        graph.vs["kind"] = [self.kinds[n] for n in ordered]
         return graph
 
     def adults_ranked(self, period: Period, *, sources: int | None = BETWEENNESS_SOURCES) -> list[dict[str, Any]]:
