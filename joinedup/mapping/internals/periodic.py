@@ -1,14 +1,16 @@
 """The hotspots and adults of concern of many periods from one reading of the events, for the refresh.
 
 ``analysis.hotspots`` and ``analysis.adults_ranked`` each read every event of a period and the one before it
-(several times: the places' counts of both, each child's school, the signals, the graph). The refresh runs them
-for the 52 standard periods; the 13 periods of one length tile the year, so most of that reading was done again
-and again. ``PeriodAnalyses`` reads the events once: each event's nodes as numbers, and each dated event at a
-place as a small tuple filed by its day (its places, its children, and bits for found there, in a concern, at
-night, with an adult of concern). A period's counts are then the union of its days' (the period before it is the
-period before in the list, counted already), and its graph is made from its events' numbers. What it hands
-``hotspots_from`` and ``adults_of_graph`` is what ``hotspots`` and ``adults_ranked`` count themselves, so the rows
-are the same (``tests/test_periodic.py`` compares them over every standard period of generated areas).
+(several times: the places' counts of both, each child's school, the signals, the graph). The refresh runs them for
+the 52 standard periods; the 13 periods of one length tile the year, so most of that reading was done again and
+again. ``PeriodAnalyses`` reads the events once: each event's nodes as numbers (``EventGraphs``), and each dated
+event at a place as a small tuple filed by its day (``PlaceSeen``: its places, its children, and bits for found
+there, in a concern, at night, with an adult of concern). Both are plain values, so the refresh hands them to a
+process of its own (``analyses_process``), which works out the hotspots beside it. A period's counts are then the
+union of its days' (the period before it is the period before in the list, counted already), and its graph is made
+from its events' numbers. What it hands ``hotspots_from`` and ``adults_of_graph`` is what ``hotspots`` and
+``adults_ranked`` count themselves, so the rows are the same (``tests/test_periodic.py`` compares them over every
+standard period of generated areas).
 """
 
 import bisect
@@ -65,7 +67,7 @@ PLACE_FIELDS = ("kind", "place_name", "postcode", "place_type", "lat", "lon")
 class PlaceSeen:
     """What the hotspots of any period count, read once from ``data``'s events: each dated event at a place as a
     ``Seen`` filed by its day, the events at a school, and the places' nodes (the fields ``PLACE_FIELDS``). Small
-    and made of plain values only, so the refresh hands it to a process of its own (``hotspots_process``);
+    and made of plain values only, so the refresh hands it to a process of its own (``analyses_process``);
     periods asked for in order (each length's oldest first) reuse the period before."""
 
     def __init__(self, data: GraphData) -> None:
