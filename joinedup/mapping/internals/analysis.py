@@ -709,42 +709,25 @@ def hotspots_from(
     all_children = sum(kind_children.values())
     area_rate = sum(kind_signal.values()) / all_children if all_children else 0.0
     nothing = dict.fromkeys(SIGNALS, 0)
-    rows = []
-    # The rows ``_footfall`` makes, each with its figures, made at once.
-    for place in set(now) | {p for p, (children_before, _) in before.items() if children_before}:
-        seen, events = now.get(place, (set(), 0))
-        earlier = len(before.get(place, (set(), 0))[0])
-        if not seen and not earlier:
-            continue
-        node = nodes[place]
+    rows = _footfall(data, now, before)
+    # Each footfall row with its figures, set on the row itself.
+    for row in rows:
+        place = row["node"]
         at = signals.get(place)
         children = len(at["children"]) if at is not None and "children" in at else 0
         signal = weighted.get(place, 0.0)
-        kind = kinds.get(place) or _kind(node)
+        kind = kinds.get(place) or _kind(nodes[place])
         others_signal = kind_signal[kind] - signal
         others_children = kind_children[kind] - children
         rate = (others_signal + KIND_PRIOR_CHILDREN * area_rate) / (others_children + KIND_PRIOR_CHILDREN)
         expected = rate * children
         score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
-        row = {
-            "node": place,
-            "place_name": node.get("place_name", ""),
-            "place_postcode": node.get("postcode", ""),
-            "place_type": node.get("place_type", ""),
-            "lat": node.get("lat"),
-            "lon": node.get("lon"),
-            "children": len(seen),
-            "children_before": earlier,
-            "events": events,
-            "change": change_label(len(seen), earlier),
-            "signal": signal,
-            "expected": round(expected, 3),
-            "score": round(score, 4),
-            "signals": counted[place] if place in counted else dict(nothing),
-        }
+        row["signal"] = signal
+        row["expected"] = round(expected, 3)
+        row["score"] = round(score, 4)
+        row["signals"] = counted[place] if place in counted else dict(nothing)
         if reasons:
             row["why"] = hotspot_why(row)
-        rows.append(row)
     return sorted(
         rows, key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"])
     )
