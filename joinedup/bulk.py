@@ -12,13 +12,15 @@ import datetime
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 from typing import Any, cast
 
 from django.db import connection, models
 
 from joinedup.jsontext import json_text
 
+# Rows one INSERT on SQLite holds at most (values_insert; fewer where SQLite's parameters would run out).
+SQLITE_ROWS_A_STATEMENT = 500
 # Types whose Python values the database drivers take as they are.
 _AS_IS = (models.IntegerField, models.BooleanField, models.FloatField)
 
@@ -168,9 +170,21 @@ def values_insert(
                     copy.write_row(_prepared(list(line), preps) if preps else line)
                 written += len(batch)
         return written
+    # SQLite: many rows to an INSERT, as many as its parameters allow, so SQLite runs one statement for them. Each
+    # statement run lets go of Python's lock and must win it back, which one a row made slow beside busy threads.
+    limit = connection.features.max_query_params
+    each = max(1, min(SQLITE_ROWS_A_STATEMENT, limit // len(concrete))) if limit else SQLITE_ROWS_A_STATEMENT
+    many = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * each)}"  # noqa: S608
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, batch_size)):
-            cursor.executemany(insert, [_prepared(list(line), preps) for line in batch] if preps else batch)
+            lines = [_prepared(list(line), preps) for line in batch] if preps else batch
+            whole = len(lines) - len(lines) % each
+            if whole:
+                cursor.executemany(
+                    many, [list(chain.from_iterable(lines[start : start + each])) for start in range(0, whole, each)]
+                )
+            if whole < len(lines):
+                cursor.executemany(insert, lines[whole:])
             written += len(batch)
     return written
 

@@ -14,10 +14,12 @@ import os
 import queue
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
@@ -37,7 +39,16 @@ from . import permissions
 from .internals import analysis
 from .internals.analysis import Period
 from .internals.build import GraphData, graph_data_build
-from .internals.periodic import ADULTS, HOTSPOTS, AnalysisJob, PeriodAnalyses, PlaceSeen, result_rows
+from .internals.periodic import (
+    ADULTS,
+    HOTSPOTS,
+    AnalysisJob,
+    EventGraphs,
+    PlaceSeen,
+    hand_over,
+    result_rows,
+    take_over,
+)
 from .models import (
     ID_SPAN,
     MappingEvent,
@@ -98,8 +109,10 @@ def search_text(node: dict[str, Any]) -> str:
 
 
 Values = Iterable[tuple[Any, ...]]
-# Lots of rows a writer thread may hold waiting to be written (see _Writer).
+# Lots of results a writer thread may hold waiting to be written (see _Writer).
 WRITER_QUEUE = 4
+# A lot of rows for the writer: the model, its fields, the rows, the JSON fields given as JSON text.
+_Lot = tuple[type[models.Model], tuple[str, ...], Values, tuple[str, ...]]
 
 
 def _insert_values(
@@ -120,19 +133,27 @@ class _Writer:
     refresh goes on: ``insert`` hands it the rows as they are given (a generator over the graph, or over a
     period's results already worked out), and the thread makes each row and writes them in transactions of
     ``CHUNK`` rows, as before. SQLite lets go of Python's lock while it writes, and PostgreSQL works in its own
-    process, so the database's work runs beside the analyses on another core instead of after them. At most
-    ``WRITER_QUEUE`` lots of rows wait (a period's results each: the memory a refresh holds beyond its own stays
-    small). The rows given must not change once given: the graph and the results are only read. Not threaded
-    (inside a transaction, as in the tests, whose rows another connection could not see), rows are written at
-    once. Leaving the block waits for every row; an error in the thread is raised in the refresh (at the next
-    rows given, or on leaving), which then deletes the generation as for any other failure."""
+    process, so the database's work runs beside the analyses on another core instead of after them.
+
+    Two kinds of rows: the graph's (``bulk``: nodes and events, a million rows and more, written in the order
+    given) and the results (a period's each). The thread writes any results waiting before the next chunk of the
+    graph's, so what the analyses hand over never waits behind the whole graph: the analyses, here and in the
+    process beside (``_Beside``), go on while the graph is written in the gaps. At most ``WRITER_QUEUE`` lots of
+    results wait (the memory a refresh holds beyond its own stays small); the graph's rows are generators over
+    what the refresh holds anyway. The rows given must not change once given: the graph and the results are only
+    read. Not threaded (inside a transaction, as in the tests, whose rows another connection could not see), rows
+    are written at once. Leaving the block waits for every row; an error in the thread is raised in the refresh
+    (at the next rows given, or on leaving), which then deletes the generation as for any other failure."""
 
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
         self.error: BaseException | None = None
-        self.waiting: queue.Queue[tuple[type[models.Model], tuple[str, ...], Values, tuple[str, ...]] | None] = (
-            queue.Queue(maxsize=WRITER_QUEUE)
+        self.changed = threading.Condition()
+        self.lots: deque[_Lot] = deque()
+        self.bulk: deque[tuple[type[models.Model], tuple[str, ...], Iterator[tuple[Any, ...]], tuple[str, ...]]] = (
+            deque()
         )
+        self.ended = False
         self.thread = threading.Thread(target=self._run, name="mapping-refresh-writer", daemon=True)
 
     def __enter__(self) -> "_Writer":
@@ -143,37 +164,67 @@ class _Writer:
     def __exit__(self, kind: type[BaseException] | None, *_: Any) -> None:
         if not self.threaded:
             return
-        self.waiting.put(None)
+        with self.changed:
+            self.ended = True
+            self.changed.notify_all()
         self.thread.join()
         if self.error is not None and kind is None:
             raise self.error
 
     def insert(
-        self, model: type[models.Model], names: tuple[str, ...], values: Values, encoded: tuple[str, ...] = ()
+        self,
+        model: type[models.Model],
+        names: tuple[str, ...],
+        values: Values,
+        encoded: tuple[str, ...] = (),
+        *,
+        bulk: bool = False,
     ) -> None:
         if not self.threaded:
             _insert_values(model, names, values, encoded)
             return
-        if self.error is not None:
-            raise self.error
-        self.waiting.put((model, names, values, encoded))
+        with self.changed:
+            while not bulk and len(self.lots) >= WRITER_QUEUE and self.error is None:
+                self.changed.wait()
+            if self.error is not None:
+                raise self.error
+            if bulk:
+                self.bulk.append((model, names, iter(values), encoded))
+            else:
+                self.lots.append((model, names, values, encoded))
+            self.changed.notify_all()
+
+    def _next(self) -> _Lot | None:
+        """The next rows to write: a lot of results if any waits, else the next chunk of the graph's rows; None once
+        the refresh has ended and nothing waits."""
+        while True:
+            with self.changed:
+                while not self.lots and not self.bulk and not self.ended:
+                    self.changed.wait()
+                if self.lots:
+                    lot = self.lots.popleft()
+                    self.changed.notify_all()
+                    return lot
+                if not self.bulk:
+                    return None
+                model, names, rows, encoded = self.bulk[0]
+            chunk = list(islice(rows, CHUNK))
+            if chunk:
+                return model, names, chunk, encoded
+            with self.changed:
+                self.bulk.popleft()
 
     def _run(self) -> None:
-        ended = False
         try:
             with large_writes():
-                while (item := self.waiting.get()) is not None:
-                    if self.error is not None:
-                        continue  # taking what is given until the end, so the refresh never waits on a full queue
-                    try:
-                        _insert_values(*item)
-                    except BaseException as error:
-                        self.error = error
-                ended = True
+                while (lot := self._next()) is not None:
+                    _insert_values(*lot)
         except BaseException as error:
-            self.error = self.error or error
-            while not ended and self.waiting.get() is not None:
-                pass
+            with self.changed:
+                self.error = error
+                self.lots.clear()
+                self.bulk.clear()
+                self.changed.notify_all()
         finally:
             connection.close()
 
@@ -183,18 +234,19 @@ class BesideFailed(RuntimeError):
 
 
 # The adults of concern of periods of at most this many days are worked out beside the refresh (see _Beside),
-# with every period's hotspots; the longer periods' with their networks in the refresh itself. At 1M events the
-# hotspots alone are about as much work as the rest of the analyses with the writing of the rows.
-ADULTS_BESIDE_DAYS = 7
+# with every period's hotspots; the longer periods' with their networks in the refresh itself.
+ADULTS_BESIDE_DAYS = 28
 
 
 class _Beside:
-    """Analyses worked out beside the refresh: the hotspots of every standard period and the adults of concern of
-    the periods of at most ``ADULTS_BESIDE_DAYS`` days (``jobs``). Threaded (see ``_Writer``), they are worked
-    out in a process of its own (``periodic.analyses_process``, a new interpreter, internals/beside.py: it reads
-    no database and holds only what it is handed, a ``PlaceSeen`` and an ``EventGraphs``) on the other core,
-    while the refresh works out the rest; a thread of the refresh takes each job's rows as the process hands them
-    over, already as JSON text, and gives them to the writing thread. Not threaded, they are worked out and
+    """Analyses worked out beside the refresh: the adults of concern of the periods of at most
+    ``ADULTS_BESIDE_DAYS`` days, then the hotspots of every standard period (``jobs``). Threaded (see ``_Writer``),
+    they are worked out in a process of their own (``periodic.analyses_process``, a new interpreter,
+    internals/beside.py: it reads no database and holds only what it is handed) on the other core, while the
+    refresh works out the rest. It is handed an ``EventGraphs`` first and starts on the adults of concern, whose
+    rows are few, while the refresh's graph is written; the refresh makes the ``PlaceSeen`` meanwhile and hands it
+    over (``hand``), sent as the hotspots begin. A thread of the refresh takes each job's rows as the process hands
+    them over, already as JSON text, and gives them to the writing thread. Not threaded, they are worked out and
     written at once. ``finish`` waits for every row and raises what failed in the process or the thread (as
     ``BesideFailed``, with the process's traceback); ``stop`` ends the process and the thread, for a refresh that
     failed otherwise, while the writing thread still takes what it is given."""
@@ -203,7 +255,7 @@ class _Beside:
         self,
         snapshot: MappingSnapshot,
         data: GraphData,
-        shared: PeriodAnalyses,
+        graphs: EventGraphs,
         jobs: list[AnalysisJob],
         steps: _Steps,
         periods: list[Period],
@@ -216,13 +268,16 @@ class _Beside:
             (steps, _step_text(BESIDE_STEPS.get(what, what), period, number[period], len(periods)))
             for what, period, _, _ in jobs
         ]
-        given = (PlaceSeen(data), shared.graphs, jobs, snapshot.pk)
+        self.jobs = jobs
         if not self.threaded:
-            for (step, text), rows in zip(self.steps, result_rows(*given), strict=True):
+            given = result_rows(PlaceSeen(data), graphs, jobs, snapshot.pk)
+            for (step, text), rows in zip(self.steps, given, strict=True):
                 step(text)
                 writer.insert(MappingResult, RESULT_FIELDS, rows, ENCODED)
             return
         self.pipe, theirs = multiprocessing.Pipe()
+        # Where the two processes hand each other what they worked out (see periodic.hand_over).
+        self.folder = tempfile.TemporaryDirectory(prefix="joinedup-mapping-refresh-")
         # A new interpreter, not a copy of this one: it holds only what it is handed.
         root = str(Path(__file__).resolve().parent.parent.parent)
         path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
@@ -232,29 +287,48 @@ class _Beside:
             env=os.environ | {"PYTHONPATH": path},
         )
         theirs.close()
-        self.given: tuple[Any, ...] | None = given
+        self.graphs: EventGraphs | None = graphs
+        self.snapshot = snapshot.pk
+        # The PlaceSeen the refresh hands over (None: stopped before it did).
+        self.places: queue.SimpleQueue[PlaceSeen | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._run, name="mapping-refresh-beside", daemon=True)
         self.thread.start()
 
+    def hand(self, data: GraphData) -> None:
+        """The hotspots' reading of ``data``'s events (``PlaceSeen``), made for the process beside; not threaded,
+        nothing (the hotspots were worked out at once)."""
+        if self.threaded:
+            self.places.put(PlaceSeen(data))
+
+    def _said(self) -> Any:
+        said, what = self.pipe.recv()
+        if said == "error":
+            raise BesideFailed(f"Working out the analyses beside the refresh failed:\n{what}")
+        return what
+
     def _run(self) -> None:
+        folder = self.folder.name
         try:
-            self.pipe.send(self.given)
-            self.given = None
-            steps = iter(self.steps)
-            while True:
-                what, rows = self.pipe.recv()
-                if what == "done":
-                    break
-                if what == "error":
-                    raise BesideFailed(f"Working out the analyses beside the refresh failed:\n{rows}")
-                step, text = next(steps)
+            self.pipe.send((folder, hand_over(self.graphs, folder, "graphs"), self.jobs, self.snapshot))
+            self.graphs = None
+            hotspots_begun = False
+            for (step, text), (what, *_) in zip(self.steps, self.jobs, strict=True):
+                if what == HOTSPOTS and not hotspots_begun:
+                    # Only now: before, the process is handing back rows and would not read what is sent.
+                    places = self.places.get()
+                    if places is None:
+                        return
+                    self.pipe.send(hand_over(places, folder, "places"))
+                    hotspots_begun, places = True, None
+                rows = take_over(self._said())
                 step(text)
                 # To the refresh's one writing thread: two would take SQLite's one lock from each other.
                 self.writer.insert(MappingResult, RESULT_FIELDS, rows, ENCODED)
+            self._said()
         except BaseException as error:
             self.error = error
         finally:
-            self.given = None
+            self.graphs = None
             self.pipe.close()
             connection.close()
 
@@ -267,6 +341,7 @@ class _Beside:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self.folder.cleanup()
         if self.error is not None:
             raise self.error
 
@@ -276,7 +351,9 @@ class _Beside:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        self.places.put(None)
         self.thread.join()
+        self.folder.cleanup()
 
 
 def _uuid(text: str) -> UUID | None:
@@ -295,6 +372,7 @@ def _nodes_write(snapshot: MappingSnapshot, data: GraphData, writer: _Writer) ->
             (ids[key], snapshot.pk, key, node["kind"], node["label"], search_text(node), node)
             for key, node in data.nodes.items()
         ),
+        bulk=True,
     )
     primary = {(node_id, pk) for pk, node_id in data.child_nodes.items()}
     pairs = {(key, pk) for key, node in data.nodes.items() for pk in node["child_ids"]} | {
@@ -308,6 +386,7 @@ def _nodes_write(snapshot: MappingSnapshot, data: GraphData, writer: _Writer) ->
             for key, pk in sorted(pairs)
             if (child := _uuid(pk)) is not None
         ),
+        bulk=True,
     )
     return ids
 
@@ -330,6 +409,7 @@ def _events_write(snapshot: MappingSnapshot, data: GraphData, ids: dict[str, int
             )
             for i, event in enumerate(data.events)
         ),
+        bulk=True,
     )
     writer.insert(
         MappingEventNode,
@@ -339,6 +419,7 @@ def _events_write(snapshot: MappingSnapshot, data: GraphData, ids: dict[str, int
             for i, event in enumerate(data.events)
             for position, node in enumerate(event["nodes"])
         ),
+        bulk=True,
     )
 
 
@@ -381,14 +462,14 @@ def _networks_write(
     )
 
 
-def _adults_write(snapshot: MappingSnapshot, period: Period, shared: PeriodAnalyses, writer: _Writer) -> None:
-    """Store the period's adults of concern (the rows ``analysis.adults_ranked`` gives, from ``shared``'s one
+def _adults_write(snapshot: MappingSnapshot, period: Period, graphs: EventGraphs, writer: _Writer) -> None:
+    """Store the period's adults of concern (the rows ``analysis.adults_ranked`` gives, from ``graphs``' one
     reading of the events for all the periods)."""
     key, pk, adult = period_key(period), snapshot.pk, ResultKind.ADULT.value
     writer.insert(
         MappingResult,
         RESULT_FIELDS,
-        ((pk, adult, key, rank, row["node"], {}, row) for rank, row in enumerate(shared.adults_ranked(period))),
+        ((pk, adult, key, rank, row["node"], {}, row) for rank, row in enumerate(graphs.adults_ranked(period))),
     )
 
 
@@ -413,38 +494,41 @@ def _generation_delete(snapshot: MappingSnapshot) -> None:
     MappingSnapshot.objects.filter(pk=snapshot.pk).delete()
 
 
-def _periods_write(
+def _adults_here_write(
+    snapshot: MappingSnapshot, graphs: EventGraphs, periods: list[Period], steps: _Steps, writer: _Writer
+) -> None:
+    """The adults of concern of the periods longer than ``ADULTS_BESIDE_DAYS``, each with its step of progress,
+    from one reading of the events for all the periods (internals/periodic.py). The shorter periods' are worked
+    out beside (``_Beside``)."""
+    for i, period in enumerate(periods):
+        if period.days > ADULTS_BESIDE_DAYS:
+            steps(_step_text("Adults of concern", period, i + 1, len(periods)))
+            _adults_write(snapshot, period, graphs, writer)
+
+
+def _networks_here_write(
     snapshot: MappingSnapshot,
     windows: "_Windows",
-    shared: PeriodAnalyses,
     periods: list[Period],
     latest: set[Period],
     steps: _Steps,
     writer: _Writer,
 ) -> None:
-    """The stored results of each standard period the refresh works out itself, with its step of progress: adults
-    of concern of the periods longer than ``ADULTS_BESIDE_DAYS`` from one reading of the events for all the
-    periods (internals/periodic.py), networks of the latest periods from each one's window. The rest are worked
-    out beside (``_Beside``)."""
+    """The networks of the latest periods, each from its window of the events, with its step of progress."""
     for i, period in enumerate(periods):
-        whole, adults = period in latest, period.days > ADULTS_BESIDE_DAYS
-        if not whole and not adults:
-            continue
-        if adults:
-            steps(_step_text("Adults of concern", period, i + 1, len(periods)))
-            _adults_write(snapshot, period, shared, writer)
-        if whole:
+        if period in latest:
             steps(_step_text("Networks", period, i + 1, len(periods)))
             data = windows.of(period)
             _networks_write(snapshot, data, period, analysis.networks(data, period), writer)
 
 
 def _beside_jobs(periods: list[Period]) -> list[AnalysisJob]:
-    """What is worked out beside the refresh: every period's hotspots, each length's in order (a period's counts
-    are the next one's "before"), then the adults of concern of the periods of at most ``ADULTS_BESIDE_DAYS``."""
+    """What is worked out beside the refresh: the adults of concern of the periods of at most
+    ``ADULTS_BESIDE_DAYS`` (their rows are few: they go while the graph is written), then every period's hotspots,
+    each length's in order (a period's counts are the next one's "before")."""
     hotspot, adult = ResultKind.HOTSPOT.value, ResultKind.ADULT.value
-    return [(HOTSPOTS, period, period_key(period), hotspot) for period in periods] + [
-        (ADULTS, period, period_key(period), adult) for period in periods if period.days <= ADULTS_BESIDE_DAYS
+    return [(ADULTS, period, period_key(period), adult) for period in periods if period.days <= ADULTS_BESIDE_DAYS] + [
+        (HOTSPOTS, period, period_key(period), hotspot) for period in periods
     ]
 
 
@@ -470,16 +554,19 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
             # Outside a transaction, the rows are written in a thread of their own while the analyses run, and half
             # the analyses are worked out in a process of their own.
             with _Writer(threaded=not connection.in_atomic_block) as writer, numpy_marked_absent():
-                shared = PeriodAnalyses(data)
-                beside = _Beside(snapshot, data, shared, _beside_jobs(periods), steps, periods, writer)
+                graphs = EventGraphs(data)
+                beside = _Beside(snapshot, data, graphs, _beside_jobs(periods), steps, periods, writer)
                 try:
                     steps(f"Writing {len(data.nodes)} nodes")
                     ids = _nodes_write(snapshot, data, writer)
                     steps(f"Writing {len(data.events)} events")
                     _events_write(snapshot, data, ids, writer)
                     del ids
-                    windows = _Windows(data)
-                    _periods_write(snapshot, windows, shared, periods, latest, steps, writer)
+                    beside.hand(data)
+                    _adults_here_write(snapshot, graphs, periods, steps, writer)
+                    # The networks read the events themselves: the graphs' memory goes before theirs is taken.
+                    del graphs
+                    _networks_here_write(snapshot, _Windows(data), periods, latest, steps, writer)
                     beside.finish()
                 except BaseException:
                     # Before the writing thread ends: the thread taking the process's rows may wait on its queue.

@@ -14,10 +14,12 @@ standard period of generated areas).
 """
 
 import bisect
+import os
+import pickle
 import traceback
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import combinations
 from multiprocessing.connection import Connection
@@ -281,12 +283,23 @@ AnalysisJob = tuple[str, Period, str, str]
 
 
 def result_rows(
-    places: PlaceSeen | None, graphs: EventGraphs | None, jobs: list[AnalysisJob], snapshot: int
+    places: PlaceSeen | None,
+    graphs: EventGraphs | None,
+    jobs: list[AnalysisJob],
+    snapshot: int,
+    places_later: Callable[[], PlaceSeen] | None = None,
 ) -> Iterator[list[Stored]]:
     """Each job's rows as the refresh stores them, in rank order: the snapshot, the kind, the period's key, the
     rank, the node, an empty summary and the row (a hotspot less its ``why``), as JSON text (jsontext.json_text).
-    ``places`` for hotspots, ``graphs`` for adults of concern."""
-    for what, period, key, kind in jobs:
+    ``places`` for hotspots (or, where None, what ``places_later`` gives when the first hotspots are asked for),
+    ``graphs`` for adults of concern: let go of once the last adults of concern are worked out, so a process
+    handed both holds one at a time where the adults of concern come first."""
+    last_adults = max((i for i, (what, *_) in enumerate(jobs) if what == ADULTS), default=-1)
+    for i, (what, period, key, kind) in enumerate(jobs):
+        if i > last_adults:
+            graphs = None
+        if what == HOTSPOTS and places is None and places_later is not None:
+            places = places_later()
         if what == HOTSPOTS and places is not None:
             found = places.hotspots(period, reasons=False)
         elif what == ADULTS and graphs is not None:
@@ -296,15 +309,39 @@ def result_rows(
         yield [(snapshot, kind, key, rank, row["node"], "{}", json_text(row)) for rank, row in enumerate(found)]
 
 
+def hand_over(value: Any, folder: str, name: str) -> str:
+    """``value`` written to a file ``name`` in ``folder`` (the refresh's own, made for the process beside it), for
+    the other process to ``take_over``; its path. Files rather than the pipe between them: a thread reading a pipe
+    a slice at a time must win back Python's lock from the refresh's busy threads after each slice, which held the
+    process beside waiting on a full pipe for a minute at 1M events; a file is read at once."""
+    path = os.path.join(folder, name)
+    with open(f"{path}.part", "wb") as file:
+        file.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(f"{path}.part", path)
+    return path
+
+
+def take_over(path: str) -> Any:
+    """What ``hand_over`` wrote to ``path``, which it deletes."""
+    with open(path, "rb") as file:
+        written = file.read()
+    os.unlink(path)
+    return pickle.loads(written)  # noqa: S301 (the refresh's own file, in its own folder, from its own process)
+
+
 def analyses_process(pipe: Connection) -> None:
-    """A process of its own working out analyses beside the refresh (services._Beside): it is handed a
-    ``PlaceSeen`` (or None), an ``EventGraphs`` (or None), the jobs and the snapshot; it hands back each job's
-    rows (``("rows", list)``), then ``("done", None)``; or, where anything fails, ``("error", the traceback)``.
-    It reads and writes no database: the refresh writes what it is handed."""
+    """A process of its own working out analyses beside the refresh (services._Beside). It is told the folder it
+    shares with the refresh, the file of an ``EventGraphs``, the jobs and the snapshot; once it has handed back the
+    rows of every job before the first hotspots, the file of a ``PlaceSeen`` (``take_over``). It hands back each
+    job's rows in a file of that folder (``("rows", path)``: ``hand_over``), then ``("done", None)``; or, where
+    anything fails, ``("error", the traceback)``. It reads and writes no database: the refresh writes what it is
+    handed."""
     try:
-        places, graphs, jobs, snapshot = pipe.recv()
-        for rows in result_rows(places, graphs, jobs, snapshot):
-            pipe.send(("rows", rows))
+        folder, graphs_file, jobs, snapshot = pipe.recv()
+        graphs = take_over(graphs_file)
+        given = result_rows(None, graphs, jobs, snapshot, places_later=lambda: take_over(pipe.recv()))
+        for i, rows in enumerate(given):
+            pipe.send(("rows", hand_over(rows, folder, f"rows-{i}")))
         pipe.send(("done", None))
     except BaseException:
         pipe.send(("error", traceback.format_exc()))

@@ -5,7 +5,11 @@ stays the one the pages read."""
 
 import os
 import subprocess
+import tempfile
 import threading
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,6 +57,19 @@ def _threads_writing(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return writing
 
 
+def _handed_folders(monkeypatch: pytest.MonkeyPatch) -> set[Path]:
+    """The folders the refresh handed the process beside its files in (the real hand-over, only watched)."""
+    folders: set[Path] = set()
+    real = services.hand_over
+
+    def watched(value: object, folder: str, name: str) -> str:
+        folders.add(Path(folder))
+        return real(value, folder, name)
+
+    monkeypatch.setattr(services, "hand_over", watched)
+    return folders
+
+
 def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of_a_fresh_computation(monkeypatch):
     planted = plant()
     grow(planted, 12)
@@ -65,7 +82,11 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
         return real_popen(args, **kwargs)
 
     monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
+    folders = _handed_folders(monkeypatch)
     snapshot = services.mapping_snapshot_refresh()
+    # Handed over in files of a folder of the refresh's own, removed once done.
+    assert len(folders) == 1 and not any(folder.exists() for folder in folders)
+    assert all(folder.parent == Path(tempfile.gettempdir()) for folder in folders)
     # Every row from the one writing thread; the hotspots and the shorter periods' adults of concern worked out in
     # a process of their own.
     assert {thread for thread, _ in writing} == {"mapping-refresh-writer"}
@@ -101,8 +122,10 @@ def test_analyses_that_fail_in_the_process_beside_leave_nothing_and_the_mapping_
     real = services._beside_jobs
     # An analysis the process does not know: it fails there, in a process of its own, as any error in it would.
     monkeypatch.setattr(services, "_beside_jobs", lambda periods: [*real(periods), ("nonsense", *real(periods)[0][1:])])
+    folders = _handed_folders(monkeypatch)
     with pytest.raises(services.BesideFailed, match="Nothing to work out nonsense from"):
         services.mapping_snapshot_refresh()
+    assert folders and not any(folder.exists() for folder in folders)
     assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
     assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
     assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
@@ -117,13 +140,13 @@ def test_a_write_that_fails_in_the_writing_thread_leaves_nothing_and_the_mapping
     real = services.values_insert
     written: list[str] = []
 
-    def failing_on_results(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]], **kw: Any) -> int:
-        if model is MappingResult:
+    def failing_on_event_nodes(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]], **kw: Any) -> int:
+        if model is MappingEventNode:
             raise RuntimeError("the disk is full")
         written.append(threading.current_thread().name)
         return real(model, names, chunk, **kw)
 
-    monkeypatch.setattr(services, "values_insert", failing_on_results)
+    monkeypatch.setattr(services, "values_insert", failing_on_event_nodes)
     with pytest.raises(RuntimeError, match="the disk is full"):
         services.mapping_snapshot_refresh()
     assert written and set(written) == {"mapping-refresh-writer"}  # it got as far as the events, from the thread
@@ -150,9 +173,52 @@ def test_an_analysis_that_fails_in_the_refresh_ends_the_process_beside_and_leave
 
     monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
     monkeypatch.setattr(services.analysis, "networks", failing)
+    folders = _handed_folders(monkeypatch)
     with pytest.raises(RuntimeError, match="out of memory"):
         services.mapping_snapshot_refresh()
+    assert folders and not any(folder.exists() for folder in folders)
     assert len(started) == 1 and started[0].poll() is not None  # the process beside is ended, not left running
     assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
     assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
+def test_results_handed_while_the_graph_is_written_go_before_the_rest_of_the_graph(monkeypatch):
+    """The analyses (here and in the process beside) never wait behind the whole graph: a lot of results handed to
+    the writing thread while it writes the graph is written after the chunk it is writing, and the graph after."""
+    snapshot = MappingSnapshot.objects.create(as_of=date(2026, 12, 5), complete=False, node_count=0, event_count=50)
+    monkeypatch.setattr(services, "CHUNK", 10)
+    writing, handed = threading.Event(), threading.Event()
+    order: list[str] = []
+    real = services.values_insert
+
+    def watched(model: type, names: tuple[str, ...], chunk: list[tuple[object, ...]], **kw: Any) -> int:
+        if model is MappingEvent and not order:
+            writing.set()
+            assert handed.wait(30)
+        order.append(model.__name__)
+        return real(model, names, chunk, **kw)
+
+    monkeypatch.setattr(services, "values_insert", watched)
+    fields = ("id", "snapshot_id", "source", "agency", "record", "type", "date", "extra")
+    events: Iterator[tuple[object, ...]] = (
+        (snapshot.id_base + i, snapshot.pk, "extract", "POL", f"E{i}", "sighting", None, {}) for i in range(50)
+    )
+    result: tuple[object, ...] = (
+        snapshot.pk,
+        ResultKind.HOTSPOT.value,
+        "2026-11-29/2026-12-05",
+        0,
+        "place:x",
+        {},
+        {"node": "place:x"},
+    )
+    with services._Writer(threaded=True) as writer:
+        writer.insert(MappingEvent, fields, events, bulk=True)
+        assert writing.wait(30)  # the first chunk of the graph's rows is being written
+        writer.insert(MappingResult, services.RESULT_FIELDS, [result])
+        handed.set()
+    assert order == ["MappingEvent", "MappingResult", *["MappingEvent"] * 4]
+    assert MappingEvent.objects.filter(snapshot_id=snapshot.pk).count() == 50
+    assert list(MappingResult.objects.filter(snapshot_id=snapshot.pk).values_list("node", flat=True)) == ["place:x"]
     assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
