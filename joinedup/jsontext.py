@@ -1,5 +1,5 @@
-"""JSON text for the largest writes, in a module of its own: the mapping refresh's hotspots process makes its rows
-with it and never sets Django up."""
+"""JSON text for the largest writes and reads, in a module of its own: the mapping refresh's hotspots process makes
+its rows with it and never sets Django up."""
 
 import json
 from typing import Any
@@ -22,3 +22,13 @@ def json_text(value: Any) -> str:
 
 # What orjson hands back to json.dumps (as it has no ``default``: a TypeError) rather than write itself.
 PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_SUBCLASS
+
+
+def json_value(text: str) -> Any:
+    """JSON text read as ``json.loads`` reads it (a JSONField's value from the database), by orjson (the mapping
+    refresh reads a million of them). Where orjson refuses the text (NaN or Infinity, an integer beyond 64 bits,
+    which ``json.loads`` takes), ``json.loads`` reads it or refuses it."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
