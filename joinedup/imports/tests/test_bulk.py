@@ -5,7 +5,8 @@ import uuid
 from typing import Any
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from joinedup.accounts.tests.factories import UserFactory
@@ -99,6 +100,26 @@ def test_values_insert_writes_tuples_read_lazily_as_the_orm_would_and_leaves_the
     assert values_insert(MappingEventNode, ("event_id", "node_id", "position"), iter([(1, 2, 0), (3, 4, 1)])) == 2
     assert sorted(MappingEventNode.objects.values_list("event_id", "node_id", "position")) == [(1, 2, 0), (3, 4, 1)]
     assert values_insert(MappingResult, names, iter([])) == 0
+
+
+def test_values_insert_writes_every_row_and_on_sqlite_as_many_a_statement_as_its_parameters_allow():
+    """SQLite runs one INSERT for many rows (999 parameters: 333 rows of three fields), and the rest one a row;
+    PostgreSQL copies them. Every row is written once, as given."""
+    from joinedup.bulk import values_insert
+    from joinedup.mapping.models import MappingEventNode
+
+    rows = [(i, 10_000 + i, i % 7) for i in range(1234)]
+    with CaptureQueriesContext(connection) as ran:
+        assert values_insert(MappingEventNode, ("event_id", "node_id", "position"), iter(rows), batch_size=1000) == 1234
+    assert sorted(MappingEventNode.objects.values_list("event_id", "node_id", "position")) == rows
+    if connection.vendor == "sqlite":
+        # A batch of 1,000 rows: three statements of 333 rows and one of a row; then 234 rows, one a row.
+        inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
+        assert [(sql.split(":")[0], sql.count("), (") + 1) for sql in inserts] == [
+            ("3 times", 333),
+            ("1 times", 1),
+            ("234 times", 1),
+        ]
 
 
 def test_values_insert_takes_json_given_as_text_as_it_is_and_only_for_json_fields():
