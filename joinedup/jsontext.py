@@ -25,9 +25,10 @@ PASS = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS | orjs
 
 
 def json_value(text: str) -> Any:
-    """JSON text read as ``json.loads`` reads it (a JSONField's value from the database), by orjson (the mapping
-    refresh reads a million of them). Where orjson refuses the text (NaN or Infinity, an integer beyond 64 bits,
-    which ``json.loads`` takes), ``json.loads`` reads it or refuses it."""
+    """JSON text read as ``json.loads`` reads it (a JSONField's value from the database), by orjson (the mapping's
+    build reads a million agency records). Where orjson refuses the text (NaN or Infinity, which ``json.loads``
+    takes), ``json.loads`` reads it or refuses it. One value differs: an integer beyond 64 bits, which orjson reads
+    as a float. The build reads only text and coordinates from a record, so nothing it reads differs."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:

@@ -168,3 +168,20 @@ def test_json_text_reads_back_as_json_dumps_writes_even_where_orjson_declines():
     assert json.loads(json_text({"kind": ResultKind.HOTSPOT})) == {"kind": "hotspot"}
     made = uuid.uuid4()
     assert json.loads(json_text([made])) == [str(made)]
+
+
+def test_json_value_reads_as_json_loads_reads_even_where_orjson_refuses():
+    """How the mapping's build reads the agencies' JSON (as text, by orjson): as a JSONField reads it."""
+    import json
+
+    from joinedup.jsontext import json_value
+
+    for text in (
+        '{"a": [1, 2.5, null, true], "b": "\\u00e0 la gare", "c": {"d": []}}',
+        "[NaN, Infinity, -Infinity]",  # orjson refuses them: json.loads reads them
+    ):
+        assert json.dumps(json_value(text)) == json.dumps(json.loads(text))
+    # The one value read otherwise: an integer beyond 64 bits, as a float.
+    assert json_value("[1180591620717411303424]") == [float(2**70)]
+    with pytest.raises(ValueError):
+        json_value("{not JSON")
