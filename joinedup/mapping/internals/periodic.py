@@ -84,8 +84,11 @@ class PlaceSeen:
         # Day -> the dated events at a place that day, in the build's order.
         self.days: dict[int, list[Seen]] = defaultdict(list)
         # Events at a school: (day or None, their children, their schools), in the build's order.
-        self.at_school: list[tuple[int | None, list[str], list[str]]] = []
+        self.at_school: list[tuple[int | None, tuple[str, ...], tuple[str, ...]]] = []
         ordinals: dict[str, int] = {}
+        # Each tuple of places, of children and each Seen once, however many events have it: a child is seen at the
+        # same places again and again, and a million events' tuples were most of what the process beside held.
+        once: dict[Any, Any] = {}
         for event in data.events:
             members = event["nodes"]
             day_text = event["date"]
@@ -95,14 +98,20 @@ class PlaceSeen:
                 if day is None:
                     day = ordinals[day_text] = date.fromisoformat(day_text).toordinal()
             if schools and any(n in schools for n in members):
-                at = [n for n in members if n in schools]
-                self.at_school.append((day, [n for n in members if kinds[n] == CHILD], at))
+                at = tuple(n for n in members if n in schools)
+                pupils = tuple(n for n in members if kinds[n] == CHILD)
+                self.at_school.append((day, once.setdefault(pupils, pupils), once.setdefault(at, at)))
             if day is None:
                 continue
             places = tuple(n for n in members if kinds[n] == PLACE)
             if places:
                 children = tuple(n for n in members if kinds[n] == CHILD)
-                self.days[day].append((places, children, self._bits(event, members, kinds)))
+                seen = (
+                    once.setdefault(places, places),
+                    once.setdefault(children, children),
+                    self._bits(event, members, kinds),
+                )
+                self.days[day].append(once.setdefault(seen, seen))
         self.days = dict(self.days)
         self._counted: dict[tuple[int, int], PlaceCounts] = {}
 
