@@ -525,11 +525,13 @@ def _networks_here_write(
 def _beside_jobs(periods: list[Period]) -> list[AnalysisJob]:
     """What is worked out beside the refresh: the adults of concern of the periods of at most
     ``ADULTS_BESIDE_DAYS`` (their rows are few: they go while the graph is written), then every period's hotspots,
-    each length's in order (a period's counts are the next one's "before")."""
+    the longest periods first (their counts take the most memory: by the end, as the refresh's own networks take
+    theirs, the process beside holds less), each length's in order (a period's counts are the next one's
+    "before")."""
     hotspot, adult = ResultKind.HOTSPOT.value, ResultKind.ADULT.value
-    return [(ADULTS, period, period_key(period), adult) for period in periods if period.days <= ADULTS_BESIDE_DAYS] + [
-        (HOTSPOTS, period, period_key(period), hotspot) for period in periods
-    ]
+    adults = [(ADULTS, period, period_key(period), adult) for period in periods if period.days <= ADULTS_BESIDE_DAYS]
+    longest_first = sorted(periods, key=lambda period: -period.days)
+    return adults + [(HOTSPOTS, period, period_key(period), hotspot) for period in longest_first]
 
 
 def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
