@@ -142,8 +142,9 @@ class _Writer:
     results wait (the memory a refresh holds beyond its own stays small); the graph's rows are generators over
     what the refresh holds anyway. The rows given must not change once given: the graph and the results are only
     read. Not threaded (inside a transaction, as in the tests, whose rows another connection could not see), rows
-    are written at once. Leaving the block waits for every row; an error in the thread is raised in the refresh
-    (at the next rows given, or on leaving), which then deletes the generation as for any other failure."""
+    are written at once. Leaving the block waits for every row (leaving it on an error, only for the chunk being
+    written: the rest is dropped); an error in the thread is raised in the refresh (at the next rows given, or on
+    leaving), which then deletes the generation as for any other failure."""
 
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
@@ -166,6 +167,10 @@ class _Writer:
             return
         with self.changed:
             self.ended = True
+            if kind is not None:
+                # The refresh failed and its generation will be deleted: nothing more is written.
+                self.lots.clear()
+                self.bulk.clear()
             self.changed.notify_all()
         self.thread.join()
         if self.error is not None and kind is None:
