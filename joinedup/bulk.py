@@ -171,7 +171,7 @@ def values_insert(
                 written += len(batch)
         return written
     # SQLite: many rows to an INSERT, as many as its parameters allow, so SQLite runs one statement for them. Each
-    # statement run lets go of Python's lock and must win it back, which one a row made slow beside busy threads.
+    # statement lets go of Python's lock and must win it back: one a row made the writes slow beside busy threads.
     limit = connection.features.max_query_params
     each = max(1, min(SQLITE_ROWS_A_STATEMENT, limit // len(concrete))) if limit else SQLITE_ROWS_A_STATEMENT
     many = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * each)}"  # noqa: S608
