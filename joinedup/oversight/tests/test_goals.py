@@ -70,7 +70,7 @@ def test_a_goal_with_nothing_due_has_no_value_and_is_neither_met_nor_missed(area
 
 
 def test_the_trend_is_month_by_month_and_adds_up_to_the_whole(area):
-    trend = figures.goal_trend(area["goal"], user=area["leader"], months=3)
+    trend = figures.goal_trend(area["goal"], user=area["leader"], months=3, today=TODAY)
     assert len(trend) == 3 and trend[-1].end == TODAY and all(r.start.day == 1 for r in trend)
     assert sum(r.denominator or 0 for r in trend) == 3 and sum(r.numerator for r in trend) == 2
 
