@@ -9,7 +9,7 @@ has a time) and owning agency. The result is plain JSON so it can be kept as a s
 web views.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -241,11 +241,20 @@ class NameFinder:
         return sorted(found, key=self.order.__getitem__)
 
 
-def graph_data_build() -> GraphData:
-    """Everything every agency has recorded, as one graph; not filtered for any viewer."""
+def _rows_read(records: Any, *fields: str) -> Iterator[tuple[Any, ...]]:
+    """Plain rows of an agency's records (not model instances: a county has hundreds of thousands): ``fields``, then
+    the record's ``data``, its JSON read as text by orjson (jsontext.json_value: a million rows' json.loads was a
+    fifth of the build)."""
     from django.db.models import TextField
     from django.db.models.functions import Cast
 
+    rows = records.annotate(text=Cast("data", TextField())).values_list(*fields, "text")
+    for *values, text in rows.iterator(chunk_size=ROWS_READ):
+        yield (*values, json_value(text))
+
+
+def graph_data_build() -> GraphData:
+    """Everything every agency has recorded, as one graph; not filtered for any viewer."""
     from joinedup.children.models import Child
     from joinedup.concerns.models import AdultOfConcern, Concern
     from joinedup.imports.models import EventRecord, PersonRecord, PersonType
@@ -260,14 +269,14 @@ def graph_data_build() -> GraphData:
 
     # Plain rows, not model instances: a county has hundreds of thousands of records.
     kinds: dict[str, str] = {PersonType.CHILD: CHILD, PersonType.ADULT_OF_CONCERN: ADULT}
-    # Their JSON as text, read by orjson (jsontext.json_value): a million rows' json.loads was a fifth of the build.
-    person_rows = (
-        PersonRecord.objects.order_by("agency__code", "record_id")
-        .annotate(text=Cast("data", TextField()))
-        .values_list("agency__code", "record_id", "person_type", "text", "child_id")
+    person_rows = _rows_read(
+        PersonRecord.objects.order_by("agency__code", "record_id"),
+        "agency__code",
+        "record_id",
+        "person_type",
+        "child_id",
     )
-    for code, record_id, person_type, text, child_id in person_rows.iterator(chunk_size=ROWS_READ):
-        row = json_value(text)
+    for code, record_id, person_type, child_id, row in person_rows:
         key = (code, record_id)
         node_id = f"person:{ids.get(key) or f'{key[0]}:{key[1]}'}"
         record_nodes[key] = node_id
@@ -310,13 +319,10 @@ def graph_data_build() -> GraphData:
         return node_id
 
     places_named = {place.pk: place for place in Place.objects.filter(pk__in=EventRecord.objects.values("place_id"))}
-    events = (
-        EventRecord.objects.order_by("agency__code", "event_id")
-        .annotate(text=Cast("data", TextField()))
-        .values_list("agency__code", "event_id", "event_type", "text", "place_id")
+    events = _rows_read(
+        EventRecord.objects.order_by("agency__code", "event_id"), "agency__code", "event_id", "event_type", "place_id"
     )
-    for code, event_id, event_type, text, place_id in events.iterator(chunk_size=ROWS_READ):
-        row = json_value(text)
+    for code, event_id, event_type, place_id, row in events:
         people = [
             record_nodes.get((code, rid))
             for rid in [row.get("subject_record_id", ""), *split_multi(row.get("other_record_ids"))]
