@@ -135,6 +135,17 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+# In a body (see ``body``), called for each cell, not once as the tests are collected: a run that crosses midnight
+# writes the day the cell runs on, not the day before, which a record made that day would refuse as ended before it
+# began.
+def _on_today(world: World) -> str:
+    return _today()
+
+
+def _hours_ago(hours: float = 1) -> Callable[[World], str]:
+    return lambda world: _when(hours)
+
+
 def body(**values: object) -> Body:
     """A fixed body; a value that is a callable of the world is called for each cell."""
 
@@ -272,7 +283,7 @@ WRITES: dict[str, Write] = {
     ),
     "children:export": Write(body(), ("jobs.Job",)),
     "children:entry-create": Write(
-        body(occurred_at=_when(), category="contact", summary="Spoke with the child at school"),
+        body(occurred_at=_hours_ago(), category="contact", summary="Spoke with the child at school"),
         ("children.ChronologyEntry",),
     ),
     "children:share-create": Write(_share_body, ("sharing.ShareDecision",)),
@@ -326,9 +337,11 @@ WRITES: dict[str, Write] = {
         # Their agency's involvement with their own child is open already: the redirect has nothing to write.
         unchanged=frozenset({(RoleCode.PRACTITIONER, "own"), (RoleCode.MANAGER, "own")}),
     ),
-    "children:involvement-end": Write(body(ended_on=_today(), reason="Closed after review"), ("children.Involvement",)),
+    "children:involvement-end": Write(
+        body(ended_on=_on_today, reason="Closed after review"), ("children.Involvement",)
+    ),
     "children:item-correct": Write(
-        body(occurred_at=_when(30), category="contact", summary="Corrected entry", reason="Wrong day"),
+        body(occurred_at=_hours_ago(30), category="contact", summary="Corrected entry", reason="Wrong day"),
         ("children.ChronologyEntry",),
         refusal_audit=AUDITS_THE_READ,
     ),
@@ -343,13 +356,13 @@ WRITES: dict[str, Write] = {
     ),
     "access:review-decide": Write(body(outcome="justified", note="Needed at the time"), ("access.BreakGlassGrant",)),
     "concerns:create": Write(
-        body(category="11A", occurred_at=_when(5), what_happened="Seen getting into a car with two adults"),
+        body(category="11A", occurred_at=_hours_ago(5), what_happened="Seen getting into a car with two adults"),
         ("concerns.Concern",),
     ),
     "contacts:create": Write(
-        body(attempted_at=_when(2), method="phone", outcome="no_answer", note=""), ("contacts.ContactAttempt",)
+        body(attempted_at=_hours_ago(2), method="phone", outcome="no_answer", note=""), ("contacts.ContactAttempt",)
     ),
-    "screening:create": Write(body(screened_at=_when(2)), ("screening.ScreeningResponse",)),
+    "screening:create": Write(body(screened_at=_hours_ago(2)), ("screening.ScreeningResponse",)),
     "assessments:start": Write(body(), ("assessments.RiskAssessment",)),
     # Saving a draft answers the page again (200), with the draft saved.
     "assessments:edit": Write(
@@ -359,7 +372,7 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "missing:report": Write(
-        body(kind="M", started_at=_when(3), rationale="Not home by curfew", grade="medium"),
+        body(kind="M", started_at=_hours_ago(3), rationale="Not home by curfew", grade="medium"),
         ("missing.MissingEpisode",),
     ),
     "missing:regrade": Write(
@@ -368,22 +381,22 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "missing:found": Write(
-        body(found_at=_when(1), found_place="A friend's flat"),
+        body(found_at=_hours_ago(1), found_place="A friend's flat"),
         ("missing.MissingEpisode",),
         url=_missing_now_url("missing:found"),
         refusal_audit=AUDITS_THE_READ,
     ),
     "missing:return": Write(
-        body(returned_at=_when(1)),
+        body(returned_at=_hours_ago(1)),
         ("missing.MissingEpisode", "missing.ReturnInterview"),
         url=_missing_now_url("missing:return"),
         refusal_audit=AUDITS_THE_READ,
     ),
     "missing:offer": Write(
-        body(offered_at=_when(1), response="accepted"), ("missing.ReturnInterview",), refusal_audit=AUDITS_THE_READ
+        body(offered_at=_hours_ago(1), response="accepted"), ("missing.ReturnInterview",), refusal_audit=AUDITS_THE_READ
     ),
     "missing:interview": Write(
-        body(completed_at=_when(1), childs_words="I stayed with a friend"),
+        body(completed_at=_hours_ago(1), childs_words="I stayed with a friend"),
         ("missing.ReturnInterview",),
         prepare=_interview_accepted,
         refusal_audit=AUDITS_THE_READ,
@@ -419,7 +432,7 @@ WRITES: dict[str, Write] = {
         overrides={(RoleCode.PRACTITIONER, "shared"): 403, (RoleCode.MANAGER, "shared"): 403},
         refusal_audit=AUDITS_THE_READ,
     ),
-    "mace:meeting-create": Write(body(held_at=_when(-48), location="Town hall"), ("mace.Meeting",)),
+    "mace:meeting-create": Write(body(held_at=_hours_ago(-48), location="Town hall"), ("mace.Meeting",)),
     "mace:agenda-add": Write(body(place_name="The bus station", reason="Seen there"), ("mace.AgendaItem",)),
     "mace:attendance": Write(
         body(agency=lambda world: world.own_agency.pk, person_name="Synthetic Person", status="attended"),
@@ -448,7 +461,7 @@ WRITES: dict[str, Write] = {
     "mace:agenda-proposals-add": Write(body(), ("mace.AgendaItem",), prepare=_repeat_missing),
     "disruption:adult-create": Write(body(name="Synthetic Adult Two"), ("concerns.AdultOfConcern",)),
     "disruption:record": Write(
-        body(tactic="cawn", taken_on=_today(), outcome="Notice served"), ("disruption.DisruptionAction",)
+        body(tactic="cawn", taken_on=_on_today, outcome="Notice served"), ("disruption.DisruptionAction",)
     ),
     "mapping:refresh": Write(body(), ("jobs.Job",)),
     # Places (joinedup.places): the coordinator merges, keeps apart and undoes; everyone else is answered 404.
@@ -513,12 +526,12 @@ WRITES: dict[str, Write] = {
     # coordinator record (the matrix's agencies are not police). A crime is recorded on the child's victim care
     # page, which every role that sees the child reads: a practitioner, manager or leader is refused the POST.
     "missing:attended": Write(
-        body(attended_at=_when(1), attended_by="PC 1234 Synthofficer", place="The placement"),
+        body(attended_at=_hours_ago(1), attended_by="PC 1234 Synthofficer", place="The placement"),
         ("missing.PoliceAttendance",),
         refusal_audit=AUDITS_THE_READ,
     ),
     "victims:child": Write(
-        body(crime_reference="CR/77/26", offence="Sexual exploitation of a child", reported_at=_when(2)),
+        body(crime_reference="CR/77/26", offence="Sexual exploitation of a child", reported_at=_hours_ago(2)),
         ("victims.Investigation",),
         overrides={
             **{(RoleCode.PRACTITIONER, relation): 403 for relation in ("own", "shared")},
@@ -528,25 +541,25 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "victims:needs": Write(
-        body(assessed_at=_when(1), needs_found="Wants a female officer and her carer told of each update"),
+        body(assessed_at=_hours_ago(1), needs_found="Wants a female officer and her carer told of each update"),
         ("victims.NeedsAssessment",),
         refusal_audit=AUDITS_THE_READ,
     ),
     "victims:support": Write(
-        body(service="isva", offered_at=_when(1), response="accepted"),
+        body(service="isva", offered_at=_hours_ago(1), response="accepted"),
         ("victims.SupportOffer",),
         refusal_audit=AUDITS_THE_READ,
     ),
     "victims:contact": Write(
-        body(contacted_at=_when(1), method="phone", update_given="The adult is on bail with conditions"),
+        body(contacted_at=_hours_ago(1), method="phone", update_given="The adult is on bail with conditions"),
         ("victims.VictimContact",),
         refusal_audit=AUDITS_THE_READ,
     ),
     "victims:prosecution": Write(
-        body(supports_prosecution="no", asked_on=_today()), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
+        body(supports_prosecution="no", asked_on=_on_today), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
     ),
     "victims:outcome": Write(
-        body(outcome="16", outcome_on=_today()), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
+        body(outcome="16", outcome_on=_on_today), ("victims.Investigation",), refusal_audit=AUDITS_THE_READ
     ),
     # The child's plan, closure and step-down (joinedup.plans): those who record about the child write; a leader
     # reads the plan's page (audited) and is refused. The lead professional and an action's owner are the child's
@@ -579,19 +592,19 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "plans:review": Write(
-        body(held_on=_today(), childs_views="It is going better"), ("plans.PlanReview",), refusal_audit=AUDITS_THE_READ
+        body(held_on=_on_today, childs_views="It is going better"), ("plans.PlanReview",), refusal_audit=AUDITS_THE_READ
     ),
-    "plans:end": Write(body(ended_on=_today(), reason="Outcomes met"), ("plans.Plan",), refusal_audit=AUDITS_THE_READ),
+    "plans:end": Write(body(ended_on=_on_today, reason="Outcomes met"), ("plans.Plan",), refusal_audit=AUDITS_THE_READ),
     "plans:action-done": Write(body(), ("plans.PlanAction",), row_allowed=302, refusal_audit=AUDITS_THE_READ),
     "plans:involvement-close": Write(
-        body(reason="outcomes_met", outcome="ended", closed_on=_today()), ("children.Involvement", "plans.Closure")
+        body(reason="outcomes_met", outcome="ended", closed_on=_on_today), ("children.Involvement", "plans.Closure")
     ),
     # The child's say and speaking out (joinedup.voice): a partnership leader reads the say (audited) and may not
     # record it; a link is issued and stopped by those who keep the record (not on a record only shared with them);
     # a message is marked read by those who work with the child; the child's own page takes a message from anyone
     # holding the live link, signed in or not.
     "voice:say": Write(
-        body(spoken_on=_today(), spoken_how="in_person", what_matters="To be listened to"),
+        body(spoken_on=_on_today, spoken_how="in_person", what_matters="To be listened to"),
         ("voice.ChildSay",),
         overrides={(RoleCode.LEADER, relation): 403 for relation in RELATIONS},
         refusal_audit=AUDITS_THE_READ,
@@ -608,7 +621,7 @@ WRITES: dict[str, Write] = {
     # Children missing education (joinedup.education): schools record (no education agency in the matrix's world:
     # everyone who sees the child is refused); the CME officer (here the coordinator) records checks and closes.
     "education:child": Write(
-        body(school="Synthetic Academy", starts_on=_today(), reason="off_roll", last_known_postcode="WB1 2AB"),
+        body(school="Synthetic Academy", starts_on=_on_today, reason="off_roll", last_known_postcode="WB1 2AB"),
         ("education.EducationRecord", "tasks.Task"),
         url=lambda world, role, relation: (
             reverse("education:child", kwargs={"child_id": world.children[relation].pk}) + "?kind=missing_education"
@@ -624,12 +637,14 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "education:check": Write(
-        body(kind="family", checked_on=_today(), result="no_trace"),
+        body(kind="family", checked_on=_on_today, result="no_trace"),
         ("education.CmeCheck",),
         refusal_audit=AUDITS_THE_READ,
     ),
     "education:close": Write(
-        body(outcome="home_educated", closed_on=_today()), ("education.EducationRecord",), refusal_audit=AUDITS_THE_READ
+        body(outcome="home_educated", closed_on=_on_today),
+        ("education.EducationRecord",),
+        refusal_audit=AUDITS_THE_READ,
     ),
     # Management oversight and challenges between agencies (joinedup.supervision). Oversight is recorded by a
     # manager of an involved agency; a challenge raised by a practitioner or manager of an involved agency (here
@@ -721,9 +736,9 @@ WRITES: dict[str, Write] = {
         },
         refusal_audit=AUDITS_THE_READ,
     ),
-    "imports:annex-a-download": Write(body(period_end=_today()), ("jobs.Job",)),
+    "imports:annex-a-download": Write(body(period_end=_on_today), ("jobs.Job",)),
     # The inspection data pack (joinedup.datapack): asked for by the coordinator and leaders, queued for the worker.
-    "datapack:request": Write(body(as_at=_today()), ("jobs.Job", "datapack.DataPack")),
+    "datapack:request": Write(body(as_at=_on_today), ("jobs.Job", "datapack.DataPack")),
     # Strategic goals (joinedup.oversight): set and retired by the coordinator and leaders; nothing about a child.
     "oversight:goal-create": Write(
         body(
@@ -894,23 +909,23 @@ WRITES: dict[str, Write] = {
         refusal_audit=AUDITS_THE_READ,
     ),
     "strategy:outcome": Write(
-        body(outcome="nfa", outcome_on=_today()),
+        body(outcome="nfa", outcome_on=_on_today),
         ("strategy.Section47Enquiry",),
         row_allowed=200,
         refusal_audit=AUDITS_THE_READ,
     ),
     "strategy:nrm-create": Write(
-        body(first_responder=lambda world: world.own_agency.pk, referred_on=_today(), exploitation_type="criminal"),
+        body(first_responder=lambda world: world.own_agency.pk, referred_on=_on_today, exploitation_type="criminal"),
         ("strategy.NRMReferral",),
     ),
     "strategy:nrm-reasonable": Write(
-        body(decision="positive", decided_on=_today()),
+        body(decision="positive", decided_on=_on_today),
         ("strategy.NRMReferral",),
         row_allowed=200,
         refusal_audit=AUDITS_THE_READ,
     ),
     "strategy:nrm-conclusive": Write(
-        body(decision="positive", decided_on=_today()),
+        body(decision="positive", decided_on=_on_today),
         ("strategy.NRMReferral",),
         row_allowed=200,
         refusal_audit=AUDITS_THE_READ,
@@ -970,14 +985,14 @@ WRITES.update(
             refusal_audit=CONTEXT_READ_FIRST,
         ),
         "contextual:action": Write(
-            body(description="Visit the park", owner=lambda world: world.users[RoleCode.COORDINATOR].pk, due=_today()),
+            body(description="Visit the park", owner=lambda world: world.users[RoleCode.COORDINATOR].pk, due=_on_today),
             ("contextual.ContextAction", "tasks.Task"),
             row_allowed=200,
             refusal_audit=CONTEXT_READ_FIRST,
         ),
         "contextual:review": Write(
             body(
-                reviewed_on=_today(),
+                reviewed_on=_on_today,
                 what_changed="Seen there less often",
                 decision="continue",
                 next_review="2030-01-01",
@@ -1044,7 +1059,7 @@ WRITES.update(
         "community:business-create": Write(
             body(name="Mill Lane Kebab House", kind="takeaway", place=_community_place), ("community.Business",)
         ),
-        "community:business-visit": Write(body(visited_on=_today()), ("community.Business",), row_allowed=200),
+        "community:business-visit": Write(body(visited_on=_on_today), ("community.Business",), row_allowed=200),
         "community:business-staff": Write(
             body(full_name="Casey Reception", job_title="Night receptionist"),
             ("community.BusinessStaff", "training.Trainee"),
