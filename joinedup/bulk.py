@@ -9,6 +9,7 @@ are made in Python).
 """
 
 import datetime
+import sqlite3
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,8 +20,8 @@ from django.db import connection, models
 
 from joinedup.jsontext import json_text
 
-# Rows one INSERT on SQLite holds at most (values_insert; fewer where SQLite's parameters would run out).
-SQLITE_ROWS_A_STATEMENT = 500
+# Rows one INSERT on SQLite holds at most (values_insert; fewer where SQLite's parameters would run out): a batch's.
+SQLITE_ROWS_A_STATEMENT = 2000
 # Types whose Python values the database drivers take as they are.
 _AS_IS = (models.IntegerField, models.BooleanField, models.FloatField)
 
@@ -152,7 +153,6 @@ def values_insert(
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(f.column)) for f in concrete)
     marks = ", ".join(["%s"] * len(concrete))
-    insert = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names from the model)
     preps = [
         (i, prep)
         for i, (field, prep) in enumerate((f, _prep(f, json_as_text=True)) for f in concrete)
@@ -171,22 +171,34 @@ def values_insert(
                 written += len(batch)
         return written
     # SQLite: many rows to an INSERT, as many as its parameters allow, so SQLite runs one statement for them. Each
-    # statement lets go of Python's lock and must win it back: one a row made the writes slow beside busy threads.
-    limit = connection.features.max_query_params
-    each = max(1, min(SQLITE_ROWS_A_STATEMENT, limit // len(concrete))) if limit else SQLITE_ROWS_A_STATEMENT
-    many = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * each)}"  # noqa: S608
+    # statement lets go of Python's lock and must win it back (after up to 5 ms beside a busy thread): one a row,
+    # then one a few hundred rows (Django's 999 parameters), made the writes slow beside the refresh's analyses.
+    each = max(1, min(SQLITE_ROWS_A_STATEMENT, sqlite_parameters() // len(concrete)))
+
+    def many(rows: int) -> str:
+        return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * rows)}"  # noqa: S608
+
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, batch_size)):
             lines = [_prepared(list(line), preps) for line in batch] if preps else batch
             whole = len(lines) - len(lines) % each
             if whole:
                 cursor.executemany(
-                    many, [list(chain.from_iterable(lines[start : start + each])) for start in range(0, whole, each)]
+                    many(each),
+                    [list(chain.from_iterable(lines[start : start + each])) for start in range(0, whole, each)],
                 )
             if whole < len(lines):
-                cursor.executemany(insert, lines[whole:])
+                # The rest, fewer than a statement holds: one statement of its own.
+                cursor.execute(many(len(lines) - whole), list(chain.from_iterable(lines[whole:])))
             written += len(batch)
     return written
+
+
+def sqlite_parameters() -> int:
+    """The most parameters one statement may bind on this connection's SQLite: its own limit (32,766 by default
+    since SQLite 3.32, 250,000 in Debian's), not the 999 Django assumes of any SQLite."""
+    connection.ensure_connection()
+    return int(connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
 
 
 # Pages of SQLite's write-ahead log a long series of bulk writes lets it grow to before copying them into the

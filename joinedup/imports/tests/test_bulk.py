@@ -1,6 +1,7 @@
 """Writing rows in bulk (``joinedup.bulk``): plain rows and instances are written as the ORM writes them."""
 
 import datetime as dt
+import sqlite3
 import uuid
 from typing import Any
 
@@ -103,23 +104,43 @@ def test_values_insert_writes_tuples_read_lazily_as_the_orm_would_and_leaves_the
 
 
 def test_values_insert_writes_every_row_and_on_sqlite_as_many_a_statement_as_its_parameters_allow():
-    """SQLite runs one INSERT for many rows (999 parameters: 333 rows of three fields), and the rest one a row;
-    PostgreSQL copies them. Every row is written once, as given."""
-    from joinedup.bulk import values_insert
+    """SQLite runs one INSERT for many rows, as many as its own limit of parameters allows (999 here: 333 rows of
+    three fields; Debian's SQLite allows 250,000, a whole batch), and one more for the rest of a batch; PostgreSQL
+    copies them. Every row is written once, as given."""
+    from joinedup.bulk import sqlite_parameters, values_insert
     from joinedup.mapping.models import MappingEventNode
 
     rows = [(i, 10_000 + i, i % 7) for i in range(1234)]
+    names = ("event_id", "node_id", "position")
+    if connection.vendor != "sqlite":
+        assert values_insert(MappingEventNode, names, iter(rows), batch_size=1000) == 1234
+        assert sorted(MappingEventNode.objects.values_list(*names)) == rows
+        return
+    connection.ensure_connection()
+    own = sqlite_parameters()
+    assert own >= 999
+    connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    try:
+        with CaptureQueriesContext(connection) as ran:
+            assert values_insert(MappingEventNode, names, iter(rows), batch_size=1000) == 1234
+    finally:
+        connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, own)
+    assert sorted(MappingEventNode.objects.values_list(*names)) == rows
+    # A batch of 1,000 rows: three statements of 333 rows and one of a row; then one of the last 234 rows.
+    inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
+    assert [(sql.split(":")[0] if " times:" in sql else "once", sql.count("), (") + 1) for sql in inserts] == [
+        ("3 times", 333),
+        ("once", 1),
+        ("once", 234),
+    ]
+    # At SQLite's own limit (32,766 at least since SQLite 3.32), a statement for each batch and one for the rest.
+    MappingEventNode.objects.all().delete()
     with CaptureQueriesContext(connection) as ran:
-        assert values_insert(MappingEventNode, ("event_id", "node_id", "position"), iter(rows), batch_size=1000) == 1234
-    assert sorted(MappingEventNode.objects.values_list("event_id", "node_id", "position")) == rows
-    if connection.vendor == "sqlite":
-        # A batch of 1,000 rows: three statements of 333 rows and one of a row; then 234 rows, one a row.
-        inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
-        assert [(sql.split(":")[0], sql.count("), (") + 1) for sql in inserts] == [
-            ("3 times", 333),
-            ("1 times", 1),
-            ("234 times", 1),
-        ]
+        assert values_insert(MappingEventNode, names, iter(rows), batch_size=1000) == 1234
+    assert sorted(MappingEventNode.objects.values_list(*names)) == rows
+    inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
+    assert own // len(names) >= 1000
+    assert [sql.count("), (") + 1 for sql in inserts] == [1000, 234]
 
 
 def test_values_insert_takes_json_given_as_text_as_it_is_and_only_for_json_fields():
