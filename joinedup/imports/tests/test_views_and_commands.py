@@ -133,25 +133,26 @@ def test_a_large_upload_that_is_not_an_extract_is_refused_at_once(coordinator, s
 _counter = iter(range(1000))
 
 
-def _write(text: str, encoding: str = "utf-8") -> str:
-    path = Path(f"/tmp/joinedup-import-test-{next(_counter)}.csv")  # noqa: S108
+def _write(folder: Path, text: str, encoding: str = "utf-8") -> str:
+    """A file for the import commands, in the test's own folder (removed with it, apart from any other run's)."""
+    path = folder / f"import-{next(_counter)}.csv"
     path.write_bytes(text.encode(encoding))
     return str(path)
 
 
-def test_the_import_command_prints_counts_and_each_rejected_row(coordinator, capsys):
-    path = _write(HEADER + "LA0001,01/02/2010,M,01/03/2025,\r\nLA0009,01/02/2010,M,01/03/2025,\r\n")
+def test_the_import_command_prints_counts_and_each_rejected_row(coordinator, capsys, tmp_path):
+    path = _write(tmp_path, HEADER + "LA0001,01/02/2010,M,01/03/2025,\r\nLA0009,01/02/2010,M,01/03/2025,\r\n")
     call_command("import_ssda903_missing", path, "--as", "coord")
     out = capsys.readouterr().out
     assert "created 1" in out and "rejected 1" in out
     assert "row 3, column CHILD: No child with local authority child id LA0009" in out
 
 
-def test_the_import_command_fails_with_a_clear_message_on_a_bad_file(coordinator):
+def test_the_import_command_fails_with_a_clear_message_on_a_bad_file(coordinator, tmp_path):
     with pytest.raises(CommandError, match="UTF-8"):
-        call_command("import_ssda903_missing", _write(HEADER + "Zoë,,,,\r\n", "cp1252"), "--as", "coord")
+        call_command("import_ssda903_missing", _write(tmp_path, HEADER + "Zoë,,,,\r\n", "cp1252"), "--as", "coord")
     with pytest.raises(CommandError, match="No active user"):
-        call_command("import_ssda903_missing", _write(HEADER), "--as", "nobody")
+        call_command("import_ssda903_missing", _write(tmp_path, HEADER), "--as", "nobody")
 
 
 def test_the_extract_command_imports_the_example_clean(coordinator, capsys):
@@ -193,7 +194,10 @@ def test_the_extract_command_without_as_on_an_empty_install_says_what_to_do_firs
 
 def test_the_export_commands_write_the_returns(coordinator, tmp_path):
     call_command(
-        "import_ssda903_missing", _write(HEADER + "LA0001,01/02/2010,A,01/03/2025,02/03/2025\r\n"), "--as", "coord"
+        "import_ssda903_missing",
+        _write(tmp_path, HEADER + "LA0001,01/02/2010,A,01/03/2025,02/03/2025\r\n"),
+        "--as",
+        "coord",
     )
     call_command("export_ssda903_missing", str(tmp_path / "s.csv"), "--as", "coord")
     assert (tmp_path / "s.csv").read_text().splitlines()[1] == "LA0001,01/02/2010,A,01/03/2025,02/03/2025"
