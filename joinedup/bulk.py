@@ -178,13 +178,14 @@ def values_insert(
     def many(rows: int) -> str:
         return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * rows)}"  # noqa: S608
 
+    full = many(each)
     with connection.cursor() as cursor:
         while batch := list(islice(iterator, batch_size)):
             lines = [_prepared(list(line), preps) for line in batch] if preps else batch
             whole = len(lines) - len(lines) % each
             if whole:
                 cursor.executemany(
-                    many(each),
+                    full,
                     [list(chain.from_iterable(lines[start : start + each])) for start in range(0, whole, each)],
                 )
             if whole < len(lines):

@@ -116,7 +116,6 @@ def test_values_insert_writes_every_row_and_on_sqlite_as_many_a_statement_as_its
         assert values_insert(MappingEventNode, names, iter(rows), batch_size=1000) == 1234
         assert sorted(MappingEventNode.objects.values_list(*names)) == rows
         return
-    connection.ensure_connection()
     own = sqlite_parameters()
     assert own >= 999
     connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)

@@ -819,7 +819,7 @@ WRITES: dict[str, Write] = {
         body(
             theme="Children going missing from care",
             period_start=lambda world: (timezone.localdate() - dt.timedelta(days=90)).isoformat(),
-            period_end=lambda world: _today(),
+            period_end=_on_today,
             sample_size="4",
             seed="11",
         ),
@@ -849,7 +849,7 @@ WRITES: dict[str, Write] = {
         body(
             what="Add the school to the information sharing agreement",
             owner_agency=lambda world: world.own_agency.pk,
-            due=lambda world: _today(),
+            due=_on_today,
         ),
         ("caseaudits.AuditAction",),
         row_allowed=200,
@@ -1033,7 +1033,7 @@ def _community_place(world: World) -> str:
     return str(world.objects["community-place"].pk)  # type: ignore[attr-defined]
 
 
-_REPORT = {"what_happened": "Two girls went up to room 12 with a man", "happened_at": lambda world: _when(3)}
+_REPORT = {"what_happened": "Two girls went up to room 12 with a man", "happened_at": _hours_ago(3)}
 WRITES.update(
     {
         "community:report": Write(
