@@ -8,6 +8,7 @@ rows) never wait long behind a refresh.
 """
 
 import bisect
+import contextlib
 import json
 import multiprocessing
 import os
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -111,6 +112,10 @@ def search_text(node: dict[str, Any]) -> str:
 Values = Iterable[tuple[Any, ...]]
 # Lots of results a writer thread may hold waiting to be written (see _Writer).
 WRITER_QUEUE = 4
+# Lots handed to the writing process before the thread waits for it to have written one (see _Writer).
+WRITER_AHEAD = 2
+# Seconds a process of the refresh's own is given to end once told to, before it is ended.
+PROCESS_END_WAIT = 30
 # A lot of rows for the writer: the model, its fields, the rows, the JSON fields given as JSON text.
 _Lot = tuple[type[models.Model], tuple[str, ...], Values, tuple[str, ...]]
 
@@ -148,6 +153,8 @@ class _Writer:
 
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
+        # Where another process can reach the database, the thread hands the rows to a process of its own to write.
+        self.beside = threaded and _reached_from_another_process()
         self.error: BaseException | None = None
         self.changed = threading.Condition()
         self.lots: deque[_Lot] = deque()
@@ -158,6 +165,10 @@ class _Writer:
         self.thread = threading.Thread(target=self._run, name="mapping-refresh-writer", daemon=True)
 
     def __enter__(self) -> "_Writer":
+        if self.beside:
+            self.pipe, theirs = multiprocessing.Pipe()
+            self.folder = tempfile.TemporaryDirectory(prefix="joinedup-mapping-writer-")
+            self.process = _own_process("joinedup.mapping.writer", theirs)
         if self.threaded:
             self.thread.start()
         return self
@@ -221,9 +232,12 @@ class _Writer:
 
     def _run(self) -> None:
         try:
-            with large_writes():
-                while (lot := self._next()) is not None:
-                    _insert_values(*lot)
+            if self.beside:
+                self._hand_to_process()
+            else:
+                with large_writes():
+                    while (lot := self._next()) is not None:
+                        _insert_values(*lot)
         except BaseException as error:
             with self.changed:
                 self.error = error
@@ -232,10 +246,85 @@ class _Writer:
                 self.changed.notify_all()
         finally:
             connection.close()
+            if self.beside:
+                self._process_end()
+
+    def _hand_to_process(self) -> None:
+        """Each lot to the writing process (``joinedup.mapping.writer``) in a file of the refresh's own folder
+        (``hand_over``: written at once, where a pipe would be read a slice at a time), at most
+        ``WRITER_AHEAD`` lots ahead of what it has written."""
+        self.pipe.send(connection.settings_dict["NAME"])
+        ahead = 0
+        for number, (model, names, rows, encoded) in enumerate(iter(self._next, None)):
+            path = hand_over(list(rows), self.folder.name, f"lot-{number}")
+            try:
+                self.pipe.send((model._meta.label, names, path, encoded))
+            except OSError:
+                self._said("written")  # it ended: what it said before it did
+                raise
+            ahead += 1
+            if ahead == WRITER_AHEAD:
+                self._said("written")
+                ahead -= 1
+        self.pipe.send(None)
+        for _ in range(ahead):
+            self._said("written")
+        self._said("done")
+
+    def _said(self, expected: str) -> None:
+        try:
+            said, what = self.pipe.recv()
+        except (EOFError, OSError):
+            said, what = "error", "It ended without a word."
+        if said == "error":
+            raise WriterFailed(f"Writing the refresh's rows in a process of their own failed:\n{what}")
+        if said != expected:
+            raise WriterFailed(f"The process writing the refresh's rows said {said!r} where {expected!r} was due.")
+
+    def _process_end(self) -> None:
+        """The writing process ends (told so, or on its own after an error, or it is ended), then the folder."""
+        with contextlib.suppress(OSError):
+            self.pipe.send(None)  # where the thread failed before telling it: it ends after the lot it writes
+        try:
+            self.process.wait(timeout=PROCESS_END_WAIT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.pipe.close()
+        self.folder.cleanup()
 
 
 class BesideFailed(RuntimeError):
     """The process working out analyses beside the refresh failed: its traceback is the message."""
+
+
+class WriterFailed(RuntimeError):
+    """The process writing the refresh's rows failed: its traceback is the message."""
+
+
+def _reached_from_another_process() -> bool:
+    """Whether another process can reach the refresh's database: any but an in-memory SQLite (the test suite's)."""
+    if connection.vendor != "sqlite":
+        return True
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    return not cast(DatabaseWrapper, connection).is_in_memory_db()
+
+
+def _own_process(module: str, theirs: Any) -> subprocess.Popen[bytes]:
+    """``python -m module FD`` by this interpreter, a new one, not a copy of this one (it holds only what it is
+    handed), with the connection ``theirs`` as ``FD`` and this process's settings."""
+    from django.conf import settings
+
+    root = str(Path(__file__).resolve().parent.parent.parent)
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    process = subprocess.Popen(  # noqa: S603 (our own module, by this interpreter)
+        [sys.executable, "-m", module, str(theirs.fileno())],
+        pass_fds=(theirs.fileno(),),
+        env=os.environ | {"PYTHONPATH": path, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+    )
+    theirs.close()
+    return process
 
 
 # The adults of concern of periods of at most this many days are worked out beside the refresh (see _Beside),
@@ -283,15 +372,7 @@ class _Beside:
         self.pipe, theirs = multiprocessing.Pipe()
         # Where the two processes hand each other what they worked out (see periodic.hand_over).
         self.folder = tempfile.TemporaryDirectory(prefix="joinedup-mapping-refresh-")
-        # A new interpreter, not a copy of this one: it holds only what it is handed.
-        root = str(Path(__file__).resolve().parent.parent.parent)
-        path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
-        self.process = subprocess.Popen(  # noqa: S603 (our own module, by this interpreter)
-            [sys.executable, "-m", "joinedup.mapping.internals.beside", str(theirs.fileno())],
-            pass_fds=(theirs.fileno(),),
-            env=os.environ | {"PYTHONPATH": path},
-        )
-        theirs.close()
+        self.process = _own_process("joinedup.mapping.internals.beside", theirs)
         self.graphs: EventGraphs | None = graphs
         self.snapshot = snapshot.pk
         # The PlaceSeen the refresh hands over (None: stopped before it did).
@@ -342,7 +423,7 @@ class _Beside:
             return
         self.thread.join()
         try:
-            self.process.wait(timeout=30)
+            self.process.wait(timeout=PROCESS_END_WAIT)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()

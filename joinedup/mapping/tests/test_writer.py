@@ -3,21 +3,25 @@ analyses run, half the analyses are worked out in a process of their own, and th
 that fails in a thread, or an analysis that fails in the process, leaves nothing behind and the mapping before it
 stays the one the pages read."""
 
+import contextlib
 import os
+import sqlite3
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from joinedup.mapping import services
 from joinedup.mapping.internals import analysis
 from joinedup.mapping.internals.build import graph_data_build
 from joinedup.mapping.models import (
+    ID_SPAN,
     MappingEvent,
     MappingEventNode,
     MappingNode,
@@ -70,27 +74,24 @@ def _handed_folders(monkeypatch: pytest.MonkeyPatch) -> set[Path]:
     return folders
 
 
-def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of_a_fresh_computation(monkeypatch):
-    planted = plant()
-    grow(planted, 12)
-    writing = _threads_writing(monkeypatch)
-    started: list[list[str]] = []
+def _popen_watched(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes]]:
+    """The processes the refresh starts (the real ones, only watched)."""
+    started: list[subprocess.Popen[bytes]] = []
     real_popen = subprocess.Popen
 
     def watched_popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        started.append(args)
-        return real_popen(args, **kwargs)
+        started.append(real_popen(args, **kwargs))
+        return started[-1]
 
     monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
-    folders = _handed_folders(monkeypatch)
-    snapshot = services.mapping_snapshot_refresh()
-    # Handed over in files of a folder of the refresh's own, removed once done.
-    assert len(folders) == 1 and not any(folder.exists() for folder in folders)
-    assert all(folder.parent == Path(tempfile.gettempdir()) for folder in folders)
-    # Every row from the one writing thread; the hotspots and the shorter periods' adults of concern worked out in
-    # a process of their own.
-    assert {thread for thread, _ in writing} == {"mapping-refresh-writer"}
-    assert [args[1:3] for args in started] == [["-m", "joinedup.mapping.internals.beside"]]
+    return started
+
+
+def _modules(started: list[subprocess.Popen[bytes]]) -> list[str]:
+    return [str(process.args[2]) for process in started]  # type: ignore[index]
+
+
+def _stored_equal_a_fresh_computation(snapshot: MappingSnapshot) -> None:
     assert MappingSnapshot.objects.get().pk == snapshot.pk and snapshot.complete
     data = graph_data_build()
     assert MappingNode.objects.filter(snapshot_id=snapshot.pk).count() == len(data.nodes)
@@ -111,6 +112,89 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
         )
         compared += len(stored)
     assert compared > 50
+
+
+def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of_a_fresh_computation(monkeypatch):
+    """The test suite's database is in memory, which no other process reaches: the thread writes the rows itself."""
+    planted = plant()
+    grow(planted, 12)
+    writing = _threads_writing(monkeypatch)
+    started = _popen_watched(monkeypatch)
+    folders = _handed_folders(monkeypatch)
+    snapshot = services.mapping_snapshot_refresh()
+    # Handed over in files of a folder of the refresh's own, removed once done.
+    assert len(folders) == 1 and not any(folder.exists() for folder in folders)
+    assert all(folder.parent == Path(tempfile.gettempdir()) for folder in folders)
+    # Every row from the one writing thread; the hotspots and the shorter periods' adults of concern worked out in
+    # a process of their own.
+    assert {thread for thread, _ in writing} == {"mapping-refresh-writer"}
+    assert _modules(started) == ["joinedup.mapping.internals.beside"]
+    _stored_equal_a_fresh_computation(snapshot)
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
+@pytest.fixture
+def on_a_file(tmp_path: Path) -> Iterator[Callable[[], Path]]:
+    """A database other processes reach, as the worker's is: ``move()`` copies the test's database (in memory,
+    which no other process reaches) to a file and points the connection at it, until the test ends."""
+    name = connection.settings_dict["NAME"]
+    # An in-memory database lasts while a connection holds it: this one, while the connection reads the file.
+    keeper = sqlite3.connect(name, uri=True)
+    file = tmp_path / "joinedup.sqlite3"
+
+    def move() -> Path:
+        with contextlib.closing(sqlite3.connect(file)) as target:
+            keeper.backup(target)
+        connection.settings_dict["NAME"] = str(file)
+        connection.close()
+        return file
+
+    yield move
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+    keeper.close()
+
+
+def test_a_refresh_whose_database_another_process_reaches_writes_its_rows_from_a_process_of_their_own(
+    monkeypatch, on_a_file
+):
+    planted = plant()
+    grow(planted, 12)
+    file = on_a_file()
+    writing = _threads_writing(monkeypatch)
+    started = _popen_watched(monkeypatch)
+    folders = _handed_folders(monkeypatch)
+    snapshot = services.mapping_snapshot_refresh()
+    # Not one row written in this process: the writing process wrote them all, to the file.
+    assert writing == []
+    assert _modules(started) == ["joinedup.mapping.writer", "joinedup.mapping.internals.beside"]
+    assert all(process.poll() == 0 for process in started)
+    assert connection.settings_dict["NAME"] == str(file)
+    assert len(folders) == 2 and not any(folder.exists() for folder in folders)
+    _stored_equal_a_fresh_computation(snapshot)
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
+def test_a_write_that_fails_in_the_writing_process_leaves_nothing_and_the_mapping_before_stays(monkeypatch, on_a_file):
+    planted = plant()
+    grow(planted, 6)
+    on_a_file()
+    before = services.mapping_snapshot_refresh()
+    # A row already where the next generation's events go: the writing process's INSERT fails on it, in the
+    # database, as a full disk or a lost connection would fail.
+    MappingEvent.objects.create(
+        id=(before.pk + 1) * ID_SPAN + 3, snapshot_id=before.pk, source="extract", agency="POL", record="in the way"
+    )
+    counts = [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)]
+    started = _popen_watched(monkeypatch)
+    with pytest.raises(services.WriterFailed, match=r"UNIQUE constraint failed: mapping_mappingevent\.id"):
+        services.mapping_snapshot_refresh()
+    assert _modules(started) == ["joinedup.mapping.writer", "joinedup.mapping.internals.beside"]
+    assert all(process.poll() is not None for process in started)  # both ended, not left running
+    assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
+    assert [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)] == counts
+    assert MappingNodeChild.objects.exclude(snapshot_id=before.pk).count() == 0
     assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
 
 
@@ -161,17 +245,11 @@ def test_an_analysis_that_fails_in_the_refresh_ends_the_process_beside_and_leave
     grow(planted, 6)
     before = services.mapping_snapshot_refresh()
     counts = [model.objects.count() for model in (MappingNode, MappingEvent, MappingEventNode, MappingResult)]
-    started: list[subprocess.Popen[bytes]] = []
-    real_popen = subprocess.Popen
-
-    def watched_popen(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
-        started.append(real_popen(args, **kwargs))
-        return started[-1]
+    started = _popen_watched(monkeypatch)
 
     def failing(*args: object, **kwargs: object) -> list[dict[str, Any]]:
         raise RuntimeError("out of memory")
 
-    monkeypatch.setattr(services.subprocess, "Popen", watched_popen)
     monkeypatch.setattr(services.analysis, "networks", failing)
     folders = _handed_folders(monkeypatch)
     with pytest.raises(RuntimeError, match="out of memory"):
