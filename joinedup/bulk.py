@@ -173,7 +173,7 @@ def values_insert(
     # SQLite: many rows to an INSERT, as many as its parameters allow, so SQLite runs one statement for them. Each
     # statement lets go of Python's lock and must win it back (after up to 5 ms beside a busy thread): one a row,
     # then one a few hundred rows (Django's 999 parameters), made the writes slow beside the refresh's analyses.
-    each = max(1, min(SQLITE_ROWS_A_STATEMENT, sqlite_parameters() // len(concrete)))
+    each = max(1, min(SQLITE_ROWS_A_STATEMENT, batch_size, sqlite_parameters() // len(concrete)))
 
     def many(rows: int) -> str:
         return f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {', '.join([f'({marks})'] * rows)}"  # noqa: S608
@@ -188,9 +188,15 @@ def values_insert(
                     full,
                     [list(chain.from_iterable(lines[start : start + each])) for start in range(0, whole, each)],
                 )
-            if whole < len(lines):
-                # The rest, fewer than a statement holds: one statement of its own.
-                cursor.execute(many(len(lines) - whole), list(chain.from_iterable(lines[whole:])))
+            rest = lines[whole:]
+            while rest:
+                # The rest, fewer than a statement holds: statements of a power of two rows each, the largest first.
+                # Python's sqlite3 keeps the last 128 statements it prepared, by their text, and a statement of 2,000
+                # rows takes about a megabyte: a statement of each rest's own size held a writing connection's
+                # hundreds of megabytes through the refresh. So a table has a dozen sizes of statement at most.
+                size = 1 << (len(rest).bit_length() - 1)
+                cursor.execute(many(size), list(chain.from_iterable(rest[:size])))
+                rest = rest[size:]
             written += len(batch)
     return written
 

@@ -114,6 +114,8 @@ Values = Iterable[tuple[Any, ...]]
 WRITER_QUEUE = 4
 # Lots handed to the writing process before the thread waits for it to have written one (see _Writer).
 WRITER_AHEAD = 2
+# Results in one lot handed to the writing process (see _Writer).
+HANDED_RESULTS = 1_000
 # Seconds a process of the refresh's own is given to end once told to, before it is ended.
 PROCESS_END_WAIT = 30
 # A lot of rows for the writer: the model, its fields, the rows, the JSON fields given as JSON text.
@@ -210,9 +212,9 @@ class _Writer:
                 self.lots.append((model, names, values, encoded))
             self.changed.notify_all()
 
-    def _next(self) -> _Lot | None:
-        """The next rows to write: a lot of results if any waits, else the next chunk of the graph's rows; None once
-        the refresh has ended and nothing waits."""
+    def _next(self) -> tuple[_Lot, bool] | None:
+        """The next rows to write, and whether they are the graph's: a lot of results if any waits, else the next
+        chunk of the graph's rows; None once the refresh has ended and nothing waits."""
         while True:
             with self.changed:
                 while not self.lots and not self.bulk and not self.ended:
@@ -220,13 +222,13 @@ class _Writer:
                 if self.lots:
                     lot = self.lots.popleft()
                     self.changed.notify_all()
-                    return lot
+                    return lot, False
                 if not self.bulk:
                     return None
                 model, names, rows, encoded = self.bulk[0]
             chunk = list(islice(rows, CHUNK))
             if chunk:
-                return model, names, chunk, encoded
+                return (model, names, chunk, encoded), True
             with self.changed:
                 self.bulk.popleft()
 
@@ -236,8 +238,8 @@ class _Writer:
                 self._hand_to_process()
             else:
                 with large_writes():
-                    while (lot := self._next()) is not None:
-                        _insert_values(*lot)
+                    while (given := self._next()) is not None:
+                        _insert_values(*given[0])
         except BaseException as error:
             with self.changed:
                 self.error = error
@@ -254,18 +256,24 @@ class _Writer:
         (``hand_over``: written at once, where a pipe would be read a slice at a time), at most
         ``WRITER_AHEAD`` lots ahead of what it has written."""
         self.pipe.send(connection.settings_dict["NAME"])
-        ahead = 0
-        for number, (model, names, rows, encoded) in enumerate(iter(self._next, None)):
-            path = hand_over(list(rows), self.folder.name, f"lot-{number}")
-            try:
-                self.pipe.send((model._meta.label, names, path, encoded))
-            except OSError:
-                self._said("written")  # it ended: what it said before it did
-                raise
-            ahead += 1
-            if ahead == WRITER_AHEAD:
-                self._said("written")
-                ahead -= 1
+        ahead = number = 0
+        for (model, names, rows, encoded), graph in iter(self._next, None):
+            given = rows if isinstance(rows, list) else list(rows)
+            # A chunk of the graph's rows in one lot; a period's results in lots of ``HANDED_RESULTS``: their JSON
+            # is the most of what the process holds (a network's row is tens of kilobytes).
+            each = len(given) if graph else HANDED_RESULTS
+            for start in range(0, len(given), max(1, each)):
+                path = hand_over(given[start : start + each], self.folder.name, f"lot-{number}")
+                number += 1
+                try:
+                    self.pipe.send((model._meta.label, names, path, encoded))
+                except OSError:
+                    self._said("written")  # it ended: what it said before it did
+                    raise
+                ahead += 1
+                if ahead == WRITER_AHEAD:
+                    self._said("written")
+                    ahead -= 1
         self.pipe.send(None)
         for _ in range(ahead):
             self._said("written")
@@ -636,6 +644,10 @@ def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | Non
     snapshot = MappingSnapshot.objects.create(
         as_of=as_of, complete=False, node_count=len(data.nodes), event_count=len(data.events), job=job
     )
+    if not connection.in_atomic_block:
+        # The build's reading filled this connection's page cache (64 MB on SQLite): let go of it before the
+        # analyses take their memory. Another connection writes the rows.
+        connection.close()
     beside: _Beside | None = None
     with large_writes():
         try:

@@ -125,12 +125,13 @@ def test_values_insert_writes_every_row_and_on_sqlite_as_many_a_statement_as_its
     finally:
         connection.connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, own)
     assert sorted(MappingEventNode.objects.values_list(*names)) == rows
-    # A batch of 1,000 rows: three statements of 333 rows and one of a row; then one of the last 234 rows.
+    # A batch of 1,000 rows: three statements of 333 rows and one of a row; then the last 234 rows in statements
+    # of a power of two rows each, the largest first.
     inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
     assert [(sql.split(":")[0] if " times:" in sql else "once", sql.count("), (") + 1) for sql in inserts] == [
         ("3 times", 333),
         ("once", 1),
-        ("once", 234),
+        *[("once", rows) for rows in (128, 64, 32, 8, 2)],
     ]
     # At SQLite's own limit (32,766 at least since SQLite 3.32), a statement for each batch and one for the rest.
     MappingEventNode.objects.all().delete()
@@ -139,7 +140,28 @@ def test_values_insert_writes_every_row_and_on_sqlite_as_many_a_statement_as_its
     assert sorted(MappingEventNode.objects.values_list(*names)) == rows
     inserts = [query["sql"] for query in ran.captured_queries if "INSERT" in query["sql"]]
     assert own // len(names) >= 1000
-    assert [sql.count("), (") + 1 for sql in inserts] == [1000, 234]
+    assert [sql.count("), (") + 1 for sql in inserts] == [1000, 128, 64, 32, 8, 2]
+
+
+def test_values_insert_on_sqlite_prepares_a_few_sizes_of_statement_whatever_the_sizes_of_the_lots():
+    """Python's sqlite3 keeps the last 128 statements a connection prepared, by their text, a megabyte each for a
+    statement of 2,000 rows: lots of every size from 1 to 300 rows take 9 sizes of statement (1 to 256 rows), not
+    300, and every row is written."""
+    from joinedup.bulk import values_insert
+    from joinedup.mapping.models import MappingEventNode
+
+    if connection.vendor != "sqlite":
+        pytest.skip("Statements of many rows are SQLite's: PostgreSQL copies the rows.")
+    names = ("event_id", "node_id", "position")
+    written = 0
+    with CaptureQueriesContext(connection) as ran:
+        for size in range(1, 301):
+            rows = [(written + i, i, 0) for i in range(size)]
+            assert values_insert(MappingEventNode, names, iter(rows), batch_size=1000) == size
+            written += size
+    assert MappingEventNode.objects.count() == written == 300 * 301 // 2
+    sizes = {query["sql"].count("), (") + 1 for query in ran.captured_queries if "INSERT" in query["sql"]}
+    assert sizes == {1, 2, 4, 8, 16, 32, 64, 128, 256}
 
 
 def test_values_insert_takes_json_given_as_text_as_it_is_and_only_for_json_fields():

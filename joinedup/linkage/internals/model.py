@@ -9,14 +9,17 @@ import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import duckdb
-import pyarrow as pa
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
-from splink import comparison_library as cl
+from typing import TYPE_CHECKING, Any
 
 from .features import family_name_bands
+
+if TYPE_CHECKING:
+    import duckdb
+    from splink import DuckDBAPI, Linker, SettingsCreator
+    from splink import comparison_library as cl
+
+# Splink, DuckDB and pyarrow (about 70 MB) are imported by the functions that use them, when a linkage runs: not by
+# every process that sets Django up (a web worker, the mapping refresh's writing process).
 
 # Below this many records EM has too few matches to learn from; the starting m values stand.
 EM_MIN_RECORDS = 1_000
@@ -36,37 +39,38 @@ TRAIN_MAX_RECORDS = 250_000
 # Expectation maximisation runs on the pairs each of these blocks: dates of birth alike, then names alike.
 EM_RULES = (("dob",), ("family_name", "given_name"))
 
-COLUMNS: dict[str, pa.DataType] = {
-    "unique_id": pa.int64(),
-    "agency": pa.string(),
-    "given_name": pa.string(),
-    "given_group": pa.list_(pa.string()),
-    "given_formal": pa.string(),
-    "family_name": pa.string(),
-    "family_group": pa.list_(pa.string()),
-    "given_initial": pa.string(),
-    "given_prefix": pa.string(),
-    "family_initial": pa.string(),
-    "family_soundex": pa.string(),
-    "family_letters": pa.int32(),
-    "family_band": pa.string(),
-    "names": pa.list_(pa.string()),
-    "aliases": pa.list_(pa.string()),
-    "dob": pa.string(),
-    "dob_ym": pa.string(),
-    "dob_y": pa.string(),
-    "dob_swapped": pa.string(),
-    "postcode": pa.string(),
-    "postcode_sector": pa.string(),
-    "postcode_district": pa.string(),
-    "phones": pa.list_(pa.string()),
-    "phone_1": pa.string(),
-    "email": pa.string(),
-    "sex": pa.string(),
-    "person_type": pa.string(),
-    "nhs_number": pa.string(),
-    "upn": pa.string(),
-    "pnc_id": pa.string(),
+# Each record feature the model reads and its type in Arrow (``_load``).
+COLUMNS: dict[str, str] = {
+    "unique_id": "int64",
+    "agency": "string",
+    "given_name": "string",
+    "given_group": "strings",
+    "given_formal": "string",
+    "family_name": "string",
+    "family_group": "strings",
+    "given_initial": "string",
+    "given_prefix": "string",
+    "family_initial": "string",
+    "family_soundex": "string",
+    "family_letters": "int32",
+    "family_band": "string",
+    "names": "strings",
+    "aliases": "strings",
+    "dob": "string",
+    "dob_ym": "string",
+    "dob_y": "string",
+    "dob_swapped": "string",
+    "postcode": "string",
+    "postcode_sector": "string",
+    "postcode_district": "string",
+    "phones": "strings",
+    "phone_1": "string",
+    "email": "string",
+    "sex": "string",
+    "person_type": "string",
+    "nhs_number": "string",
+    "upn": "string",
+    "pnc_id": "string",
 }
 
 
@@ -133,7 +137,9 @@ ALIAS_MATCH = (
 )
 
 
-def comparisons() -> list[cl.CustomComparison]:
+def comparisons() -> "list[cl.CustomComparison]":
+    from splink import comparison_library as cl
+
     jw = "jaro_winkler_similarity"
     given = cl.CustomComparison(
         output_column_name="given_name",
@@ -329,6 +335,8 @@ def level_labels() -> dict[str, list[str]]:
 
 
 def blocking_rules() -> list[Any]:
+    from splink import block_on
+
     return [
         block_on("family_name", "dob_y"),
         block_on("given_name", "dob"),
@@ -366,7 +374,9 @@ def blocking_rules() -> list[Any]:
     ]
 
 
-def settings(probability_two_random_records_match: float) -> SettingsCreator:
+def settings(probability_two_random_records_match: float) -> "SettingsCreator":
+    from splink import SettingsCreator
+
     return SettingsCreator(
         link_type="dedupe_only",
         comparisons=comparisons(),  # type: ignore[arg-type]
@@ -387,7 +397,7 @@ class Scored:
     parameters: dict[str, Any]
 
 
-def _parameters(linker: Linker) -> dict[str, Any]:
+def _parameters(linker: "Linker") -> dict[str, Any]:
     """The prior and, per comparison, each non-null level's label, m, u and match weight, in level order."""
     settings_obj = linker._settings_obj
     summary: dict[str, Any] = {
@@ -412,11 +422,13 @@ def _parameters(linker: Linker) -> dict[str, Any]:
     return summary
 
 
-def train(db_api: DuckDBAPI, table: str, *, n_records: int, n_area: int | None = None) -> Linker:
+def train(db_api: "DuckDBAPI", table: str, *, n_records: int, n_area: int | None = None) -> "Linker":
     """A linker on ``table`` (``n_records`` rows) with the model trained: u by random sampling, m by EM.
 
     ``n_area`` is how many records the area holds, when the table is a sample of them (for the prior).
     """
+    from splink import Linker, block_on
+
     n = n_records
     # Each person has around two records in an area: the prior that two random records match.
     prior = 1.5 / max((n_area or n) - 1, U_MIN_RECORDS)
@@ -435,15 +447,19 @@ def train(db_api: DuckDBAPI, table: str, *, n_records: int, n_area: int | None =
     return linker
 
 
-def parameters_of(linker: Linker) -> dict[str, Any]:
+def parameters_of(linker: "Linker") -> dict[str, Any]:
     """The trained parameters as a run keeps them (``LinkRun.model``), which ``realtime.RealTimeMatcher`` reads."""
     return _parameters(linker)
 
 
-def _load(connection: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, Any]]) -> None:
+def _load(connection: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]]) -> None:
+    import pyarrow as pa
+
     if not any(row.get("family_band") for row in rows):
         family_name_bands(list(rows))
-    table = pa.Table.from_pylist(list(rows), schema=pa.schema(COLUMNS))
+    types = {"int64": pa.int64(), "int32": pa.int32(), "string": pa.string(), "strings": pa.list_(pa.string())}
+    schema = pa.schema({name: types[kind] for name, kind in COLUMNS.items()})
+    table = pa.Table.from_pylist(list(rows), schema=schema)
     connection.register("records_arrow", table)
     connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
     connection.unregister("records_arrow")
@@ -456,6 +472,9 @@ def score(rows: Sequence[dict[str, Any]], *, threshold: float) -> Scored:
     and m are proportions, which a random sample estimates without bias; the prior is the whole area's),
     then every blocked pair of the whole area is scored.
     """
+    import duckdb
+    from splink import DuckDBAPI, Linker
+
     # sqlglot, which Splink reads the levels with, notes that it leaves the long date level as written.
     for name in ("splink", "splink.internals", "sqlglot"):
         logging.getLogger(name).setLevel(logging.ERROR)
