@@ -136,22 +136,25 @@ def _insert_values(
 
 
 class _Writer:
-    """Where a refresh's rows go. Threaded, a second thread with its own database connection writes them while the
-    refresh goes on: ``insert`` hands it the rows as they are given (a generator over the graph, or over a
-    period's results already worked out), and the thread makes each row and writes them in transactions of
-    ``CHUNK`` rows, as before. SQLite lets go of Python's lock while it writes, and PostgreSQL works in its own
-    process, so the database's work runs beside the analyses on another core instead of after them.
+    """Where a refresh's rows go. Threaded, a second thread takes them while the refresh goes on: ``insert`` hands
+    it the rows as they are given (a generator over the graph, or over a period's results already worked out), and
+    the thread makes each row. Where another process can reach the database (any but an in-memory SQLite, the test
+    suite's), the thread hands each lot to a process of its own (``joinedup.mapping.writer``) in a file of the
+    refresh's own folder, at most ``WRITER_AHEAD`` lots ahead of what it has written, and the process writes them
+    in transactions of ``CHUNK`` rows: the database's work and each INSERT's own Python run on another core, not
+    sharing Python's lock with the analyses (a failure there is raised as ``WriterFailed``, with its traceback).
+    Otherwise the thread writes them itself with its own database connection, in transactions of ``CHUNK`` rows.
 
     Two kinds of rows: the graph's (``bulk``: nodes and events, a million rows and more, written in the order
-    given) and the results (a period's each). The thread writes any results waiting before the next chunk of the
-    graph's, so what the analyses hand over never waits behind the whole graph: the analyses, here and in the
+    given) and the results (a period's each). Any results waiting go before the next chunk of the graph's, so
+    what the analyses hand over never waits behind the whole graph: the analyses, here and in the
     process beside (``_Beside``), go on while the graph is written in the gaps. At most ``WRITER_QUEUE`` lots of
     results wait (the memory a refresh holds beyond its own stays small); the graph's rows are generators over
     what the refresh holds anyway. The rows given must not change once given: the graph and the results are only
     read. Not threaded (inside a transaction, as in the tests, whose rows another connection could not see), rows
-    are written at once. Leaving the block waits for every row (leaving it on an error, only for the chunk being
-    written: the rest is dropped); an error in the thread is raised in the refresh (at the next rows given, or on
-    leaving), which then deletes the generation as for any other failure."""
+    are written at once. Leaving the block waits for every row (leaving it on an error, only for the lots being
+    written: the rest is dropped); an error in the thread or the process is raised in the refresh (at the next rows
+    given, or on leaving), which then deletes the generation as for any other failure."""
 
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
@@ -336,7 +339,9 @@ def _own_process(module: str, theirs: Any) -> subprocess.Popen[bytes]:
 
 
 # The adults of concern of periods of at most this many days are worked out beside the refresh (see _Beside),
-# with every period's hotspots; the longer periods' with their networks in the refresh itself.
+# with every period's hotspots; the longer periods' with their networks in the refresh itself. With the 7-day
+# periods' in the refresh instead, its own analyses ended 7 to 15 s after the process beside at 1M events, not 2 to
+# 4 s before (docs/benchmarks.md).
 ADULTS_BESIDE_DAYS = 28
 
 

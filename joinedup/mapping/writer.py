@@ -27,6 +27,7 @@ def writer_process(pipe: Connection) -> None:
 
     try:
         connection.settings_dict["NAME"] = pipe.recv()
+        connection.close()  # where setting Django up connected to the database the settings name, not the refresh's
         with large_writes():
             while (lot := pipe.recv()) is not None:
                 label, names, path, encoded = lot
