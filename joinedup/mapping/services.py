@@ -138,11 +138,12 @@ def _insert_values(
 class _Writer:
     """Where a refresh's rows go. Threaded, a second thread takes them while the refresh goes on: ``insert`` hands
     it the rows as they are given (a generator over the graph, or over a period's results already worked out), and
-    the thread makes each row. Where another process can reach the database (any but an in-memory SQLite, the test
-    suite's), the thread hands each lot to a process of its own (``joinedup.mapping.writer``) in a file of the
-    refresh's own folder, at most ``WRITER_AHEAD`` lots ahead of what it has written, and the process writes them
-    in transactions of ``CHUNK`` rows: the database's work and each INSERT's own Python run on another core, not
-    sharing Python's lock with the analyses (a failure there is raised as ``WriterFailed``, with its traceback).
+    the thread makes each row. On SQLite in a file (see ``_written_in_a_process_of_their_own``; not the test
+    suite's in-memory SQLite), the thread hands each lot to a process of its own (``joinedup.mapping.writer``) in
+    a file of the refresh's own folder, at most ``WRITER_AHEAD`` lots ahead of what it has written, and the process
+    writes them in transactions of ``CHUNK`` rows: the database's work and each INSERT's own Python run on another
+    core, not sharing Python's lock with the analyses (a failure there is raised as ``WriterFailed``, with its
+    traceback).
     Otherwise the thread writes them itself with its own database connection, in transactions of ``CHUNK`` rows.
 
     Two kinds of rows: the graph's (``bulk``: nodes and events, a million rows and more, written in the order
@@ -158,8 +159,8 @@ class _Writer:
 
     def __init__(self, *, threaded: bool) -> None:
         self.threaded = threaded
-        # Where another process can reach the database, the thread hands the rows to a process of its own to write.
-        self.beside = threaded and _reached_from_another_process()
+        # On SQLite in a file, the thread hands the rows to a process of its own to write.
+        self.beside = threaded and _written_in_a_process_of_their_own()
         self.error: BaseException | None = None
         self.changed = threading.Condition()
         self.lots: deque[_Lot] = deque()
@@ -313,10 +314,14 @@ class WriterFailed(RuntimeError):
     """The process writing the refresh's rows failed: its traceback is the message."""
 
 
-def _reached_from_another_process() -> bool:
-    """Whether another process can reach the refresh's database: any but an in-memory SQLite (the test suite's)."""
+def _written_in_a_process_of_their_own() -> bool:
+    """Whether the refresh's rows are written by a process of their own: on SQLite in a file. SQLite does its work
+    (its B-trees, 44 s of the 1M events' rows) in the process that writes, and that work shared a core and Python's
+    lock with the analyses. PostgreSQL does it in its own server process already, and the thread only makes the
+    rows it copies: there a process of their own took 202.6 s at 1M events, against 176.6 s the last time with the
+    thread (docs/benchmarks.md). An in-memory SQLite (the test suite's) no other process reaches."""
     if connection.vendor != "sqlite":
-        return True
+        return False
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     return not cast(DatabaseWrapper, connection).is_in_memory_db()
@@ -329,10 +334,11 @@ def _own_process(module: str, theirs: Any) -> subprocess.Popen[bytes]:
 
     root = str(Path(__file__).resolve().parent.parent.parent)
     path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    env = os.environ | {"PYTHONPATH": path}
+    if settings.SETTINGS_MODULE:
+        env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE
     process = subprocess.Popen(  # noqa: S603 (our own module, by this interpreter)
-        [sys.executable, "-m", module, str(theirs.fileno())],
-        pass_fds=(theirs.fileno(),),
-        env=os.environ | {"PYTHONPATH": path, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        [sys.executable, "-m", module, str(theirs.fileno())], pass_fds=(theirs.fileno(),), env=env
     )
     theirs.close()
     return process
