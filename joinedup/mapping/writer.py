@@ -1,6 +1,6 @@
-"""``python -m joinedup.mapping.writer FD``: the process a refresh starts to write its rows (``services._Writer``),
-so that the database's work and the Python work of each INSERT run on another core, not in the refresh's process
-sharing Python's lock with its analyses.
+"""``python -m joinedup.mapping.writer FD``: the process a refresh on SQLite in a file starts to write its rows
+(``services._Writer``), so that SQLite's work and the Python work of each INSERT run on another core, not in the
+refresh's process sharing Python's lock with its analyses.
 
 Over the connection ``FD`` it is told the name of the refresh's database (as the refresh's own connection has it:
 a test's database is not the one the settings name), then given lots of rows one at a time, each as
