@@ -297,11 +297,7 @@ class _Writer:
         """The writing process ends (told so, or on its own after an error, or it is ended), then the folder."""
         with contextlib.suppress(OSError):
             self.pipe.send(None)  # where the thread failed before telling it: it ends after the lot it writes
-        try:
-            self.process.wait(timeout=PROCESS_END_WAIT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        _ended(self.process)
         self.pipe.close()
         self.folder.cleanup()
 
@@ -325,6 +321,15 @@ def _written_in_a_process_of_their_own() -> bool:
     from django.db.backends.sqlite3.base import DatabaseWrapper
 
     return not cast(DatabaseWrapper, connection).is_in_memory_db()
+
+
+def _ended(process: subprocess.Popen[bytes]) -> None:
+    """Wait for a process of the refresh's own to end, told to already; after ``PROCESS_END_WAIT`` s, end it."""
+    try:
+        process.wait(timeout=PROCESS_END_WAIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _own_process(module: str, theirs: Any) -> subprocess.Popen[bytes]:
@@ -441,11 +446,7 @@ class _Beside:
         if not self.threaded:
             return
         self.thread.join()
-        try:
-            self.process.wait(timeout=PROCESS_END_WAIT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        _ended(self.process)
         self.folder.cleanup()
         if self.error is not None:
             raise self.error
