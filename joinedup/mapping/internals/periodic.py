@@ -19,7 +19,7 @@ import pickle
 import traceback
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from itertools import combinations
 from multiprocessing.connection import Connection
@@ -291,31 +291,33 @@ HOTSPOTS, ADULTS = "hotspots", "adults"
 AnalysisJob = tuple[str, Period, str, str]
 
 
+def job_rows(places: PlaceSeen | None, graphs: EventGraphs | None, job: AnalysisJob, snapshot: int) -> list[Stored]:
+    """One job's rows as the refresh stores them, in rank order: the snapshot, the kind, the period's key, the rank,
+    the node, an empty summary and the row (a hotspot less its ``why``), as JSON text (jsontext.json_text).
+    ``places`` for hotspots, ``graphs`` for adults of concern."""
+    what, period, key, kind = job
+    if what == HOTSPOTS and places is not None:
+        found = places.hotspots(period, reasons=False)
+    elif what == ADULTS and graphs is not None:
+        found = graphs.adults_ranked(period)
+    else:
+        raise ValueError(f"Nothing to work out {what} from.")
+    return [(snapshot, kind, key, rank, row["node"], "{}", json_text(row)) for rank, row in enumerate(found)]
+
+
+def _last_adults(jobs: list[AnalysisJob]) -> int:
+    return max((i for i, (what, *_) in enumerate(jobs) if what == ADULTS), default=-1)
+
+
 def result_rows(
-    places: PlaceSeen | None,
-    graphs: EventGraphs | None,
-    jobs: list[AnalysisJob],
-    snapshot: int,
-    places_later: Callable[[], PlaceSeen] | None = None,
+    places: PlaceSeen | None, graphs: EventGraphs | None, jobs: list[AnalysisJob], snapshot: int
 ) -> Iterator[list[Stored]]:
-    """Each job's rows as the refresh stores them, in rank order: the snapshot, the kind, the period's key, the
-    rank, the node, an empty summary and the row (a hotspot less its ``why``), as JSON text (jsontext.json_text).
-    ``places`` for hotspots (or, where None, what ``places_later`` gives when the first hotspots are asked for),
-    ``graphs`` for adults of concern: let go of once the last adults of concern are worked out, so a process
-    handed both holds one at a time where the adults of concern come first."""
-    last_adults = max((i for i, (what, *_) in enumerate(jobs) if what == ADULTS), default=-1)
-    for i, (what, period, key, kind) in enumerate(jobs):
+    """Each job's rows (``job_rows``): ``graphs`` let go of once the last adults of concern are worked out."""
+    last_adults = _last_adults(jobs)
+    for i, job in enumerate(jobs):
         if i > last_adults:
             graphs = None
-        if what == HOTSPOTS and places is None and places_later is not None:
-            places = places_later()
-        if what == HOTSPOTS and places is not None:
-            found = places.hotspots(period, reasons=False)
-        elif what == ADULTS and graphs is not None:
-            found = graphs.adults_ranked(period)
-        else:
-            raise ValueError(f"Nothing to work out {what} from.")
-        yield [(snapshot, kind, key, rank, row["node"], "{}", json_text(row)) for rank, row in enumerate(found)]
+        yield job_rows(places, graphs, job, snapshot)
 
 
 def hand_over(value: Any, folder: str, name: str) -> str:
@@ -323,9 +325,19 @@ def hand_over(value: Any, folder: str, name: str) -> str:
     the other process to ``take_over``; its path. Files rather than the pipe between them: a thread reading a pipe
     a slice at a time must win back Python's lock from the refresh's busy threads after each slice, which held the
     process beside waiting on a full pipe for a minute at 1M events; a file is read at once."""
+    return hand_over_pickled(pickled(value), folder, name)
+
+
+def pickled(value: Any) -> bytes:
+    """``value`` as ``hand_over`` writes it, for a process that hands it over and keeps it (``hand_over_pickled``)."""
+    return pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def hand_over_pickled(written: bytes, folder: str, name: str) -> str:
+    """``hand_over`` of what ``pickled`` gave."""
     path = os.path.join(folder, name)
     with open(f"{path}.part", "wb") as file:
-        file.write(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        file.write(written)
     os.replace(f"{path}.part", path)
     return path
 
@@ -335,22 +347,39 @@ def take_over(path: str) -> Any:
     with open(path, "rb") as file:
         written = file.read()
     os.unlink(path)
-    return pickle.loads(written)  # noqa: S301 (the refresh's own file, in its own folder, from its own process)
+    return take_over_pickled(written)
+
+
+def take_over_pickled(written: bytes) -> Any:
+    """What ``pickled`` gave, as it was."""
+    return pickle.loads(written)  # noqa: S301 (the refresh's own, from its own process)
 
 
 def analyses_process(pipe: Connection) -> None:
     """A process of its own working out analyses beside the refresh (services._Beside). It is told the folder it
-    shares with the refresh, the file of an ``EventGraphs``, the jobs and the snapshot; once it has handed back the
-    rows of every job before the first hotspots, the file of a ``PlaceSeen`` (``take_over``). It hands back each
-    job's rows in a file of that folder (``("rows", path)``: ``hand_over``), then ``("done", None)``; or, where
+    shares with the refresh, the file of an ``EventGraphs``, the jobs and the snapshot. Before each hotspots job it
+    claims it (``("claim", its number)``) and is answered whether it is its to work out, with, the first time, the
+    file of a ``PlaceSeen`` (``take_over``): the refresh, once its own analyses are done, works out the last
+    hotspots itself, and a job it has taken is refused, as is every one after it. It hands back each job's rows in
+    a file of that folder (``("rows", (its number, path))``: ``hand_over``), then ``("done", None)``; or, where
     anything fails, ``("error", the traceback)``. It reads and writes no database: the refresh writes what it is
     handed."""
     try:
         folder, graphs_file, jobs, snapshot = pipe.recv()
-        graphs = take_over(graphs_file)
-        given = result_rows(None, graphs, jobs, snapshot, places_later=lambda: take_over(pipe.recv()))
-        for i, rows in enumerate(given):
-            pipe.send(("rows", hand_over(rows, folder, f"rows-{i}")))
+        graphs: EventGraphs | None = take_over(graphs_file)
+        places: PlaceSeen | None = None
+        last_adults = _last_adults(jobs)
+        for i, job in enumerate(jobs):
+            if i > last_adults:
+                graphs = None
+            if job[0] == HOTSPOTS:
+                pipe.send(("claim", i))
+                granted, path = pipe.recv()
+                if not granted:
+                    break
+                if path is not None:
+                    places = take_over(path)
+            pipe.send(("rows", (i, hand_over(job_rows(places, graphs, job, snapshot), folder, f"rows-{i}"))))
         pipe.send(("done", None))
     except BaseException:
         pipe.send(("error", traceback.format_exc()))

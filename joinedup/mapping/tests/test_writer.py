@@ -133,6 +133,45 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
     assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
 
 
+def test_hotspots_the_process_beside_has_not_begun_are_worked_out_by_the_refresh_once_its_own_are_done(monkeypatch):
+    """The refresh takes the last hotspots itself once its own analyses are done, and the process beside is refused
+    them: here the process is held at its first hotspots until the refresh has taken all of them."""
+    planted = plant()
+    grow(planted, 12)
+    started = _popen_watched(monkeypatch)
+    helped = threading.Event()
+    real_help, real_claim, real_rows = services._Beside.help, services._Beside._claim, services.job_rows
+    claims: list[tuple[int, bool]] = []
+
+    def help_then_tell(self: services._Beside) -> None:
+        real_help(self)
+        helped.set()
+
+    def claim_once_helped(self: services._Beside, number: int) -> bool:
+        assert helped.wait(120)
+        claims.append((number, real_claim(self, number)))
+        return claims[-1][1]
+
+    worked_here: list[tuple[str, str]] = []
+
+    def rows_watched(places: Any, graphs: Any, job: Any, snapshot: int) -> Any:
+        worked_here.append((threading.current_thread().name, job[0]))
+        return real_rows(places, graphs, job, snapshot)
+
+    monkeypatch.setattr(services._Beside, "help", help_then_tell)
+    monkeypatch.setattr(services._Beside, "_claim", claim_once_helped)
+    monkeypatch.setattr(services, "job_rows", rows_watched)
+    snapshot = services.mapping_snapshot_refresh()
+    periods = standard_periods(snapshot.as_of)
+    # Every period's hotspots worked out here, in the refresh's own thread; the process beside refused its first
+    # claim, and ended well.
+    assert sorted(worked_here) == sorted([(threading.main_thread().name, "hotspots")] * len(periods))
+    assert len(claims) == 1 and claims[0][1] is False
+    assert all(process.poll() == 0 for process in started)
+    _stored_equal_a_fresh_computation(snapshot)
+    assert not any(thread.name.startswith("mapping-refresh-") for thread in threading.enumerate())
+
+
 @pytest.fixture
 def on_a_file(tmp_path: Path) -> Iterator[Callable[[], Path]]:
     """A database other processes reach, as the worker's is: ``move()`` copies the test's database (in memory,
