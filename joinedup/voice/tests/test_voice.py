@@ -3,6 +3,7 @@ many-professionals warning against the child's own number, the speaking-out link
 oversized, malformed, nothing of the record shown back), the key worker's task, and the counted-never-named figures."""
 
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
@@ -230,7 +231,10 @@ def test_nothing_of_the_record_is_shown_back(worker, child):
     pages.append(client.get(reverse("voice:speak-sent")))
     pages.append(_send(client, raw, kind="nonsense", text="Other secret words"))
     for response in pages:
-        html = response.content.decode()
+        # The form's CSRF token and the link's own token are random letters that
+        # can spell a short name by chance ("Bea" once did): leave them out.
+        html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+        html = html.replace(raw, "")
         for shown in ("Robin", "Synthchild", "Kim", "Keyworker", "Bea", "Children's Services", "Secret words"):
             assert shown not in html, shown
     assert "no-store" in pages[0]["Cache-Control"] and pages[0]["Referrer-Policy"] == "same-origin"
