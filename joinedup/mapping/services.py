@@ -46,6 +46,7 @@ from .internals.periodic import (
     AnalysisJob,
     EventGraphs,
     PlaceSeen,
+    cycles_left_alone,
     hand_over,
     hand_over_pickled,
     job_rows,
@@ -689,11 +690,13 @@ def _beside_jobs(periods: list[Period]) -> list[AnalysisJob]:
     return adults + [(HOTSPOTS, period, period_key(period), hotspot) for period in longest_first]
 
 
+@cycles_left_alone()
 def mapping_snapshot_refresh(*, job: Job | None = None, progress: Progress | None = None) -> MappingSnapshot:
     """Build the mapping again from every module, store it and its analyses, and make it the current one.
 
     ``progress(done, total, message)`` is called before each step: building, writing the nodes, the events,
-    then the analyses of each standard period, then the last rows written.
+    then the analyses of each standard period, then the last rows written. Python's collector of reference
+    cycles is paused meanwhile (``periodic.cycles_left_alone``).
     """
     started = time.monotonic()
     as_of = timezone.localdate()

@@ -693,44 +693,70 @@ def hotspots_from(
     events (periodic.py), and stores the rows without ``reasons`` (``why``): a page adds them to the rows it
     shows (``hotspot_why``), the same words from the same figures."""
     nodes = data.nodes
-    # Each place's children of each signal, and its signal weighted; its kind, and each kind's totals.
+    # Each place's children of each signal, and its signal weighted; its kind, and each kind's totals. The weights
+    # are whole numbers, so the sums are exact in any order.
     counted: dict[str, dict[str, int]] = {}
     weighted: dict[str, float] = {}
-    for place, held in signals.items():
-        counts = counted[place] = {name: len(held[name]) if name in held else 0 for name in SIGNALS}
-        weighted[place] = sum(weight * counts[name] for name, weight in SIGNALS.items())
     kinds: dict[str, str] = {}
     kind_signal: dict[str, float] = defaultdict(float)
     kind_children: dict[str, int] = defaultdict(int)
     for place, held in signals.items():
+        counts = counted[place] = dict(_NO_SIGNAL)
+        signal = 0.0
+        for name, who in held.items():
+            weight = SIGNALS.get(name)
+            if weight is not None:
+                counts[name] = number = len(who)
+                signal += weight * number
+        weighted[place] = signal
         kind = kinds[place] = _kind(nodes[place])
-        kind_signal[kind] += weighted[place]
+        kind_signal[kind] += signal
         kind_children[kind] += len(held["children"])
     all_children = sum(kind_children.values())
     area_rate = sum(kind_signal.values()) / all_children if all_children else 0.0
-    nothing = dict.fromkeys(SIGNALS, 0)
-    rows = _footfall(data, now, before)
-    # Each footfall row with its figures, set on the row itself.
-    for row in rows:
-        place = row["node"]
+    prior = KIND_PRIOR_CHILDREN * area_rate
+    rows = []
+    # Each place with children in the period or the one before: its footfall (``_footfall``) and its figures.
+    for place in set(now) | {p for p, (children, _) in before.items() if children}:
+        present, events = now.get(place, _NONE)
+        number, earlier = len(present), len(before.get(place, _NONE)[0])
+        if not number and not earlier:
+            continue
+        node = nodes[place]
         at = signals.get(place)
         children = len(at["children"]) if at is not None and "children" in at else 0
         signal = weighted.get(place, 0.0)
-        kind = kinds.get(place) or _kind(nodes[place])
-        others_signal = kind_signal[kind] - signal
-        others_children = kind_children[kind] - children
-        rate = (others_signal + KIND_PRIOR_CHILDREN * area_rate) / (others_children + KIND_PRIOR_CHILDREN)
+        kind = kinds.get(place) or _kind(node)
+        rate = (kind_signal[kind] - signal + prior) / (kind_children[kind] - children + KIND_PRIOR_CHILDREN)
         expected = rate * children
         score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
-        row["signal"] = signal
-        row["expected"] = round(expected, 3)
-        row["score"] = round(score, 4)
-        row["signals"] = counted[place] if place in counted else dict(nothing)
+        row = {
+            "node": place,
+            "place_name": node.get("place_name", ""),
+            "place_postcode": node.get("postcode", ""),
+            "place_type": node.get("place_type", ""),
+            "lat": node.get("lat"),
+            "lon": node.get("lon"),
+            "children": number,
+            "children_before": earlier,
+            "events": events,
+            "change": change_label(number, earlier),
+            "signal": signal,
+            "expected": round(expected, 3),
+            "score": round(score, 4),
+            "signals": counted[place] if place in counted else dict(_NO_SIGNAL),
+        }
         if reasons:
             row["why"] = hotspot_why(row)
+        rows.append(row)
     return sorted(
         rows, key=lambda h: (h["children"] == 0, -h["score"], -h["signal"], -h["children"], h["place_name"], h["node"])
     )
+
+
+# A place no signal holds; a place not counted in a period.
+_NO_SIGNAL = dict.fromkeys(SIGNALS, 0)
+_NONE: tuple[set[str], int] = (set(), 0)
 
 
 def hotspot_why(row: dict[str, Any]) -> list[str]:

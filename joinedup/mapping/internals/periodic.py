@@ -14,6 +14,8 @@ standard period of generated areas).
 """
 
 import bisect
+import contextlib
+import gc
 import os
 import pickle
 import traceback
@@ -355,6 +357,24 @@ def take_over_pickled(written: bytes) -> Any:
     return pickle.loads(written)  # noqa: S301 (the refresh's own, from its own process)
 
 
+@contextlib.contextmanager
+def cycles_left_alone() -> Iterator[None]:
+    """Python's collector of reference cycles paused while the refresh's analyses run, and resumed after as it
+    was. The collector walks every object a process holds each time enough new ones have outlived its younger
+    generations, and an analysis makes hundreds of thousands a period (sets, rows), so at 1M events it walked the
+    millions of the events' and the counts' objects again and again: about a third of the hotspots' time and a
+    seventh of the refresh's own (docs/benchmarks.md). What the analyses make holds no cycles (dicts, sets, lists
+    and tuples of text and numbers, igraph's graphs), so it is freed as before, as its last reference goes; the
+    collector, resumed, collects what little else a pause left."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def analyses_process(pipe: Connection) -> None:
     """A process of its own working out analyses beside the refresh (services._Beside). It is told the folder it
     shares with the refresh, the file of an ``EventGraphs``, the jobs and the snapshot. Before each hotspots job it
@@ -365,26 +385,32 @@ def analyses_process(pipe: Connection) -> None:
     anything fails, ``("error", the traceback)``. It reads and writes no database: the refresh writes what it is
     handed."""
     try:
-        folder, graphs_file, jobs, snapshot = pipe.recv()
-        graphs: EventGraphs | None = take_over(graphs_file)
-        places: PlaceSeen | None = None
-        last_adults = _last_adults(jobs)
-        for i, job in enumerate(jobs):
-            if i > last_adults:
-                graphs = None
-            if job[0] == HOTSPOTS:
-                pipe.send(("claim", i))
-                granted, path = pipe.recv()
-                if not granted:
-                    break
-                if path is not None:
-                    places = take_over(path)
-            pipe.send(("rows", (i, hand_over(job_rows(places, graphs, job, snapshot), folder, f"rows-{i}"))))
+        with cycles_left_alone():
+            _analyses(pipe)
         pipe.send(("done", None))
     except BaseException:
         pipe.send(("error", traceback.format_exc()))
     finally:
         pipe.close()
+
+
+def _analyses(pipe: Connection) -> None:
+    """``analyses_process``'s jobs, each claimed and handed back."""
+    folder, graphs_file, jobs, snapshot = pipe.recv()
+    graphs: EventGraphs | None = take_over(graphs_file)
+    places: PlaceSeen | None = None
+    last_adults = _last_adults(jobs)
+    for i, job in enumerate(jobs):
+        if i > last_adults:
+            graphs = None
+        if job[0] == HOTSPOTS:
+            pipe.send(("claim", i))
+            granted, path = pipe.recv()
+            if not granted:
+                break
+            if path is not None:
+                places = take_over(path)
+        pipe.send(("rows", (i, hand_over(job_rows(places, graphs, job, snapshot), folder, f"rows-{i}"))))
 
 
 class PeriodAnalyses:

@@ -16,7 +16,8 @@ PLACE_TYPES = ["school", "school", "takeaway", "hotel", "shopping_centre", "", "
 
 def _area(seed: int, events: int = 2500) -> GraphData:
     """Children, adults of concern and others at places (schools among them), with vehicles and phones, over more
-    than the longest period and the one before it, some at night, some with no date, some found or in concerns;
+    than the longest period and the one before it, some at night, some with no date, some found or in concerns,
+    some with no child (an adult or a vehicle seen at a place);
     a few busy places and a few small groups who meet, so every signal has children to count."""
     rng = random.Random(seed)
     data = GraphData()
@@ -40,7 +41,7 @@ def _area(seed: int, events: int = 2500) -> GraphData:
     busy, quiet = by_kind[PLACE][:5], by_kind[PLACE][5:]
     start = AS_OF - timedelta(days=400)
     for i in range(events):
-        children = rng.sample(by_kind[CHILD][: 40 if i % 3 else 160], rng.choice([1, 1, 1, 2, 3, 7]))
+        children = rng.sample(by_kind[CHILD][: 40 if i % 3 else 160], rng.choice([0, 1, 1, 1, 2, 3, 7]))
         nodes = list(children)
         if rng.random() < 0.85:
             nodes.append(rng.choice(busy if rng.random() < 0.3 else quiet))

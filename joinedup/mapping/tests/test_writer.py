@@ -4,6 +4,7 @@ that fails in a thread, or an analysis that fails in the process, leaves nothing
 stays the one the pages read."""
 
 import contextlib
+import gc
 import os
 import sqlite3
 import subprocess
@@ -121,7 +122,10 @@ def test_a_refresh_outside_a_transaction_writes_from_a_second_thread_the_rows_of
     writing = _threads_writing(monkeypatch)
     started = _popen_watched(monkeypatch)
     folders = _handed_folders(monkeypatch)
-    snapshot = services.mapping_snapshot_refresh()
+    collecting: list[bool] = []
+    snapshot = services.mapping_snapshot_refresh(progress=lambda *_: collecting.append(gc.isenabled()))
+    # Python's collector of reference cycles paused at every step of the refresh, and resumed once it is done.
+    assert collecting and not any(collecting) and gc.isenabled()
     # Handed over in files of a folder of the refresh's own, removed once done.
     assert len(folders) == 1 and not any(folder.exists() for folder in folders)
     assert all(folder.parent == Path(tempfile.gettempdir()) for folder in folders)
@@ -293,6 +297,7 @@ def test_an_analysis_that_fails_in_the_refresh_ends_the_process_beside_and_leave
     folders = _handed_folders(monkeypatch)
     with pytest.raises(RuntimeError, match="out of memory"):
         services.mapping_snapshot_refresh()
+    assert gc.isenabled()  # the collector resumed after a failed refresh too
     assert folders and not any(folder.exists() for folder in folders)
     assert len(started) == 1 and started[0].poll() is not None  # the process beside is ended, not left running
     assert list(MappingSnapshot.objects.values_list("pk", "complete")) == [(before.pk, True)]
