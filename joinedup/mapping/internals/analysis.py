@@ -526,28 +526,42 @@ def footfall_rows(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> lis
 
 def _footfall(data: GraphData, now: PlaceCounts, before: PlaceCounts) -> list[dict[str, Any]]:
     """``footfall_rows`` in no particular order."""
-    found = []
+    return [
+        _footfall_row(place, data.nodes[place], children, earlier, events)
+        for place, children, earlier, events in _footfall_counts(now, before)
+    ]
+
+
+def _footfall_counts(now: PlaceCounts, before: PlaceCounts) -> Iterator[tuple[str, int, int, int]]:
+    """Each place with children in the period or the one before: its children now, before, and its events now."""
     for place in set(now) | {p for p, (children, _) in before.items() if children}:
-        children, events = now.get(place, (set(), 0))
-        earlier = len(before.get(place, (set(), 0))[0])
-        if not children and not earlier:
-            continue
-        node = data.nodes[place]
-        found.append(
-            {
-                "node": place,
-                "place_name": node.get("place_name", ""),
-                "place_postcode": node.get("postcode", ""),
-                "place_type": node.get("place_type", ""),
-                "lat": node.get("lat"),
-                "lon": node.get("lon"),
-                "children": len(children),
-                "children_before": earlier,
-                "events": events,
-                "change": change_label(len(children), earlier),
-            }
-        )
-    return found
+        present, events = now.get(place, _NONE)
+        children, earlier = len(present), len(before.get(place, _NONE)[0])
+        if children or earlier:
+            yield place, children, earlier, events
+
+
+def _footfall_row(
+    place: str, node: dict[str, Any], children: int, earlier: int, events: int, **figures: Any
+) -> dict[str, Any]:
+    """A place's footfall row (``footfall_rows``), with ``figures`` after its own fields (``hotspots_from``)."""
+    return {
+        "node": place,
+        "place_name": node.get("place_name", ""),
+        "place_postcode": node.get("postcode", ""),
+        "place_type": node.get("place_type", ""),
+        "lat": node.get("lat"),
+        "lon": node.get("lon"),
+        "children": children,
+        "children_before": earlier,
+        "events": events,
+        "change": change_label(children, earlier),
+        **figures,
+    }
+
+
+# A place not counted in a period.
+_NONE: tuple[set[str], int] = (set(), 0)
 
 
 # Hotspots: what happens at a place, counted in distinct children in the period, each kind of signal
@@ -717,11 +731,7 @@ def hotspots_from(
     prior = KIND_PRIOR_CHILDREN * area_rate
     rows = []
     # Each place with children in the period or the one before: its footfall (``_footfall``) and its figures.
-    for place in set(now) | {p for p, (children, _) in before.items() if children}:
-        present, events = now.get(place, _NONE)
-        number, earlier = len(present), len(before.get(place, _NONE)[0])
-        if not number and not earlier:
-            continue
+    for place, number, earlier, events in _footfall_counts(now, before):
         node = nodes[place]
         at = signals.get(place)
         children = len(at["children"]) if at is not None and "children" in at else 0
@@ -730,22 +740,17 @@ def hotspots_from(
         rate = (kind_signal[kind] - signal + prior) / (kind_children[kind] - children + KIND_PRIOR_CHILDREN)
         expected = rate * children
         score = _gamma_lower(signal + PRIOR_SIGNAL, expected + PRIOR_SIGNAL) if signal else 0.0
-        row = {
-            "node": place,
-            "place_name": node.get("place_name", ""),
-            "place_postcode": node.get("postcode", ""),
-            "place_type": node.get("place_type", ""),
-            "lat": node.get("lat"),
-            "lon": node.get("lon"),
-            "children": number,
-            "children_before": earlier,
-            "events": events,
-            "change": change_label(number, earlier),
-            "signal": signal,
-            "expected": round(expected, 3),
-            "score": round(score, 4),
-            "signals": counted[place] if place in counted else dict(_NO_SIGNAL),
-        }
+        row = _footfall_row(
+            place,
+            node,
+            number,
+            earlier,
+            events,
+            signal=signal,
+            expected=round(expected, 3),
+            score=round(score, 4),
+            signals=counted[place] if place in counted else dict(_NO_SIGNAL),
+        )
         if reasons:
             row["why"] = hotspot_why(row)
         rows.append(row)
@@ -754,9 +759,8 @@ def hotspots_from(
     )
 
 
-# A place no signal holds; a place not counted in a period.
+# A place no signal holds.
 _NO_SIGNAL = dict.fromkeys(SIGNALS, 0)
-_NONE: tuple[set[str], int] = (set(), 0)
 
 
 def hotspot_why(row: dict[str, Any]) -> list[str]:
