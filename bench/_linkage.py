@@ -121,7 +121,7 @@ def plain_run(rows: list[dict[str, Any]], *, cluster: bool = False) -> tuple[dic
     times: dict[str, float] = {}
     start = time.perf_counter()
     connection = duckdb.connect()
-    table = pa.Table.from_pylist(rows, schema=pa.schema(model.COLUMNS))
+    table = pa.Table.from_pylist(rows, schema=model.arrow_schema())
     connection.register("records_arrow", table)
     connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
     linker = Linker(DuckDBAPI(connection).register("records"), plain_settings())

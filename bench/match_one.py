@@ -31,7 +31,7 @@ def _train(connection: Any, rows: list[Row], n_existing: int) -> Any:
 
     from joinedup.linkage.internals import model
 
-    table = pa.Table.from_pylist(rows, schema=pa.schema(model.COLUMNS))
+    table = pa.Table.from_pylist(rows, schema=model.arrow_schema())
     connection.register("training_arrow", table)
     connection.execute("CREATE TABLE training AS SELECT * FROM training_arrow")
     db_api = DuckDBAPI(connection)
@@ -65,7 +65,7 @@ def main() -> None:
         sample = rng.sample(existing, min(args.train_size, len(existing)))
         linker, db_api = _train(connection, sample, len(existing))
     with timed("load existing records into DuckDB", times):
-        connection.register("existing_arrow", pa.Table.from_pylist(existing, schema=pa.schema(model.COLUMNS)))
+        connection.register("existing_arrow", pa.Table.from_pylist(existing, schema=model.arrow_schema()))
         connection.execute("CREATE TABLE existing AS SELECT * FROM existing_arrow")
         connection.unregister("existing_arrow")
         existing_df = db_api.register("existing")
@@ -78,7 +78,7 @@ def main() -> None:
     disagreements = []
     for n, new in enumerate(new_rows):
         start = time.perf_counter()
-        new_df = db_api.register(pa.Table.from_pylist([new], schema=pa.schema(model.COLUMNS)))
+        new_df = db_api.register(pa.Table.from_pylist([new], schema=model.arrow_schema()))
         predictions = linker.inference.predict_between(existing_df, new_df, warning_mode="never")
         sql = f"SELECT unique_id_l, match_probability FROM {predictions.physical_name}"  # noqa: S608
         by_splink = dict(connection.execute(sql).fetchall())

@@ -15,6 +15,7 @@ from .features import family_name_bands
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
     from splink import DuckDBAPI, Linker, SettingsCreator
     from splink import comparison_library as cl
 
@@ -452,14 +453,20 @@ def parameters_of(linker: "Linker") -> dict[str, Any]:
     return _parameters(linker)
 
 
+def arrow_schema() -> "pa.Schema":
+    """``COLUMNS`` as an Arrow schema, the rows' types wherever they are handed to DuckDB."""
+    import pyarrow as pa
+
+    types = {"int64": pa.int64(), "int32": pa.int32(), "string": pa.string(), "strings": pa.list_(pa.string())}
+    return pa.schema({name: types[kind] for name, kind in COLUMNS.items()})
+
+
 def _load(connection: "duckdb.DuckDBPyConnection", rows: Sequence[dict[str, Any]]) -> None:
     import pyarrow as pa
 
     if not any(row.get("family_band") for row in rows):
         family_name_bands(list(rows))
-    types = {"int64": pa.int64(), "int32": pa.int32(), "string": pa.string(), "strings": pa.list_(pa.string())}
-    schema = pa.schema({name: types[kind] for name, kind in COLUMNS.items()})
-    table = pa.Table.from_pylist(list(rows), schema=schema)
+    table = pa.Table.from_pylist(list(rows), schema=arrow_schema())
     connection.register("records_arrow", table)
     connection.execute("CREATE TABLE records AS SELECT * FROM records_arrow")
     connection.unregister("records_arrow")
