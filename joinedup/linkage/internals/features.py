@@ -117,6 +117,16 @@ def date_parts(value: str | None) -> tuple[str | None, str | None, str | None]:
     return f"{ym}-{int(day):02d}", ym, year
 
 
+def set_text(values: list[str]) -> str | None:
+    """A small set as the model reads it: ['a', 'b'] -> '|a|b|', [] -> None (``model._holds``)."""
+    return f"|{'|'.join(values)}|" if values else None
+
+
+def _more(group: list[str]) -> str | None:
+    """A name's group where it holds more than the name itself (every group holds its own name), else None."""
+    return set_text(group) if len(group) > 1 else None
+
+
 def _split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(";") if part.strip()]
 
@@ -130,6 +140,7 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
     given = name_normalise(data.get("given_name"))
     group = name_group(given)
     family = name_normalise(data.get("family_name"))
+    family_group = name_group(family)
     aliases: set[str] = set()
     for other in _split(data.get("other_names")):
         for token in other.split():
@@ -147,9 +158,13 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "given_group": group or None,
         # One name for the whole nickname group ('bill', 'will' -> 'william'), for blocking.
         "given_formal": group[0] if group else None,
+        # The group where it holds more than the name itself (a nickname's formal names), as text, for the model
+        # to compare: most names' groups are just themselves, and the scored pairs need not carry those.
+        "given_group_more": _more(group),
         "family_name": family or None,
         # The family field read as a given name, for a record with the two written the other way round.
-        "family_group": name_group(family) or None,
+        "family_group": family_group or None,
+        "family_group_more": _more(family_group),
         # First letters, for blocking a record whose names are written the other way round.
         "given_initial": given[:1] or None,
         # The first three letters, for blocking a shortened given name the nickname table does not hold
@@ -163,6 +178,7 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "family_band": None,  # set across the area by family_name_bands
         "names": sorted(names) or None,
         "aliases": sorted(aliases) or None,
+        "alias_set": set_text(sorted(aliases)),
         "dob": dob,
         "dob_ym": dob_ym,
         "dob_y": dob_y,
@@ -173,6 +189,8 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "postcode_district": postcode.split(" ")[0] if postcode else None,
         "phones": phones or None,
         "phone_1": phones[0] if phones else None,
+        # The phones after the first, for the model (most records give one phone at most).
+        "phones_more": set_text(phones[1:]),
         "email": (data.get("email") or "").strip().lower() or None,
         "sex": sex if sex in {"F", "M", "X"} else None,
         "person_type": (data.get("person_type") or "").strip().lower() or None,

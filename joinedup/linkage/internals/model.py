@@ -47,8 +47,10 @@ COLUMNS: dict[str, str] = {
     "given_name": "string",
     "given_group": "strings",
     "given_formal": "string",
+    "given_group_more": "string",
     "family_name": "string",
     "family_group": "strings",
+    "family_group_more": "string",
     "given_initial": "string",
     "given_prefix": "string",
     "family_initial": "string",
@@ -57,6 +59,7 @@ COLUMNS: dict[str, str] = {
     "family_band": "string",
     "names": "strings",
     "aliases": "strings",
+    "alias_set": "string",
     "dob": "string",
     "dob_ym": "string",
     "dob_y": "string",
@@ -66,6 +69,7 @@ COLUMNS: dict[str, str] = {
     "postcode_district": "string",
     "phones": "strings",
     "phone_1": "string",
+    "phones_more": "string",
     "email": "string",
     "sex": "string",
     "person_type": "string",
@@ -95,14 +99,41 @@ def _fixed(sql: str, label: str, m: float, u: float) -> dict[str, Any]:
     return {**_level(sql, label, m, u), "fix_m_probability": True, "fix_u_probability": True}
 
 
+# A few features are small sets (a nickname's names, a record's aliases, its phones after the first). The model
+# reads each as text, '|a|b|' (``features.set_text``; names are letters and phones digits, never '|'), not as a
+# list: a list column costs several times a text column to bring into every scored pair (at 200,000 records,
+# about a tenth of all the scoring work), though few pairs ever look in one.
+def _holds(values: str, value: str) -> str:
+    """list_contains(values, value), for a set held as text."""
+    return f"({values} IS NOT NULL AND contains({values}, '|' || {value} || '|'))"
+
+
+def _share(left: str, right: str) -> str:
+    """list_has_any(left, right), for two sets held as text: split into lists only for the pairs that hold both."""
+    return (
+        f"({left} IS NOT NULL AND {right} IS NOT NULL "
+        f"AND list_has_any(string_split(trim({left}, '|'), '|'), string_split(trim({right}, '|'), '|')))"
+    )
+
+
+def _groups_meet(name_l: str, more_l: str, name_r: str, more_r: str) -> str:
+    """list_has_any of two name groups (``name_l``'s and ``name_r``'s), reading each group from its name and its
+    ``*_group_more`` column, which holds the group only where it is more than the name itself (every group holds
+    its own name): equal to list_has_any(group_l, group_r) wherever the two names differ, and NULL or false, read
+    as not met, where neither group is more than its name. The pairs scored then carry a set only for the few
+    names with nicknames."""
+    return f"{_holds(more_r, name_l)} OR {_holds(more_l, name_r)} OR {_share(more_l, more_r)}"
+
+
 # Given and family names written in each other's fields on one of the two records: exactly, or with one of
-# the two names spelt differently or written as a nickname (the other one the same).
+# the two names spelt differently or written as a nickname (the other one the same). Where the two names are
+# the same, the similarity already holds, so the groups are compared as ``_groups_meet`` does.
 _SWAPPED_EXACT = "given_name_l = family_name_r AND family_name_l = given_name_r"
 SWAPPED_VARIED = (
     "(family_name_l = given_name_r AND (jaro_winkler_similarity(given_name_l, family_name_r) >= 0.8 "
-    "OR list_has_any(given_group_l, family_group_r))) "
+    f"OR {_groups_meet('given_name_l', 'given_group_more_l', 'family_name_r', 'family_group_more_r')})) "
     "OR (given_name_l = family_name_r AND (jaro_winkler_similarity(family_name_l, given_name_r) >= 0.8 "
-    "OR list_has_any(family_group_l, given_group_r)))"
+    f"OR {_groups_meet('family_name_l', 'family_group_more_l', 'given_name_r', 'given_group_more_r')}))"
 )
 SWAPPED = f"({_SWAPPED_EXACT}) OR ({SWAPPED_VARIED})"
 
@@ -114,7 +145,13 @@ SWAPPED = f"({_SWAPPED_EXACT}) OR ({SWAPPED_VARIED})"
 # list_has_any(given_group_l, given_group_r), reached by two different given names: a name's group holds the
 # name itself and, for a nickname, the formal names it may stand for, so two names whose groups are just
 # themselves share nothing; the lists are compared only where one of the two is a nickname.
-NICKNAME = "(len(given_group_l) > 1 OR len(given_group_r) > 1) AND list_has_any(given_group_l, given_group_r)"
+NICKNAME = _groups_meet("given_name_l", "given_group_more_l", "given_name_r", "given_group_more_r")
+# list_has_any(phones_l, phones_r): a record's phones are its first phone and the rest (``phones_more``, held only
+# where there are more), so that the pairs carry a set only for the few records with more than one phone.
+PHONE_SHARED = (
+    f"phone_1_l = phone_1_r OR {_holds('phones_more_r', 'phone_1_l')} OR {_holds('phones_more_l', 'phone_1_r')} "
+    f"OR {_share('phones_more_l', 'phones_more_r')}"
+)
 # damerau_levenshtein(family_name_l, family_name_r) <= 1: one edit (a letter changed, added, dropped, or two
 # side by side swapped) changes the set of letters a name holds by two letters at most and its length by one,
 # so the distance is worked out only for the few pairs of names that pass those two checks.
@@ -134,11 +171,12 @@ DOB_ONE_EDIT = f"(hamming(dob_l, dob_r) <= 1 OR (hamming(dob_l, dob_r) = 2 AND (
 # list_has_any(coalesce(aliases_l, []), coalesce(names_r, [])) OR ... for each pair of lists: a missing list
 # makes its lookup NULL, which a level reads as not reached, so no empty list need be made for every pair; and a
 # record's names are its given and family name, so each alias list is looked in for those two columns, not for the
-# list of them (the pairs scored do not carry that list: a twentieth less time scoring).
+# list of them (the pairs scored do not carry that list: a twentieth less time scoring). ``alias_set`` is the
+# aliases as text.
 ALIAS_MATCH = (
-    "list_contains(aliases_l, given_name_r) OR list_contains(aliases_l, family_name_r) "
-    "OR list_contains(aliases_r, given_name_l) OR list_contains(aliases_r, family_name_l) "
-    "OR list_has_any(aliases_l, aliases_r)"
+    f"{_holds('alias_set_l', 'given_name_r')} OR {_holds('alias_set_l', 'family_name_r')} "
+    f"OR {_holds('alias_set_r', 'given_name_l')} OR {_holds('alias_set_r', 'family_name_l')} "
+    f"OR {_share('alias_set_l', 'alias_set_r')}"
 )
 
 
@@ -172,14 +210,15 @@ def comparisons() -> "list[cl.CustomComparison]":
     same = "family_name_l = family_name_r"
     close = f"({FAMILY_CLOSE})"
     postcode = "postcode_l = postcode_r"
-    phone = "list_has_any(phones_l, phones_r)"
+    phone = f"({PHONE_SHARED})"
     home = f"({postcode} OR {phone})"
-    unknown = f"({_either_null('postcode')}) AND ({_either_null('phones')})"
+    # A record with phones has a first phone.
+    unknown = f"({_either_null('postcode')}) AND ({_either_null('phone_1')})"
     family = cl.CustomComparison(
         output_column_name="family_and_home",
         comparison_description="Family name, with the postcode and phones a household shares",
         comparison_levels=[
-            _null(f"({_either_null('family_name')}) AND ({_either_null('postcode')}) AND ({_either_null('phones')})"),
+            _null(f"({_either_null('family_name')}) AND {unknown}"),
             _level(f"{same} AND {postcode} AND {phone}", "Same family name, postcode and phone", 0.15, 1e-5),
             _level(f"{same} AND {postcode}", "Same family name and postcode", 0.35, 2e-5),
             _level(f"{same} AND {phone}", "Same family name and phone", 0.08, 1e-5),
@@ -219,7 +258,7 @@ def comparisons() -> "list[cl.CustomComparison]":
         output_column_name="aliases",
         comparison_description="Other names and aliases against every name",
         comparison_levels=[
-            _null("aliases_l IS NULL AND aliases_r IS NULL"),
+            _null("alias_set_l IS NULL AND alias_set_r IS NULL"),
             _level(
                 ALIAS_MATCH,
                 "An alias matches a name",

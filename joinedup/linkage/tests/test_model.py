@@ -68,6 +68,15 @@ def test_a_kept_model_whose_levels_differ_from_the_code_needs_a_full_run():
 # The plain form of each level condition that ``model`` writes more cheaply, and which pairs reach that level.
 PLAIN_FORMS = [
     (model.NICKNAME, "list_has_any(given_group_l, given_group_r)", "given_name_l <> given_name_r"),
+    (
+        model.SWAPPED_VARIED,
+        "(family_name_l = given_name_r AND (jaro_winkler_similarity(given_name_l, family_name_r) >= 0.8 "
+        "OR list_has_any(given_group_l, family_group_r))) "
+        "OR (given_name_l = family_name_r AND (jaro_winkler_similarity(family_name_l, given_name_r) >= 0.8 "
+        "OR list_has_any(family_group_l, given_group_r)))",
+        "true",
+    ),
+    (model.PHONE_SHARED, "list_has_any(phones_l, phones_r)", "true"),
     (model.FAMILY_CLOSE, "damerau_levenshtein(family_name_l, family_name_r) <= 1", "true"),
     (model.DOB_ONE_EDIT, "damerau_levenshtein(dob_l, dob_r) <= 1", "true"),
     (
@@ -119,6 +128,18 @@ def test_each_cheaper_level_condition_reads_every_pair_as_its_plain_form_does():
         for j, (name, date) in enumerate(zip(names * 3, sorted(dates), strict=False)):
             data = {"given_name": given if j % 2 else name, "family_name": name, "date_of_birth": date}
             extra.append(record_features(len(rows) + len(extra), "CSC", data))
+    # Records with one to three phones from a few numbers, names (nicknames among them) written either way round,
+    # and none to two aliases: the phone lists, the name groups and the aliases meet and miss in every way they can.
+    phones = ["07700 900001", "07700 900002", "07700 900003", "07700 900004", "07700 900005"]
+    names = ["bill", "william", "will", "liz", "elizabeth", "beth", "smith", "wills"]
+    for j in range(60):
+        held = [phones[(j * k + j // 5) % len(phones)] for k in range(1, 2 + j % 3)]
+        given, family = names[j % len(names)], names[(j // 3) % len(names)]
+        other = ";".join(names[(j * k + 3) % len(names)] for k in range(j % 3))
+        data = {"given_name": given, "family_name": family, "phones": ";".join(held), "other_names": other}
+        extra.append(record_features(len(rows) + len(extra), "CSC", data))
+    for column in ("phones_more", "given_group_more", "family_group_more", "alias_set"):
+        assert any(row[column] and row[column].count("|") > 2 for row in extra), column
     rows += extra
     connection = duckdb.connect()
     model._load(connection, rows)
