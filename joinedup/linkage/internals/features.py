@@ -146,6 +146,7 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         for token in other.split():
             if name := name_normalise(token):
                 aliases.add(name)
+    alias_list = sorted(aliases)
     names = {n for n in (given, family) if n}
     dob, dob_ym, dob_y = date_parts(data.get("date_of_birth"))
     postcode = postcode_normalise(data.get("postcode"))
@@ -177,8 +178,8 @@ def record_features(unique_id: int, agency: str, data: dict[str, Any]) -> dict[s
         "family_letters": letter_bits(family) if family else None,
         "family_band": None,  # set across the area by family_name_bands
         "names": sorted(names) or None,
-        "aliases": sorted(aliases) or None,
-        "alias_set": set_text(sorted(aliases)),
+        "aliases": alias_list or None,
+        "alias_set": set_text(alias_list),
         "dob": dob,
         "dob_ym": dob_ym,
         "dob_y": dob_y,

@@ -40,7 +40,9 @@ TRAIN_MAX_RECORDS = 250_000
 # Expectation maximisation runs on the pairs each of these blocks: dates of birth alike, then names alike.
 EM_RULES = (("dob",), ("family_name", "given_name"))
 
-# Each record feature the model reads and its type in Arrow (``_load``).
+# Each record feature and its type in Arrow (``_load``). The lists (``given_group``, ``family_group``, ``names``,
+# ``aliases``, ``phones``) are not read by the comparisons, which read them as text (``_sets_meet``): they are
+# what ``realtime`` reads and what ``test_model.py`` checks each cheaper condition against.
 COLUMNS: dict[str, str] = {
     "unique_id": "int64",
     "agency": "string",
@@ -116,24 +118,24 @@ def _share(left: str, right: str) -> str:
     )
 
 
-def _groups_meet(name_l: str, more_l: str, name_r: str, more_r: str) -> str:
-    """list_has_any of two name groups (``name_l``'s and ``name_r``'s), reading each group from its name and its
-    ``*_group_more`` column, which holds the group only where it is more than the name itself (every group holds
-    its own name): equal to list_has_any(group_l, group_r) wherever the two names differ, and NULL or false, read
-    as not met, where neither group is more than its name. The pairs scored then carry a set only for the few
-    names with nicknames."""
-    return f"{_holds(more_r, name_l)} OR {_holds(more_l, name_r)} OR {_share(more_l, more_r)}"
+def _sets_meet(first_l: str, more_l: str, first_r: str, more_r: str) -> str:
+    """list_has_any of two sets, each read from a column holding one of its members (a name, the first phone)
+    and a ``*_more`` column holding the rest of the set, or the whole of it, only where there is more than that
+    member: equal to list_has_any(set_l, set_r) wherever the two members differ, and NULL or false, read as not
+    met, where neither set is more than its member. The pairs scored then carry a set only for the few records
+    with more (a nickname's group, a second phone)."""
+    return f"{_holds(more_r, first_l)} OR {_holds(more_l, first_r)} OR {_share(more_l, more_r)}"
 
 
 # Given and family names written in each other's fields on one of the two records: exactly, or with one of
 # the two names spelt differently or written as a nickname (the other one the same). Where the two names are
-# the same, the similarity already holds, so the groups are compared as ``_groups_meet`` does.
+# the same, the similarity already holds, so the groups are compared as ``_sets_meet`` does.
 _SWAPPED_EXACT = "given_name_l = family_name_r AND family_name_l = given_name_r"
 SWAPPED_VARIED = (
     "(family_name_l = given_name_r AND (jaro_winkler_similarity(given_name_l, family_name_r) >= 0.8 "
-    f"OR {_groups_meet('given_name_l', 'given_group_more_l', 'family_name_r', 'family_group_more_r')})) "
+    f"OR {_sets_meet('given_name_l', 'given_group_more_l', 'family_name_r', 'family_group_more_r')})) "
     "OR (given_name_l = family_name_r AND (jaro_winkler_similarity(family_name_l, given_name_r) >= 0.8 "
-    f"OR {_groups_meet('family_name_l', 'family_group_more_l', 'given_name_r', 'given_group_more_r')}))"
+    f"OR {_sets_meet('family_name_l', 'family_group_more_l', 'given_name_r', 'given_group_more_r')}))"
 )
 SWAPPED = f"({_SWAPPED_EXACT}) OR ({SWAPPED_VARIED})"
 
@@ -144,14 +146,11 @@ SWAPPED = f"({_SWAPPED_EXACT}) OR ({SWAPPED_VARIED})"
 #
 # list_has_any(given_group_l, given_group_r), reached by two different given names: a name's group holds the
 # name itself and, for a nickname, the formal names it may stand for, so two names whose groups are just
-# themselves share nothing; the lists are compared only where one of the two is a nickname.
-NICKNAME = _groups_meet("given_name_l", "given_group_more_l", "given_name_r", "given_group_more_r")
+# themselves share nothing; the groups are compared only where one of the two is a nickname.
+NICKNAME = _sets_meet("given_name_l", "given_group_more_l", "given_name_r", "given_group_more_r")
 # list_has_any(phones_l, phones_r): a record's phones are its first phone and the rest (``phones_more``, held only
 # where there are more), so that the pairs carry a set only for the few records with more than one phone.
-PHONE_SHARED = (
-    f"phone_1_l = phone_1_r OR {_holds('phones_more_r', 'phone_1_l')} OR {_holds('phones_more_l', 'phone_1_r')} "
-    f"OR {_share('phones_more_l', 'phones_more_r')}"
-)
+PHONE_SHARED = f"phone_1_l = phone_1_r OR {_sets_meet('phone_1_l', 'phones_more_l', 'phone_1_r', 'phones_more_r')}"
 # damerau_levenshtein(family_name_l, family_name_r) <= 1: one edit (a letter changed, added, dropped, or two
 # side by side swapped) changes the set of letters a name holds by two letters at most and its length by one,
 # so the distance is worked out only for the few pairs of names that pass those two checks.
