@@ -24,6 +24,35 @@ U_MAX_PAIRS = 5e6
 SEED = 5
 
 
+# The two statements of a Splink scoring: the pairs the blocking rules find (the same SQL for both models), and
+# the comparisons and match weights worked out for each of those pairs (the model's own part).
+_STEPS = {"CREATE TABLE __splink__blocked_id_pairs": "blocking", "CREATE TABLE __splink__df_predict": "comparisons"}
+
+
+@contextmanager
+def _steps_timed(into: dict[str, float], since: Callable[[], float | None]) -> Iterator[None]:
+    """Add to ``into[step]`` the seconds each of Splink's scoring statements took, counting only statements
+    that begin once ``since()`` gives a start (training builds blocked pairs too, for EM)."""
+    from splink.internals.duckdb.database_api import DuckDBAPI
+
+    original = DuckDBAPI._execute_sql_against_backend
+
+    def timed_statement(self: Any, final_sql: str) -> Any:
+        start = time.perf_counter()
+        result = original(self, final_sql)
+        began = since()
+        step = next((name for prefix, name in _STEPS.items() if final_sql.startswith(prefix)), None)
+        if step is not None and began is not None and start >= began:
+            into[step] = into.get(step, 0.0) + time.perf_counter() - start
+        return result
+
+    DuckDBAPI._execute_sql_against_backend = timed_statement  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        DuckDBAPI._execute_sql_against_backend = original  # type: ignore[method-assign]
+
+
 @contextmanager
 def _wrapped(owner: type, name: str, before: Callable[[], None]) -> Iterator[None]:
     original = getattr(owner, name)
@@ -40,13 +69,15 @@ def _wrapped(owner: type, name: str, before: Callable[[], None]) -> Iterator[Non
 
 
 def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
-    """joinedup's model on the rows: (Scored, {"load", "training", "scoring"} seconds)."""
+    """joinedup's model on the rows: (Scored, {"load", "training", "scoring", "blocking", "comparisons"}
+    seconds; the last two are scoring's two statements)."""
     from splink.internals.linker_components.inference import LinkerInference
     from splink.internals.linker_components.training import LinkerTraining
 
     from joinedup.linkage.internals import model
 
     marks: dict[str, float] = {}
+    steps: dict[str, float] = {}
 
     def mark(name: str) -> Callable[[], None]:
         def record() -> None:
@@ -59,6 +90,7 @@ def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
     with (
         _wrapped(LinkerTraining, "estimate_u_using_random_sampling", mark("training")),
         _wrapped(LinkerInference, "predict", mark("scoring")),
+        _steps_timed(steps, lambda: marks.get("scoring")),
     ):
         scored = model.score(rows, threshold=SCORE_THRESHOLD)
     end = time.perf_counter()
@@ -67,6 +99,7 @@ def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
         "load": training_start - start,
         "training": marks["scoring"] - training_start,
         "scoring": end - marks["scoring"],
+        **steps,
     }
 
 
@@ -110,7 +143,8 @@ def plain_settings() -> Any:
 
 
 def plain_run(rows: list[dict[str, Any]], *, cluster: bool = False) -> tuple[dict[str, Any], dict[str, float]]:
-    """Plain Splink on the rows: ({"pairs": [(l, r, p)], "clusters": {record: cluster}}, seconds by phase)."""
+    """Plain Splink on the rows: ({"pairs": [(l, r, p)], "clusters": {record: cluster}}, seconds by phase and
+    by scoring's two statements, as ``tuned_run``)."""
     import duckdb
     import pyarrow as pa
     from splink import DuckDBAPI, Linker, block_on
@@ -139,7 +173,8 @@ def plain_run(rows: list[dict[str, Any]], *, cluster: bool = False) -> tuple[dic
     times["training"] = time.perf_counter() - start
     progress("plain: scoring started")
     start = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=REVIEW_THRESHOLD)
+    with _steps_timed(times, lambda: start):
+        predictions = linker.inference.predict(threshold_match_probability=REVIEW_THRESHOLD)
     sql = f"SELECT unique_id_l, unique_id_r, match_probability FROM {predictions.physical_name}"  # noqa: S608
     pairs = connection.execute(sql).fetchall()
     times["scoring"] = time.perf_counter() - start

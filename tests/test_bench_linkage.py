@@ -18,7 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.parametrize(
     ("script", "figures"),
     [
-        ("linkage_batch_time.py", ["training tuned=", "scoring tuned=", "total ratio="]),
+        (
+            "linkage_batch_time.py",
+            ["training tuned=", "scoring tuned=", "blocking tuned=", "comparisons tuned=", "total ratio="],
+        ),
         ("linkage_quality.py", ["tuned F1=", "plain F1="]),
         ("match_one.py", ["ratio matcher/predict_between=", "same candidates and decisions"]),
     ],
