@@ -32,10 +32,11 @@ def main() -> None:
             f"ratio tuned/plain={ratio:.2f} (goal<=1.0: {verdict})"
         )
     parts = ", ".join(
-        f"{step} tuned={tuned_times.get(step, 0.0):.2f}s plain={plain_times.get(step, 0.0):.2f}s"
-        f" ratio={tuned_times.get(step, 0.0) / plain_times[step]:.2f}"
+        f"{step} tuned={tuned_times[step]:.2f}s plain={plain_times[step]:.2f}s"
+        f" ratio={tuned_times[step] / plain_times[step]:.2f}"
+        if tuned_times.get(step) and plain_times.get(step)
+        else f"{step} not timed (Splink's statement not seen)"
         for step in ("blocking", "comparisons")
-        if plain_times.get(step)
     )
     figures.append(f"scoring's statements: {parts}")
     total_t = tuned_times["training"] + tuned_times["scoring"]
