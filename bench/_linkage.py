@@ -10,7 +10,7 @@
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from _common import progress, quiet_splink
@@ -24,48 +24,51 @@ U_MAX_PAIRS = 5e6
 SEED = 5
 
 
+@contextmanager
+def _patched(owner: type, name: str, replacement: Callable[[Callable[..., Any]], Callable[..., Any]]) -> Iterator[None]:
+    """``owner.name`` replaced by ``replacement(original)`` while the block runs, then restored."""
+    original = getattr(owner, name)
+    setattr(owner, name, replacement(original))
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
+
+
+def _wrapped(owner: type, name: str, before: Callable[[], None]) -> AbstractContextManager[None]:
+    def replacement(original: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
+            before()
+            return original(self, *args, **kwargs)
+
+        return wrapper
+
+    return _patched(owner, name, replacement)
+
+
 # The two statements of a Splink scoring: the pairs the blocking rules find (the same SQL for both models), and
 # the comparisons and match weights worked out for each of those pairs (the model's own part).
 _STEPS = {"CREATE TABLE __splink__blocked_id_pairs": "blocking", "CREATE TABLE __splink__df_predict": "comparisons"}
 
 
-@contextmanager
-def _steps_timed(into: dict[str, float], since: Callable[[], float | None]) -> Iterator[None]:
+def _steps_timed(into: dict[str, float], since: Callable[[], float | None]) -> AbstractContextManager[None]:
     """Add to ``into[step]`` the seconds each of Splink's scoring statements took, counting only statements
     that begin once ``since()`` gives a start (training builds blocked pairs too, for EM)."""
     from splink.internals.duckdb.database_api import DuckDBAPI
 
-    original = DuckDBAPI._execute_sql_against_backend
+    def replacement(original: Callable[..., Any]) -> Callable[..., Any]:
+        def timed_statement(self: Any, final_sql: str) -> Any:
+            start = time.perf_counter()
+            result = original(self, final_sql)
+            began = since()
+            step = next((name for prefix, name in _STEPS.items() if final_sql.startswith(prefix)), None)
+            if step is not None and began is not None and start >= began:
+                into[step] = into.get(step, 0.0) + time.perf_counter() - start
+            return result
 
-    def timed_statement(self: Any, final_sql: str) -> Any:
-        start = time.perf_counter()
-        result = original(self, final_sql)
-        began = since()
-        step = next((name for prefix, name in _STEPS.items() if final_sql.startswith(prefix)), None)
-        if step is not None and began is not None and start >= began:
-            into[step] = into.get(step, 0.0) + time.perf_counter() - start
-        return result
+        return timed_statement
 
-    DuckDBAPI._execute_sql_against_backend = timed_statement  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        DuckDBAPI._execute_sql_against_backend = original  # type: ignore[method-assign]
-
-
-@contextmanager
-def _wrapped(owner: type, name: str, before: Callable[[], None]) -> Iterator[None]:
-    original = getattr(owner, name)
-
-    def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        before()
-        return original(self, *args, **kwargs)
-
-    setattr(owner, name, wrapper)
-    try:
-        yield
-    finally:
-        setattr(owner, name, original)
+    return _patched(DuckDBAPI, "_execute_sql_against_backend", replacement)
 
 
 def tuned_run(rows: list[dict[str, Any]]) -> tuple[Any, dict[str, float]]:
